@@ -1,0 +1,53 @@
+# The manifest dynix reads (/etc/dynix/manifest.json), built from the option
+# declarations. See "The manifest" in DESIGN.md.
+#
+#   manifest {
+#     options = { "<path text>" = { type = T; static = V; /* optional */ }; };
+#     build = [ "/nix/store/…/dynix-build" "{file}" ];
+#     restoreStatic = [ "/nix/store/…/dynix-restore-static" ];
+#     check = null or [ … ];
+#   }
+#   => the attribute set to serialise with builtins.toJSON
+#
+# Keys are re-rendered canonically (see attrpath.nix) so dynix can compare them
+# as strings. Builtins only.
+{ options, build, restoreStatic, check ? null }:
+
+let
+  attrpath = import ./attrpath.nix;
+  types = import ./types.nix;
+
+  # Static values go into JSON. A path would be copied into the store by
+  # toJSON, and a derivation would serialise as a whole set: both are written
+  # as the string they stand for.
+  jsonSafe = v:
+    if builtins.isPath v then toString v
+    else if builtins.isAttrs v && v ? outPath then toString v.outPath
+    else if builtins.isAttrs v then builtins.mapAttrs (_: jsonSafe) v
+    else if builtins.isList v then map jsonSafe v
+    else if builtins.isFunction v then "<function>"
+    else v;
+
+  entry = text: decl:
+    if !(types.valid decl.type) then
+      throw "dynix: dynamic option ${text} has an unknown manifest type ${builtins.toJSON decl.type}"
+    else
+      { type = decl.type; }
+      // (if decl ? static then { static = jsonSafe decl.static; } else { });
+
+  hasFileArgument = builtins.elem "{file}" build;
+in
+if !hasFileArgument then
+  throw "dynix: the manifest's build command must contain the argument {file}"
+else
+  {
+    version = 1;
+    options = builtins.listToAttrs (map
+      (text: {
+        name = attrpath.render (attrpath.parse text);
+        value = entry text options.${text};
+      })
+      (builtins.attrNames options));
+    inherit build restoreStatic;
+  }
+  // (if check == null then { } else { inherit check; })

@@ -1,0 +1,138 @@
+# The shell programs of the framework, as text (the module wraps them in store
+# files). Pure so the tests can generate them with nix-instantiate and run
+# them against a temporary directory and a fake systemctl.
+#
+# All of them treat a unit's dynix drop-in as the unit of state: a unit runs on
+# dynamic settings exactly when /run/systemd/system/UNIT.d/<dropInName> exists.
+# /run is a tmpfs, so a boot is a reset by construction.
+#
+# The runtime directory and systemctl can be overridden through the
+# environment (DYNIX_SYSTEMD_RUNTIME_DIR, DYNIX_SYSTEMCTL) for those tests;
+# on a NixOS system neither is set.
+# Builtins only.
+let
+  # Sorts after NixOS's own `overrides.conf` in /etc/systemd/system/UNIT.d/:
+  # systemd applies drop-ins from all directories in file-name order, so a
+  # name starting with a digit (say 90-dynix.conf) would lose to it.
+  dropInName = "zz-dynix.conf";
+
+  # Single-quote for the shell.
+  quote = s: "'" + builtins.replaceStrings [ "'" ] [ "'\\''" ] s + "'";
+
+  preamble = systemctl: ''
+    set -eu
+    runtime_dir=''${DYNIX_SYSTEMD_RUNTIME_DIR:-/run/systemd/system}
+    systemctl=''${DYNIX_SYSTEMCTL:-${systemctl}}
+  '';
+
+  # units: { "<unit>" = "<drop-in text>" or null; } for every unit dynix
+  # manages; null means "static settings" (no drop-in).
+  #
+  # Writes drop-ins that differ, removes those no longer wanted, reloads
+  # systemd once, and restarts only the units whose drop-in changed: a unit
+  # whose effective settings are the same as before is left running.
+  apply = { units, systemctl }:
+    let
+      unitNames = builtins.attrNames units;
+      step = unit:
+        let
+          text = units.${unit};
+          dir = "\"$runtime_dir\"/${quote "${unit}.d"}";
+          file = "${dir}/${dropInName}";
+          tmp = "${file}.tmp";
+        in
+        if text == null then ''
+          if [ -e ${file} ]; then
+            rm -f ${file}
+            rmdir ${dir} 2>/dev/null || true
+            changed="$changed ${unit}"
+          fi
+        '' else ''
+          new=$(cat <<'DYNIX_DROPIN_END'
+          ${text}
+          DYNIX_DROPIN_END
+          )
+          if [ ! -e ${file} ] || [ "$(cat ${file})" != "$new" ]; then
+            mkdir -p ${dir}
+            printf '%s\n' "$new" > ${tmp}
+            mv -f ${tmp} ${file}
+            changed="$changed ${unit}"
+          fi
+        '';
+    in
+    ''
+      #!/bin/sh
+      # dynix: make the dynamic settings of this generation live.
+      ${preamble systemctl}
+      changed=""
+      ${builtins.concatStringsSep "\n" (map step unitNames)}
+      if [ -z "$changed" ]; then
+        echo "no unit changed"
+        exit 0
+      fi
+      "$systemctl" daemon-reload
+      for unit in $changed; do
+        echo "restarting $unit"
+        "$systemctl" restart "$unit"
+      done
+    '';
+
+  # Back to the static settings of the running generation, without a rebuild:
+  # the manifest's `restoreStatic`.
+  restoreStatic = { units, systemctl }:
+    apply {
+      inherit systemctl;
+      units = builtins.listToAttrs (map (u: { name = u; value = null; }) units);
+    };
+
+  # The activation snippet. On a static switch (and at boot, where /run is
+  # empty anyway) dynix's drop-ins go, and the units that had one are handed
+  # to switch-to-configuration through its restart list, so they come back on
+  # their static settings even when their static unit file did not change.
+  # Under dry-activate nothing is removed; the units are only reported.
+  # The rebuild hook records the event; nothing here may fail activation.
+  activation = { units, dynix }:
+    ''
+      # dynix: a static switch resets the dynamic settings.
+      dynix_runtime_dir=''${DYNIX_SYSTEMD_RUNTIME_DIR:-/run/systemd/system}
+      dynix_restart_list=/run/nixos/activation-restart-list
+      if [ "''${NIXOS_ACTION:-}" = dry-activate ]; then
+        dynix_restart_list=/run/nixos/dry-activation-restart-list
+      fi
+      for dynix_unit in ${builtins.concatStringsSep " " (map quote units)}; do
+        dynix_dropin="$dynix_runtime_dir/$dynix_unit.d/${dropInName}"
+        if [ -e "$dynix_dropin" ]; then
+          if [ "''${NIXOS_ACTION:-}" != dry-activate ]; then
+            rm -f "$dynix_dropin" || true
+          fi
+          mkdir -p "$(dirname "$dynix_restart_list")" || true
+          echo "$dynix_unit" >> "$dynix_restart_list" || true
+        fi
+      done
+      if [ "''${NIXOS_ACTION:-}" != dry-activate ]; then
+        ${dynix} rebuild-hook --system "$systemConfig" || true
+      fi
+    '';
+
+  # The manifest's `build`: evaluate the system with the dynamic file given
+  # as $1 layered over it, build the activation program, print the static
+  # system it was evaluated against and, last, the program's path.
+  build = { nixBuild, configExpression }:
+    ''
+      #!/bin/sh
+      set -eu
+      if [ "$#" -ne 1 ]; then
+        echo "usage: dynix-build DYNAMIC-FILE" >&2
+        exit 64
+      fi
+      out=$(${nixBuild} --no-out-link --argstr dynamicFile "$1" --expr ${quote ''
+        { dynamicFile }:
+        (${configExpression}).dynamicism.applyDynamicConfiguration { inherit dynamicFile; }
+      ''})
+      echo "static-system: $(cat "$out/static-system")"
+      echo "$out/bin/apply"
+    '';
+in
+{
+  inherit dropInName quote apply restoreStatic activation build;
+}

@@ -1,0 +1,43 @@
+# The manifest's small type language, and checking an entry's value against it.
+#
+#   "int" "bool" "float" "str" "attrs"
+#   { enum = [ ... ]; }  { nullOr = T; }  { listOf = T; }
+#
+# dynix checks values when they are appended; this is the second line of
+# defence for a dynamic.nix edited by hand (and adopted), so the error names the
+# option and the expected type instead of failing deep inside a service module.
+# Builtins only.
+let
+  describe = t:
+    if builtins.isString t then t
+    else if t ? enum then "one of ${builtins.toJSON t.enum}"
+    else if t ? nullOr then "null or ${describe t.nullOr}"
+    else if t ? listOf then "list of ${describe t.listOf}"
+    else throw "dynix: unknown manifest type ${builtins.toJSON t}";
+
+  # Does `value` have type `t`? Integers are not floats here, as in
+  # lib.types.float: the NixOS option would refuse them too.
+  check = t: value:
+    if t == "int" then builtins.isInt value
+    else if t == "bool" then builtins.isBool value
+    else if t == "float" then builtins.isFloat value
+    else if t == "str" then builtins.isString value
+    else if t == "attrs" then builtins.isAttrs value
+    else if builtins.isAttrs t && t ? enum then builtins.elem value t.enum
+    else if builtins.isAttrs t && t ? nullOr then value == null || check t.nullOr value
+    else if builtins.isAttrs t && t ? listOf then
+      builtins.isList value && builtins.all (check t.listOf) value
+    else throw "dynix: unknown manifest type ${builtins.toJSON t}";
+
+  # Is `t` a well-formed type of the language? For the manifest builder, so a
+  # typo in a service module fails at evaluation, not in dynix.
+  valid = t:
+    if builtins.isString t then builtins.elem t [ "int" "bool" "float" "str" "attrs" ]
+    else if builtins.isAttrs t && builtins.attrNames t == [ "enum" ] then builtins.isList t.enum
+    else if builtins.isAttrs t && builtins.attrNames t == [ "nullOr" ] then valid t.nullOr
+    else if builtins.isAttrs t && builtins.attrNames t == [ "listOf" ] then valid t.listOf
+    else false;
+in
+{
+  inherit describe check valid;
+}
