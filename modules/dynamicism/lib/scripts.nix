@@ -31,7 +31,7 @@ let
   # Writes drop-ins that differ, removes those no longer wanted, reloads
   # systemd once, and restarts only the units whose drop-in changed: a unit
   # whose effective settings are the same as before is left running.
-  apply = { units, systemctl }:
+  apply = { units, systemctl, shell ? "/bin/sh" }:
     let
       unitNames = builtins.attrNames units;
       step = unit:
@@ -61,7 +61,7 @@ let
         '';
     in
     ''
-      #!/bin/sh
+      #!${shell}
       # dynix: make the dynamic settings of this generation live.
       ${preamble systemctl}
       changed=""
@@ -79,9 +79,9 @@ let
 
   # Back to the static settings of the running generation, without a rebuild:
   # the manifest's `restoreStatic`.
-  restoreStatic = { units, systemctl }:
+  restoreStatic = { units, systemctl, shell ? "/bin/sh" }:
     apply {
-      inherit systemctl;
+      inherit systemctl shell;
       units = builtins.listToAttrs (map (u: { name = u; value = null; }) units);
     };
 
@@ -91,7 +91,8 @@ let
   # their static settings even when their static unit file did not change.
   # Under dry-activate nothing is removed; the units are only reported.
   # The rebuild hook records the event; nothing here may fail activation.
-  activation = { units, dynix }:
+  # rebuildHook: the command (`…/dynix rebuild-hook`), or null for none.
+  activation = { units, rebuildHook ? null }:
     ''
       # dynix: a static switch resets the dynamic settings.
       dynix_runtime_dir=''${DYNIX_SYSTEMD_RUNTIME_DIR:-/run/systemd/system}
@@ -109,17 +110,31 @@ let
           echo "$dynix_unit" >> "$dynix_restart_list" || true
         fi
       done
+    '' + (if rebuildHook == null then "" else ''
       if [ "''${NIXOS_ACTION:-}" != dry-activate ]; then
-        ${dynix} rebuild-hook --system "$systemConfig" || true
+        ${rebuildHook} --system "$systemConfig" || true
       fi
+    '');
+
+  # The manifest's default `check`, run by dynix after each activation.
+  # `systemctl is-active` alone passes for a Type=simple service that crashes
+  # a moment after it was started, so wait a little first; dynix retries the
+  # check within its --confirm-timeout.
+  check = { units, systemctl, settleSeconds, shell ? "/bin/sh" }:
+    ''
+      #!${shell}
+      set -eu
+      systemctl=''${DYNIX_SYSTEMCTL:-${systemctl}}
+      sleep ${toString settleSeconds}
+      exec "$systemctl" is-active ${builtins.concatStringsSep " " (map quote units)}
     '';
 
   # The manifest's `build`: evaluate the system with the dynamic file given
   # as $1 layered over it, build the activation program, print the static
   # system it was evaluated against and, last, the program's path.
-  build = { nixBuild, configExpression }:
+  build = { nixBuild, configExpression, shell ? "/bin/sh" }:
     ''
-      #!/bin/sh
+      #!${shell}
       set -eu
       if [ "$#" -ne 1 ]; then
         echo "usage: dynix-build DYNAMIC-FILE" >&2
@@ -134,5 +149,5 @@ let
     '';
 in
 {
-  inherit dropInName quote apply restoreStatic activation build;
+  inherit dropInName quote apply restoreStatic activation check build;
 }

@@ -1,0 +1,58 @@
+# dynix itself: the command, its state directory, the framework, and the
+# three service modules. Import this one file:
+#
+#   imports = [ /path/to/dynix/modules/dynix.nix ];
+#   programs.dynix.enable = true;
+{ config, lib, pkgs, ... }:
+
+let
+  cfg = config.programs.dynix;
+in
+{
+  imports = [
+    ./dynamicism
+    ./dynamicism/gotosocial.nix
+    ./dynamicism/harmonia.nix
+    ./dynamicism/distccd.nix
+  ];
+
+  options.programs.dynix = {
+    enable = lib.mkEnableOption "dynix, run-time changes to selected service settings with a git-backed history";
+
+    package = lib.mkOption {
+      type = lib.types.package;
+      default = pkgs.callPackage ../package.nix { };
+      defaultText = lib.literalExpression "pkgs.callPackage ./package.nix { }";
+      description = "The dynix package.";
+    };
+
+    stateDirectory = lib.mkOption {
+      type = lib.types.str;
+      default = "/var/lib/dynix";
+      readOnly = true;
+      description = ''
+        Where dynix keeps its history (history.git), lock and spool. Fixed:
+        the dynix command resolves it from its root, not from this option.
+      '';
+    };
+  };
+
+  config = lib.mkIf cfg.enable {
+    environment.systemPackages = [ cfg.package ];
+
+    dynamicism.enable = true;
+    # The activation script runs the hook; the state directory must exist by
+    # then (tmpfiles runs after activation on a switch), so the hook's wrapper
+    # creates it.
+    dynamicism.rebuildHook = toString (pkgs.writeShellScript "dynix-rebuild-hook" ''
+      ${pkgs.coreutils}/bin/install -d -m 0700 -o root -g root ${cfg.stateDirectory} || true
+      # dynix promises to return within 10 s; the timeout is a second guard
+      # so that activation can never hang on it.
+      exec ${pkgs.coreutils}/bin/timeout 30 ${cfg.package}/bin/dynix rebuild-hook "$@"
+    '');
+
+    # The history records who changed what; only root may write it, and the
+    # dynamic values may be sensitive, so nobody else reads it either.
+    systemd.tmpfiles.rules = [ "d ${cfg.stateDirectory} 0700 root root - -" ];
+  };
+}
