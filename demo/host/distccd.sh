@@ -126,16 +126,16 @@ dd_check() {
     || { echo "127.0.0.1:$port refuses connections" >&2; return 1; }
 }
 
-# dd_settings ROOT [DYNAMIC_FILE]: print "PORT JOBS LOGLEVEL JOBTIMEOUT", the
-# static settings of the live system with the dynamic file's entries (folded
-# by the repository's fold.nix) laid over them. Fails on an evaluation error.
+# dd_settings STATIC_JSON [DYNAMIC_FILE]: print "PORT JOBS LOGLEVEL
+# JOBTIMEOUT", the static settings with the dynamic file's entries (folded by
+# the repository's fold.nix) laid over them. Fails on an evaluation error.
 dd_settings() {
   # Callers run this in $(…), where set -e is off: hence the explicit returns.
-  local root=$1 file=${2:-} host out
+  local static=$1 file=${2:-} host out
   host=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
   # --store dummy://: pure evaluation, no store database and its locks.
   out=$(nix-instantiate --store dummy:// --eval --strict --json "$host/settings.nix" \
-    --argstr static "$root/run/current-system/static.json" \
+    --argstr static "$static" \
     --argstr file "$file" \
     --argstr fold "$host/../../modules/dynamicism/fold.nix") || return
   out=${out#\"}; printf '%s\n' "${out%\"}"
