@@ -28,7 +28,7 @@ dd_pid() {
   [[ $pid =~ ^[0-9]+$ ]] || return 1
   [[ $(cat "/proc/$pid/comm" 2>/dev/null) == distccd ]] || return 1
   [[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) != Z ]] || return 1
-  tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "DYNIX_DEMO_ROOT=$1" || return 1
+  grep -qzxF "DYNIX_DEMO_ROOT=$1" "/proc/$pid/environ" 2>/dev/null || return 1
   printf '%s\n' "$pid"
 }
 
@@ -46,7 +46,8 @@ dd_port() {
 # dd_listening PID PORT: PID itself holds a listening socket on 127.0.0.1:PORT
 # (not merely somebody else on that port).
 dd_listening() {
-  ss -Hltnp "sport = :$2" 2>/dev/null | grep -q "pid=$1,"
+  # No "| grep -q": under pipefail, grep quitting early can fail the pipe.
+  [[ $(ss -Hltnp "sport = :$2" 2>/dev/null) == *"pid=$1,"* ]]
 }
 
 # dd_stop ROOT: stop the daemon and wait until every process of its session
