@@ -44,7 +44,17 @@ let
         (name: walk (prefix ++ [ name ]) node.${name})
         (builtins.attrNames node))
     else
-      [{ kind = "undeclared"; inherit key; }];
+      map (path: { kind = "undeclared"; key = attrpath.render path; }) (leaves prefix node);
+
+  # Name undeclared entries by their full paths (services.openssh.enable, not
+  # services.openssh), as the administrator wrote them.
+  leaves = prefix: node:
+    if builtins.isAttrs node && node != { } then
+      builtins.concatLists (map
+        (name: leaves (prefix ++ [ name ]) node.${name})
+        (builtins.attrNames node))
+    else
+      [ prefix ];
 
   results = walk [ ] folded;
 

@@ -1,0 +1,95 @@
+# Stand-ins for nixpkgs and for the handful of NixOS options the dynamicism
+# modules touch, so the modules can be evaluated under nixpkgs' real
+# lib.evalModules on a machine without nixpkgs or NixOS.
+#
+# Store paths are fake but content-addressed (a hash of the content), so two
+# evaluations that would build different files get different paths, exactly
+# the property the tests compare.
+{ lib }:
+
+let
+  fakePath = name: content:
+    "/nix/store/${builtins.substring 0 32 (builtins.hashString "sha256" content)}-${name}";
+
+  fakeDerivation = name: content: extra: {
+    type = "derivation";
+    inherit name;
+    outPath = fakePath name content;
+    drvPath = fakePath "${name}.drv" content;
+  } // extra;
+
+  pkgs = {
+    runtimeShell = "/nix/store/00000000000000000000000000000000-bash/bin/bash";
+    coreutils = fakeDerivation "coreutils" "coreutils" { };
+    nix = fakeDerivation "nix" "nix" { };
+    systemd = fakeDerivation "systemd" "systemd" { };
+
+    writeScript = name: text: fakeDerivation name text { inherit text; };
+    writeShellScript = name: text: fakeDerivation name text { inherit text; };
+    writeText = name: text: fakeDerivation name text { inherit text; };
+
+    runCommand = name: env: command:
+      fakeDerivation name (builtins.toJSON (removeAttrs env [ "passthru" ]) + command)
+        ({ inherit env command; } // (env.passthru or { }));
+
+    # Like pkgs.formats.*: a type for `settings` and a generator whose file
+    # path depends on the value.
+    formats = let
+      format = ext: _: {
+        type = lib.types.attrsOf lib.types.anything;
+        generate = name: value: fakeDerivation name "${ext}:${builtins.toJSON value}" { inherit value; };
+      };
+    in { toml = format "toml"; yaml = format "yaml"; };
+
+    callPackage = fn: args: fakeDerivation "dynix" "dynix" { };
+  };
+
+  anyAttrs = lib.mkOption { type = lib.types.attrsOf lib.types.anything; default = { }; };
+in
+{
+  inherit pkgs;
+
+  # The NixOS options the modules define or read, loosely typed.
+  module = {
+    options = {
+      assertions = lib.mkOption { type = lib.types.listOf lib.types.anything; default = [ ]; };
+      environment.etc = lib.mkOption {
+        type = lib.types.attrsOf (lib.types.submodule { options.text = lib.mkOption { type = lib.types.lines; }; });
+        default = { };
+      };
+      environment.systemPackages = lib.mkOption { type = lib.types.listOf lib.types.anything; default = [ ]; };
+      nix.package = lib.mkOption { type = lib.types.anything; default = pkgs.nix; };
+      systemd.package = lib.mkOption { type = lib.types.anything; default = pkgs.systemd; };
+      systemd.tmpfiles.rules = lib.mkOption { type = lib.types.listOf lib.types.str; default = [ ]; };
+      systemd.services = lib.mkOption {
+        type = lib.types.attrsOf (lib.types.submodule {
+          options = {
+            environment = anyAttrs;
+            serviceConfig = anyAttrs;
+            description = lib.mkOption { type = lib.types.str; default = ""; };
+          };
+        });
+        default = { };
+      };
+      system.activationScripts = lib.mkOption {
+        type = lib.types.attrsOf (lib.types.submodule {
+          options = {
+            text = lib.mkOption { type = lib.types.lines; default = ""; };
+            deps = lib.mkOption { type = lib.types.listOf lib.types.str; default = [ ]; };
+            supportsDryActivation = lib.mkOption { type = lib.types.bool; default = false; };
+          };
+        });
+        default = { };
+      };
+      # The static system: a fake path that depends on every unit, as the
+      # real toplevel does.
+      system.build.toplevel = lib.mkOption { type = lib.types.anything; };
+    };
+  };
+
+  toplevel = { config, ... }: {
+    system.build.toplevel = fakeDerivation "nixos-system"
+      (builtins.toJSON (lib.mapAttrs (_: s: { inherit (s) environment; serviceConfig = lib.mapAttrs (_: toString) s.serviceConfig; }) config.systemd.services))
+      { };
+  };
+}
