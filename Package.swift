@@ -1,0 +1,33 @@
+// swift-tools-version:5.9
+// 5.9 is the lowest manifest version whose features this package uses; note that
+// swift-argument-parser 1.8.2 itself needs a Swift 6.0 toolchain to build.
+import PackageDescription
+
+let package = Package(
+    name: "dynix",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "dynix", targets: ["dynix"]),
+        .library(name: "DynixHistory", targets: ["DynixHistory"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(name: "DynixHistory", dependencies: ["CGit2"]),
+        .executableTarget(
+            name: "dynix",
+            dependencies: [
+                "DynixHistory",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "DynixHistoryTests", dependencies: ["DynixHistory"]),
+        .testTarget(name: "dynixTests", dependencies: ["DynixHistory"]),
+    ]
+)

@@ -1,0 +1,74 @@
+/// What the NixOS module tells dynix about this system (`/etc/dynix/manifest.json`).
+public struct Manifest: Equatable, Sendable {
+    public struct Option: Equatable, Sendable {
+        public let path: OptionPath
+        public let type: OptionType
+        public let staticValue: NixValue?
+    }
+
+    public let options: [OptionPath: Option]
+    public let build: [String]
+    public let restoreStatic: [String]
+    public let check: [String]?
+
+    public init(json text: String, path: String) throws {
+        do {
+            guard case .attrs(let top) = try JSON.parse(text) else { throw ManifestProblem("not a JSON object") }
+            guard case .int(1)? = top["version"] else { throw ManifestProblem("unsupported manifest version (dynix reads version 1)") }
+            guard case .attrs(let declared)? = top["options"] else { throw ManifestProblem("`options` is missing") }
+            var options: [OptionPath: Option] = [:]
+            for (name, spec) in declared {
+                guard let optionPath = try? OptionPath(parsing: name) else { throw ManifestProblem("`\(name)` is not an option path") }
+                guard case .attrs(let fields) = spec, let type = fields["type"] else { throw ManifestProblem("`\(name)` has no type") }
+                options[optionPath] = Option(path: optionPath, type: try OptionType(manifest: type), staticValue: fields["static"])
+            }
+            self.options = options
+            self.build = try Manifest.argv(top["build"], "build") ?? []
+            self.restoreStatic = try Manifest.argv(top["restoreStatic"], "restoreStatic") ?? []
+            self.check = try Manifest.argv(top["check"], "check")
+        } catch let problem as ManifestProblem {
+            throw DynixError.manifest(path: path, problem.reason)
+        } catch let error as JSON.SyntaxError {
+            throw DynixError.manifest(path: path, "invalid JSON at byte \(error.offset): \(error.reason)")
+        }
+    }
+
+    private static func argv(_ value: NixValue?, _ name: String) throws -> [String]? {
+        guard let value else { return nil }
+        guard case .list(let items) = value, !items.isEmpty else { throw ManifestProblem("`\(name)` must be a non-empty list of strings") }
+        return try items.map {
+            guard case .string(let s) = $0 else { throw ManifestProblem("`\(name)` must be a list of strings") }
+            return s
+        }
+    }
+
+    /// The declared option `path` belongs to: the option itself, or an `attrs` option that contains it.
+    public func option(covering path: OptionPath) -> Option? {
+        if let exact = options[path] { return exact }
+        return options.values.first { $0.type == .attrs && path.hasPrefix($0.path) }
+    }
+
+    /// The declared options nearest to a mistyped name, best first.
+    public func suggestions(for path: OptionPath, limit: Int = 3) -> [String] {
+        let typed = path.description
+        let scored = options.keys.map { ($0.description, EditDistance.between(typed, $0.description)) }
+        let close = scored.filter { $0.1 <= max(3, typed.count / 4) }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+        return close.prefix(limit).map(\.0)
+    }
+}
+
+enum EditDistance {
+    static func between(_ a: String, _ b: String) -> Int {
+        let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+        if a.isEmpty { return b.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in stride(from: 1, through: b.count, by: 1) {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

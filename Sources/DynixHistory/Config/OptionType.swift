@@ -1,0 +1,81 @@
+/// The type of a dynamic option, as the manifest declares it.
+public indirect enum OptionType: Equatable, Sendable, CustomStringConvertible {
+    case int, bool, float, str, attrs
+    case oneOf([String])
+    case nullOr(OptionType)
+    case listOf(OptionType)
+
+    init(manifest value: NixValue) throws {
+        switch value {
+        case .string("int"): self = .int
+        case .string("bool"): self = .bool
+        case .string("float"): self = .float
+        case .string("str"): self = .str
+        case .string("attrs"): self = .attrs
+        case .attrs(let set) where set.count == 1:
+            let (key, inner) = set.first!
+            switch key {
+            case "enum":
+                guard case .list(let items) = inner else { throw ManifestProblem("`enum` must list strings") }
+                self = .oneOf(try items.map {
+                    guard case .string(let s) = $0 else { throw ManifestProblem("`enum` must list strings") }
+                    return s
+                })
+            case "nullOr": self = .nullOr(try OptionType(manifest: inner))
+            case "listOf": self = .listOf(try OptionType(manifest: inner))
+            default: throw ManifestProblem("unknown type `\(key)`")
+            }
+        default: throw ManifestProblem("unknown type \(JSON.serialize(value))")
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .int: return "an integer"
+        case .bool: return "true or false"
+        case .float: return "a number"
+        case .str: return "a string"
+        case .attrs: return "an attribute set (as JSON)"
+        case .oneOf(let names): return "one of " + names.joined(separator: ", ")
+        case .nullOr(let inner): return "null or \(inner)"
+        case .listOf(let inner): return "a JSON list of \(inner)"
+        }
+    }
+
+    /// Reads a command-line argument as this type: strings verbatim, structured types as JSON.
+    public func read(argument: String) -> NixValue? {
+        switch self {
+        case .str: return .string(argument)
+        case .int: return Int64(argument).map(NixValue.int)
+        case .bool:
+            switch argument {
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            default: return nil
+            }
+        case .float:
+            if let i = Int64(argument) { return .float(Double(i)) }
+            return Double(argument).flatMap { $0.isFinite ? .float($0) : nil }
+        case .oneOf(let names): return names.contains(argument) ? .string(argument) : nil
+        case .nullOr(let inner): return argument == "null" ? .null : inner.read(argument: argument)
+        case .listOf, .attrs:
+            guard let value = try? JSON.parse(argument), accepts(value) else { return nil }
+            return value
+        }
+    }
+
+    /// Whether a value (from a file or JSON) has this type.
+    public func accepts(_ value: NixValue) -> Bool {
+        switch (self, value) {
+        case (.int, .int), (.bool, .bool), (.str, .string), (.attrs, .attrs): return true
+        case (.float, .float), (.float, .int): return true
+        case (.oneOf(let names), .string(let s)): return names.contains(s)
+        case (.nullOr, .null): return true
+        case (.nullOr(let inner), _): return inner.accepts(value)
+        case (.listOf(let inner), .list(let items)): return items.allSatisfy(inner.accepts)
+        default: return false
+        }
+    }
+}
+
+struct ManifestProblem: Error { let reason: String; init(_ reason: String) { self.reason = reason } }

@@ -1,0 +1,89 @@
+/// How a command-line VALUE argument becomes a Nix value.
+public enum ValueReading: Sendable {
+    /// As the manifest's type when there is one; else `true`/`false`, integers and `null` as such, the rest a string.
+    case inferred
+    case json
+    case string
+}
+
+/// Names the module system gives meaning to: an entry starting with one would be code, not data.
+public let reservedTopLevelNames: Set<String> = [
+    "imports", "options", "config", "disabledModules", "_module", "_file", "_class", "key", "meta", "freeformType",
+]
+
+extension NixValue {
+    /// Throws when the value has no exact Nix literal: NUL in a string (Nix would cut it there), NaN or infinity.
+    public func checkRepresentable() throws {
+        switch self {
+        case .string(let s):
+            if s.utf8.contains(0) { throw DynixError.unrepresentableValue("the string contains a NUL character") }
+        case .float(let d):
+            if !d.isFinite { throw DynixError.unrepresentableValue("\(d) is not a finite number") }
+        case .list(let items): try items.forEach { try $0.checkRepresentable() }
+        case .attrs(let set):
+            for (name, value) in set {
+                if name.utf8.contains(0) { throw DynixError.unrepresentableValue("an attribute name contains a NUL character") }
+                try value.checkRepresentable()
+            }
+        default: break
+        }
+    }
+}
+
+extension Entry {
+    /// Turns the command line's OPTION and VALUE into a checked entry, or refuses with the reason.
+    public static func from(option: String, value: String, reading: ValueReading, manifest: Manifest?) throws -> Entry {
+        let path = try OptionPath(parsing: option)
+        if let first = path.components.first, reservedTopLevelNames.contains(first) {
+            throw DynixError.reservedOptionName(first)
+        }
+        if path.components.contains(where: { $0.utf8.contains(0) }) {
+            throw DynixError.unrepresentableValue("an attribute name contains a NUL character")
+        }
+        let parsed: NixValue
+        if let manifest {
+            guard let declared = manifest.option(covering: path) else {
+                throw DynixError.unknownOption(path.description, suggestions: manifest.suggestions(for: path))
+            }
+            let type: OptionType = declared.path == path ? declared.type : .nullOr(.attrs)
+            switch reading {
+            case .string: parsed = .string(value)
+            case .json:
+                guard let v = try? JSON.parse(value) else { throw DynixError.invalidValue(option: path.description, value: value, expected: "JSON") }
+                parsed = v
+            case .inferred:
+                if declared.path == path {
+                    guard let v = declared.type.read(argument: value) else {
+                        throw DynixError.invalidValue(option: path.description, value: value, expected: declared.type.description)
+                    }
+                    parsed = v
+                } else {
+                    // Inside an `attrs` option any data may go; read it as without a manifest.
+                    parsed = inferValue(value)
+                }
+            }
+            if declared.path == path, !type.accepts(parsed) {
+                throw DynixError.invalidValue(option: path.description, value: value, expected: type.description)
+            }
+        } else {
+            switch reading {
+            case .string: parsed = .string(value)
+            case .json:
+                guard let v = try? JSON.parse(value) else { throw DynixError.invalidValue(option: path.description, value: value, expected: "JSON") }
+                parsed = v
+            case .inferred: parsed = inferValue(value)
+            }
+        }
+        try parsed.checkRepresentable()
+        return Entry(path: path, value: parsed)
+    }
+
+    static func inferValue(_ text: String) -> NixValue {
+        switch text {
+        case "true": return .bool(true)
+        case "false": return .bool(false)
+        case "null": return .null
+        default: return Int64(text).map(NixValue.int) ?? .string(text)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+/// Every refusal and failure dynix reports, with the words a person needs to act on it.
+public enum DynixError: Error, Equatable {
+    case invalidOptionPath(String, String)
+    case reservedOptionName(String)
+    case unknownOption(String, suggestions: [String])
+    case invalidValue(option: String, value: String, expected: String)
+    case unrepresentableValue(String)
+    case unparsableFile(line: Int, column: Int, String)
+    case fileUnparsable(path: String, line: Int, column: Int, String)
+    case notInitialised(String)
+    case drift(path: String)
+    case lockTimeout(holder: Int32?, seconds: Double)
+    case permissionDenied(path: String)
+    case io(path: String, String)
+    case git(String)
+    case manifest(path: String, String)
+    case importFailed(String)
+    case noSuchGeneration(Int)
+    case nothingToRollBack
+    case staticDrift(built: String, running: String)
+    case buildFailed(status: Int32, output: String)
+    case noManifest(String)
+    case applyFailed(status: Int32, output: String, restored: Bool, restoreError: String?)
+    case nixUnavailable(String)
+
+    public var message: String {
+        switch self {
+        case .invalidOptionPath(let text, let why): return "`\(text)` is not a valid option path: \(why)"
+        case .reservedOptionName(let name): return "`\(name)` is a name of the module system itself, not an option; dynix will not write it"
+        case .unknownOption(let path, _): return "\(path) is not a dynamic option on this system"
+        case .invalidValue(let option, let value, let expected): return "`\(value)` is not a valid value for \(option): expected \(expected)"
+        case .unrepresentableValue(let why): return "the value cannot be written as Nix data: \(why)"
+        case .unparsableFile(let line, let column, let why): return "line \(line), column \(column): \(why)"
+        case .fileUnparsable(let path, let line, let column, let why): return "\(path):\(line):\(column): \(why)"
+        case .notInitialised(let path): return "no dynix history at \(path)"
+        case .drift(let path): return "\(path) was changed outside dynix"
+        case .lockTimeout(let holder, let seconds):
+            let who = holder.map { "process \($0)" } ?? "another dynix process"
+            return "\(who) holds the dynix lock; gave up after \(formatSeconds(seconds))"
+        case .permissionDenied(let path): return "no permission to write \(path)"
+        case .io(let path, let why): return "\(path): \(why)"
+        case .git(let why): return "history repository: \(why)"
+        case .manifest(let path, let why): return "\(path): \(why)"
+        case .importFailed(let why): return "cannot import: \(why)"
+        case .noSuchGeneration(let n): return "there is no generation \(n)"
+        case .nothingToRollBack: return "there is no earlier generation to roll back to"
+        case .staticDrift(let built, let running): return "the static configuration changed since the last switch (built against \(built), running \(running))"
+        case .buildFailed(let status, _): return "the build failed (exit status \(status))"
+        case .noManifest(let path): return "no manifest at \(path): dynix does not know how to apply"
+        case .applyFailed(let status, _, let restored, let restoreError):
+            if restored { return "activation failed (exit status \(status)); the previous state was restored" }
+            return "ACTIVATION FAILED (exit status \(status)) AND RESTORING THE PREVIOUS STATE FAILED TOO: \(restoreError ?? "unknown error"); THE SYSTEM IS IN AN UNKNOWN STATE"
+        case .nixUnavailable(let why): return "cannot run nix-instantiate: \(why)"
+        }
+    }
+
+    public var hint: String? {
+        switch self {
+        case .invalidOptionPath: return "write it as Nix does: services.nginx.virtualHosts.\"example.com\".root"
+        case .reservedOptionName: return "name the option itself, e.g. services.harmonia.settings.workers"
+        case .unknownOption(_, let suggestions):
+            if suggestions.isEmpty { return "`dynix options` lists the dynamic options" }
+            return "did you mean \(suggestions.joined(separator: " or "))? `dynix options` lists them all"
+        case .invalidValue: return "`dynix options` shows each option's type"
+        case .unrepresentableValue: return "Nix strings cannot hold NUL, and Nix numbers cannot be NaN or infinite"
+        case .unparsableFile, .fileUnparsable: return "fix the file by hand, then record the edit with `dynix adopt`"
+        case .notInitialised: return "run `sudo dynix init` (or `dynix init --import FILE` for an existing file)"
+        case .drift: return "review it with `dynix diff --patch`, then `dynix adopt` to record it, or restore the file from `dynix show --file`"
+        case .lockTimeout: return "wait for it to finish, or raise --lock-timeout"
+        case .permissionDenied: return "dynix changes system state: run it with sudo"
+        case .io: return nil
+        case .git: return "check the repository with `git -C <root>/var/lib/dynix/history.git fsck`"
+        case .manifest: return "the NixOS module writes this file; rebuild with `nixos-rebuild switch`"
+        case .importFailed: return "the file must evaluate to a list of attribute sets"
+        case .noSuchGeneration: return "`dynix generations` lists them"
+        case .nothingToRollBack: return "`dynix generations` lists them"
+        case .staticDrift: return "run `nixos-rebuild switch` first, or pass --allow-static-drift to apply anyway"
+        case .buildFailed(_, let output): return output.isEmpty ? nil : "its output ended with:\n" + output
+        case .noManifest: return "enable the dynix NixOS module, or write the manifest for this root"
+        case .applyFailed(_, let output, let restored, _):
+            return (restored ? "" : "check the services by hand; ") + "`dynix log -n 3` shows what was recorded" + (output.isEmpty ? "" : "\nactivation output ended with:\n" + output)
+        case .nixUnavailable: return "install Nix (Debian: apt-get install nix-bin)"
+        }
+    }
+
+    /// Exit statuses of DESIGN.md: 1 refused, 3 lock, 4 apply failed and restored, 5 restore failed too.
+    public var exitStatus: Int32 {
+        switch self {
+        case .lockTimeout: return 3
+        case .applyFailed(_, _, let restored, _): return restored ? 4 : 5
+        default: return 1
+        }
+    }
+}
+
+func formatSeconds(_ seconds: Double) -> String {
+    seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"
+}

@@ -1,0 +1,275 @@
+import CGit2
+
+/// Who made a commit or tag, and when (seconds since the epoch, UTC offset in minutes).
+public struct GitSignature: Equatable, Sendable {
+    public var name: String
+    public var email: String
+    public var time: Int64
+    public var offsetMinutes: Int32
+
+    public init(name: String, email: String, time: Int64, offsetMinutes: Int32) {
+        self.name = name
+        self.email = email
+        self.time = time
+        self.offsetMinutes = offsetMinutes
+    }
+
+    init(_ pointer: UnsafePointer<git_signature>) {
+        name = String(cString: pointer.pointee.name)
+        email = String(cString: pointer.pointee.email)
+        time = pointer.pointee.when.time
+        offsetMinutes = pointer.pointee.when.offset
+    }
+
+    /// Lends libgit2 a signature for the duration of `body`.
+    func withRaw<T>(_ body: (UnsafePointer<git_signature>) throws -> T) throws -> T {
+        var raw: UnsafeMutablePointer<git_signature>?
+        try check("create signature", git_signature_new(&raw, name, email, time, Int32(offsetMinutes)))
+        defer { git_signature_free(raw) }
+        return try body(raw!)
+    }
+}
+
+/// A commit read out of the repository, as plain values.
+public struct GitCommit: Sendable {
+    public let id: ObjectID
+    public let parents: [ObjectID]
+    public let tree: ObjectID
+    public let message: String
+    public let author: GitSignature
+    public let committer: GitSignature
+}
+
+/// An annotated tag read out of the repository.
+public struct GitTag: Sendable {
+    public let name: String
+    public let target: ObjectID
+    public let message: String
+}
+
+/// libgit2 must be initialised once per process before any call.
+private let libgit2Initialised: Bool = {
+    git_libgit2_init()
+    // The history is the audit trail: objects and refs must reach the disk before dynix says "done".
+    git_libgit2_opts_int(Int32(GIT_OPT_ENABLE_FSYNC_GITDIR.rawValue), 1)
+    return true
+}()
+
+/// The one owner of a `git_repository` handle; every libgit2 object it creates is freed before a method returns.
+public final class GitRepository {
+    let handle: OpaquePointer
+
+    private init(handle: OpaquePointer) { self.handle = handle }
+
+    deinit { git_repository_free(handle) }
+
+    /// Creates a bare repository whose HEAD names `initialBranch` (idempotent: an existing one is opened).
+    public static func initBare(at path: String, initialBranch: String) throws -> GitRepository {
+        _ = libgit2Initialised
+        var options = git_repository_init_options()
+        try check("init options", git_repository_init_options_init(&options, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION)))
+        options.flags = GIT_REPOSITORY_INIT_BARE.rawValue | GIT_REPOSITORY_INIT_MKPATH.rawValue
+        var raw: OpaquePointer?
+        try initialBranch.withCString { branch in
+            options.initial_head = branch
+            try check("init \(path)", git_repository_init_ext(&raw, path, &options))
+        }
+        return GitRepository(handle: raw!)
+    }
+
+    public static func open(at path: String) throws -> GitRepository {
+        _ = libgit2Initialised
+        var raw: OpaquePointer?
+        // NO_SEARCH: never walk up into some enclosing repository.
+        try check("open \(path)", git_repository_open_ext(&raw, path, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue | GIT_REPOSITORY_OPEN_BARE.rawValue, nil))
+        return GitRepository(handle: raw!)
+    }
+
+    // MARK: references
+
+    /// The object a reference points at, or nil when it does not exist.
+    public func target(of reference: String) throws -> ObjectID? {
+        var oid = git_oid()
+        let result = git_reference_name_to_id(&oid, handle, reference)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try check("resolve \(reference)", result)
+        return ObjectID(oid)
+    }
+
+    /// Moves `reference` to `newTarget` only if it still points at `expected` (nil: only if it does not exist yet).
+    public func updateReference(_ reference: String, to newTarget: ObjectID, expecting expected: ObjectID?, logMessage: String) throws {
+        var new = newTarget.raw
+        var ref: OpaquePointer?
+        if var old = expected?.raw {
+            try check("update \(reference)", git_reference_create_matching(&ref, handle, reference, &new, 1, &old, logMessage))
+        } else {
+            try check("create \(reference)", git_reference_create(&ref, handle, reference, &new, 0, logMessage))
+        }
+        git_reference_free(ref)
+    }
+
+    /// Names and targets of the references matching a glob such as `refs/tags/gen/*`.
+    public func references(matching glob: String) throws -> [(name: String, target: ObjectID)] {
+        var iterator: OpaquePointer?
+        try check("list \(glob)", git_reference_iterator_glob_new(&iterator, handle, glob))
+        defer { git_reference_iterator_free(iterator) }
+        var result: [(String, ObjectID)] = []
+        while true {
+            var ref: OpaquePointer?
+            let status = git_reference_next(&ref, iterator)
+            if status == GIT_ITEROVER.rawValue { break }
+            try check("list \(glob)", status)
+            defer { git_reference_free(ref) }
+            if let name = git_reference_name(ref), let oid = git_reference_target(ref) {
+                result.append((String(cString: name), ObjectID(oid)))
+            }
+        }
+        return result
+    }
+
+    // MARK: writing objects
+
+    public func createBlob(_ bytes: [UInt8]) throws -> ObjectID {
+        var oid = git_oid()
+        try bytes.withUnsafeBytes { buffer in
+            try check("write blob", git_blob_create_from_buffer(&oid, handle, buffer.baseAddress, buffer.count))
+        }
+        return ObjectID(oid)
+    }
+
+    /// A tree holding exactly one regular file.
+    public func createTree(fileName: String, blob: ObjectID) throws -> ObjectID {
+        var builder: OpaquePointer?
+        try check("tree builder", git_treebuilder_new(&builder, handle, nil))
+        defer { git_treebuilder_free(builder) }
+        var blobID = blob.raw
+        try check("tree insert", git_treebuilder_insert(nil, builder, fileName, &blobID, GIT_FILEMODE_BLOB))
+        var oid = git_oid()
+        try check("write tree", git_treebuilder_write(&oid, builder))
+        return ObjectID(oid)
+    }
+
+    /// Writes a commit object without moving any reference (the caller does that under its own rules).
+    public func createCommit(tree: ObjectID, parents: [ObjectID], author: GitSignature, committer: GitSignature, message: String) throws -> ObjectID {
+        var treeID = tree.raw
+        var treeObject: OpaquePointer?
+        try check("lookup tree", git_tree_lookup(&treeObject, handle, &treeID))
+        defer { git_tree_free(treeObject) }
+        var parentObjects: [OpaquePointer?] = []
+        defer { parentObjects.forEach { git_commit_free($0) } }
+        for parent in parents {
+            var pid = parent.raw
+            var commit: OpaquePointer?
+            try check("lookup parent", git_commit_lookup(&commit, handle, &pid))
+            parentObjects.append(commit)
+        }
+        var oid = git_oid()
+        try author.withRaw { authorSig in
+            try committer.withRaw { committerSig in
+                try parentObjects.withUnsafeMutableBufferPointer { buffer in
+                    try check("write commit", git_commit_create(&oid, handle, nil, authorSig, committerSig, "UTF-8", message, treeObject, parents.count, buffer.baseAddress))
+                }
+            }
+        }
+        return ObjectID(oid)
+    }
+
+    /// Creates the annotated tag `refs/tags/<name>`; refuses to overwrite an existing one.
+    public func createAnnotatedTag(name: String, target: ObjectID, tagger: GitSignature, message: String) throws -> ObjectID {
+        var targetID = target.raw
+        var object: OpaquePointer?
+        try check("lookup tag target", git_object_lookup(&object, handle, &targetID, GIT_OBJECT_COMMIT))
+        defer { git_object_free(object) }
+        var oid = git_oid()
+        try tagger.withRaw { sig in
+            try check("create tag \(name)", git_tag_create(&oid, handle, name, object, sig, message, 0))
+        }
+        return ObjectID(oid)
+    }
+
+    // MARK: reading objects
+
+    public func commit(_ id: ObjectID) throws -> GitCommit {
+        var oid = id.raw
+        var commit: OpaquePointer?
+        try check("lookup commit \(id.short)", git_commit_lookup(&commit, handle, &oid))
+        defer { git_commit_free(commit) }
+        var parents: [ObjectID] = []
+        for index in 0..<git_commit_parentcount(commit) {
+            parents.append(ObjectID(git_commit_parent_id(commit, index)))
+        }
+        return GitCommit(
+            id: id,
+            parents: parents,
+            tree: ObjectID(git_commit_tree_id(commit)),
+            message: String(cString: git_commit_message(commit)),
+            author: GitSignature(git_commit_author(commit)),
+            committer: GitSignature(git_commit_committer(commit))
+        )
+    }
+
+    /// The content of `fileName` in `tree`, or nil when the tree has no such entry.
+    public func fileContent(tree: ObjectID, fileName: String) throws -> [UInt8]? {
+        var treeID = tree.raw
+        var treeObject: OpaquePointer?
+        try check("lookup tree \(tree.short)", git_tree_lookup(&treeObject, handle, &treeID))
+        defer { git_tree_free(treeObject) }
+        guard let entry = git_tree_entry_byname(treeObject, fileName) else { return nil }
+        var blobID = git_tree_entry_id(entry).pointee
+        var blob: OpaquePointer?
+        try check("lookup blob", git_blob_lookup(&blob, handle, &blobID))
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: raw, count: size))
+    }
+
+    public func tag(named reference: String, id: ObjectID) throws -> GitTag {
+        var oid = id.raw
+        var tag: OpaquePointer?
+        try check("lookup tag \(reference)", git_tag_lookup(&tag, handle, &oid))
+        defer { git_tag_free(tag) }
+        return GitTag(name: reference, target: ObjectID(git_tag_target_id(tag)), message: git_tag_message(tag).map { String(cString: $0) } ?? "")
+    }
+
+    /// Calls `visit` for each commit from `start` along first parents, newest first, until it returns false.
+    public func walkFirstParent(from start: ObjectID, _ visit: (GitCommit) throws -> Bool) throws {
+        var walker: OpaquePointer?
+        try check("revwalk", git_revwalk_new(&walker, handle))
+        defer { git_revwalk_free(walker) }
+        git_revwalk_simplify_first_parent(walker)
+        var startID = start.raw
+        try check("revwalk push", git_revwalk_push(walker, &startID))
+        var oid = git_oid()
+        while true {
+            let status = git_revwalk_next(&oid, walker)
+            if status == GIT_ITEROVER.rawValue { return }
+            try check("revwalk", status)
+            if try !visit(commit(ObjectID(oid))) { return }
+        }
+    }
+
+    /// A unified diff of one file between two contents, as git would print it.
+    public func patch(old: [UInt8], new: [UInt8], path: String) throws -> String {
+        var patch: OpaquePointer?
+        try old.withUnsafeBytes { oldBuffer in
+            try new.withUnsafeBytes { newBuffer in
+                try check("diff", git_patch_from_buffers(&patch, oldBuffer.baseAddress, oldBuffer.count, "a/" + path, newBuffer.baseAddress, newBuffer.count, "b/" + path, nil))
+            }
+        }
+        defer { git_patch_free(patch) }
+        var buffer = git_buf()
+        try check("format diff", git_patch_to_buf(&buffer, patch))
+        defer { git_buf_dispose(&buffer) }
+        guard let pointer = buffer.ptr else { return "" }
+        return String(cString: pointer)
+    }
+
+    public func hasObject(_ id: ObjectID) -> Bool {
+        var odb: OpaquePointer?
+        guard git_repository_odb(&odb, handle) == 0 else { return false }
+        defer { git_odb_free(odb) }
+        var oid = id.raw
+        return git_odb_exists(odb, &oid) != 0
+    }
+}

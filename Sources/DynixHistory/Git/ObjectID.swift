@@ -1,0 +1,35 @@
+import CGit2
+
+/// A git object id (SHA-1), a value type detached from libgit2's memory.
+public struct ObjectID: Hashable, CustomStringConvertible, Sendable {
+    var raw: git_oid
+
+    init(_ raw: git_oid) { self.raw = raw }
+
+    init(_ pointer: UnsafePointer<git_oid>) { self.raw = pointer.pointee }
+
+    public init?(hex: String) {
+        var oid = git_oid()
+        guard hex.utf8.count == 40, git_oid_fromstr(&oid, hex) == 0 else { return nil }
+        self.raw = oid
+    }
+
+    public var hex: String {
+        var copy = raw
+        var buffer = [CChar](repeating: 0, count: 41)
+        git_oid_tostr(&buffer, 41, &copy)
+        return String(cString: buffer)
+    }
+
+    public var short: String { String(hex.prefix(7)) }
+    public var description: String { hex }
+
+    public static func == (a: ObjectID, b: ObjectID) -> Bool {
+        var l = a.raw, r = b.raw
+        return git_oid_cmp(&l, &r) == 0
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        withUnsafeBytes(of: raw) { hasher.combine(bytes: $0) }
+    }
+}

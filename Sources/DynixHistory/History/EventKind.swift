@@ -1,0 +1,15 @@
+/// What a commit in the history records (`Dynix-Event:`).
+public enum EventKind: String, Sendable, CaseIterable {
+    case `init`, append, apply, applyFailed = "apply-failed", rebuild, boot, rollback, checkpoint, `import`, adopt
+
+    /// Events that change the dynamic file; the others are empty commits.
+    public var changesFile: Bool {
+        switch self {
+        case .`init`, .append, .rollback, .checkpoint, .`import`, .adopt: return true
+        case .apply, .applyFailed, .rebuild, .boot: return false
+        }
+    }
+
+    /// Events after which nothing dynamic is live until the next apply.
+    public var isReset: Bool { self == .rebuild || self == .boot }
+}

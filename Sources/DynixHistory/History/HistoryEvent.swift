@@ -1,0 +1,32 @@
+/// One commit of the history, read back as the event it records.
+public struct HistoryEvent: Sendable {
+    public let commit: ObjectID
+    public let kind: EventKind?
+    public let subject: String
+    public let body: String
+    public let trailers: Trailers
+    public let time: Int64
+    public let offsetMinutes: Int32
+    public let user: String
+    public let changesFile: Bool
+
+    init(_ commit: GitCommit, changesFile: Bool) {
+        let parsed = Trailers.parse(message: commit.message)
+        self.commit = commit.id
+        self.kind = parsed.trailers["Dynix-Event"].flatMap(EventKind.init(rawValue:))
+        self.subject = parsed.subject
+        self.body = parsed.body
+        self.trailers = parsed.trailers
+        self.time = commit.author.time
+        self.offsetMinutes = commit.author.offsetMinutes
+        self.user = parsed.trailers["Dynix-User"] ?? commit.author.name
+        self.changesFile = kind?.changesFile ?? changesFile
+    }
+
+    public var generation: Int? { trailers["Dynamic-Generation"].flatMap { Int($0) } }
+    public var staticGeneration: Int? { trailers["Static-Generation"].flatMap { Int($0) } }
+    public var options: [String] { trailers.pairs.filter { $0.key == "Dynix-Option" }.map(\.value) }
+    public var rollbackOf: Int? { trailers["Rollback-Of"].flatMap { Int($0) } }
+    public var bootID: String? { trailers["Boot-Id"] }
+    public var activation: String? { trailers["Activation"] }
+}

@@ -1,0 +1,99 @@
+/// The git side of the history: one linear branch whose tree holds the dynamic file.
+/// Knows commits, trees and tags; knows nothing of locks, the working file or the host.
+public final class HistoryStore {
+    public static let branch = "refs/heads/main"
+    public static let fileName = "dynamic.nix"
+
+    let repository: GitRepository
+    public let path: String
+
+    init(repository: GitRepository, path: String) {
+        self.repository = repository
+        self.path = path
+    }
+
+    public static func open(_ path: String) throws -> HistoryStore {
+        do {
+            return HistoryStore(repository: try GitRepository.open(at: path), path: path)
+        } catch let error as GitError {
+            throw DynixError.git(error.description)
+        }
+    }
+
+    public static func create(_ path: String) throws -> HistoryStore {
+        do {
+            return HistoryStore(repository: try GitRepository.initBare(at: path, initialBranch: "main"), path: path)
+        } catch let error as GitError {
+            throw DynixError.git(error.description)
+        }
+    }
+
+    public func head() throws -> ObjectID? { try wrap { try repository.target(of: HistoryStore.branch) } }
+
+    /// The dynamic file as committed in `commit`.
+    public func content(at commit: ObjectID) throws -> [UInt8] {
+        try wrap { try repository.fileContent(tree: try repository.commit(commit).tree, fileName: HistoryStore.fileName) ?? [] }
+    }
+
+    public func commit(_ id: ObjectID) throws -> GitCommit { try wrap { try repository.commit(id) } }
+
+    /// Writes the objects of a new commit on top of `parent` without moving the branch.
+    /// `content == nil` keeps the parent's tree (an event that changes no file).
+    func makeCommit(parent: ObjectID?, content: [UInt8]?, message: String, author: GitSignature, committer: GitSignature) throws -> ObjectID {
+        try wrap {
+            let tree: ObjectID
+            if let content {
+                tree = try repository.createTree(fileName: HistoryStore.fileName, blob: try repository.createBlob(content))
+            } else if let parent {
+                tree = try repository.commit(parent).tree
+            } else {
+                tree = try repository.createTree(fileName: HistoryStore.fileName, blob: try repository.createBlob([]))
+            }
+            return try repository.createCommit(tree: tree, parents: parent.map { [$0] } ?? [], author: author, committer: committer, message: message)
+        }
+    }
+
+    /// Moves the branch from `old` to `new`; fails if someone else moved it meanwhile.
+    func advance(from old: ObjectID?, to new: ObjectID, reason: String) throws {
+        try wrap { try repository.updateReference(HistoryStore.branch, to: new, expecting: old, logMessage: reason) }
+    }
+
+    func tagGeneration(_ number: Int, commit: ObjectID, tagger: GitSignature, message: String) throws {
+        _ = try wrap { try repository.createAnnotatedTag(name: "gen/\(number)", target: commit, tagger: tagger, message: message) }
+    }
+
+    /// Generation numbers and the commits they tag, ascending.
+    public func generationTags() throws -> [(number: Int, commit: ObjectID)] {
+        try wrap {
+            try repository.references(matching: "refs/tags/gen/*").compactMap { ref -> (Int, ObjectID)? in
+                guard let n = Int(ref.name.dropFirst("refs/tags/gen/".count)) else { return nil }
+                return (n, try repository.tag(named: ref.name, id: ref.target).target)
+            }.sorted { $0.0 < $1.0 }
+        }
+    }
+
+    /// Events newest first, until `visit` returns false.
+    public func walk(_ visit: (HistoryEvent) throws -> Bool) throws {
+        guard let head = try head() else { return }
+        try wrap {
+            try repository.walkFirstParent(from: head) { commit in
+                // The event kind says whether the file changed; only a foreign commit needs its parent read.
+                var event = HistoryEvent(commit, changesFile: true)
+                if event.kind == nil, let parent = commit.parents.first {
+                    event = HistoryEvent(commit, changesFile: try repository.commit(parent).tree != commit.tree)
+                }
+                return try visit(event)
+            }
+        }
+    }
+
+    public func patch(old: [UInt8], new: [UInt8]) throws -> String {
+        try wrap { try repository.patch(old: old, new: new, path: HistoryStore.fileName) }
+    }
+
+    func contains(_ id: ObjectID) -> Bool { repository.hasObject(id) }
+
+    private func wrap<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as GitError { throw DynixError.git(error.description) }
+    }
+}

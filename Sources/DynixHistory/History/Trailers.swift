@@ -1,0 +1,70 @@
+/// Git-style trailers (`Key: value` lines in the last paragraph of a message), in order.
+public struct Trailers: Equatable, Sendable {
+    public private(set) var pairs: [(key: String, value: String)]
+
+    public init(_ pairs: [(String, String)] = []) { self.pairs = pairs.map { (key: $0.0, value: $0.1) } }
+
+    public static func == (a: Trailers, b: Trailers) -> Bool {
+        a.pairs.count == b.pairs.count && zip(a.pairs, b.pairs).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+
+    public subscript(key: String) -> String? { pairs.last { $0.key == key }?.value }
+
+    /// Adds a trailer; a value is kept on one line so nothing in it can pose as another trailer.
+    public mutating func add(_ key: String, _ value: String?) {
+        guard let value else { return }
+        let oneLine = value.replacingAll("\n", with: "\\n")
+        pairs.append((key: key, value: oneLine))
+    }
+
+    public var text: String { pairs.map { "\($0.key): \($0.value)" }.joined(separator: "\n") }
+
+    /// The trailers of a commit message: only its last paragraph counts, as with `git interpret-trailers`.
+    public static func parse(message: String) -> (subject: String, body: String, trailers: Trailers) {
+        let paragraphs = message.trimmingWhitespace().components(separatedBy: "\n\n")
+        guard let last = paragraphs.last else { return ("", "", Trailers()) }
+        var trailers = Trailers()
+        var isTrailerBlock = paragraphs.count > 1
+        for line in last.split(separator: "\n", omittingEmptySubsequences: false) {
+            guard let colon = line.firstIndex(of: ":"), line[line.index(after: colon)...].hasPrefix(" "),
+                  !line[..<colon].contains(" ") else { isTrailerBlock = false; break }
+            trailers.pairs.append((key: String(line[..<colon]), value: String(line[line.index(colon, offsetBy: 2)...])))
+        }
+        let textParagraphs = isTrailerBlock ? Array(paragraphs.dropLast()) : paragraphs
+        let subject = textParagraphs.first ?? ""
+        let body = textParagraphs.dropFirst().joined(separator: "\n\n")
+        return (subject, body, isTrailerBlock ? trailers : Trailers())
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        components(separatedBy: target).joined(separator: replacement)
+    }
+
+    func components(separatedBy separator: String) -> [String] {
+        guard !separator.isEmpty else { return [self] }
+        var result: [String] = []
+        var rest = self[...]
+        while let range = rest.range(of: separator) {
+            result.append(String(rest[..<range.lowerBound]))
+            rest = rest[range.upperBound...]
+        }
+        result.append(String(rest))
+        return result
+    }
+}
+
+extension Substring {
+    func range(of needle: String) -> Range<Substring.Index>? {
+        guard let first = needle.first else { return nil }
+        var start = startIndex
+        while let candidate = self[start...].firstIndex(of: first) {
+            if self[candidate...].hasPrefix(needle) {
+                return candidate..<index(candidate, offsetBy: needle.count)
+            }
+            start = index(after: candidate)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,159 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The POSIX calls dynix needs, with the durability rules of DESIGN.md ("Crash safety") built in.
+public enum FileSystem {
+    public static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    public static func readLink(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: 4097)
+        let count = readlink(path, &buffer, 4096)
+        guard count >= 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static func linkModificationTime(_ path: String) -> Int64? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return Int64(info.st_mtim.tv_sec)
+    }
+
+    public static func modificationTime(_ path: String) -> Int64? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Int64(info.st_mtim.tv_sec)
+    }
+
+    static func directoryName(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    public static func readText(_ path: String) -> String? {
+        (try? readBytes(path)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The file's bytes, or nil when it does not exist. A symlink is followed only when root or we own it,
+    /// so another user cannot plant one that makes dynix read (and then record) a file of their choosing.
+    public static func readBytes(_ path: String) throws -> [UInt8]? {
+        var fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        if fd < 0 && errno == ELOOP {
+            var info = stat()
+            guard lstat(path, &info) == 0 else { throw DynixError.io(path: path, lastError()) }
+            guard info.st_uid == 0 || info.st_uid == geteuid() else {
+                throw DynixError.io(path: path, "is a symbolic link owned by uid \(info.st_uid); dynix follows only links owned by root or itself")
+            }
+            fd = open(path, O_RDONLY | O_CLOEXEC)
+        }
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw DynixError.io(path: path, lastError())
+        }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, 65536) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw DynixError.io(path: path, lastError())
+            }
+            if count == 0 { return result }
+            result += chunk[0..<count]
+        }
+    }
+
+    /// Replaces `path` so that a crash leaves either the old or the new content, never a mix:
+    /// temporary file in the same directory, fsync, rename, fsync the directory.
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
+        let directory = directoryName(path)
+        let temporary = "\(directory)/.\(path.split(separator: "/").last ?? "file").dynix-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw failure(path: directory) }
+        do {
+            try writeAll(fd, bytes, path: temporary)
+            FaultInjection.reach("file-written")
+            guard fsync(fd) == 0 else { throw failure(path: temporary) }
+            close(fd)
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        FaultInjection.reach("file-synced")
+        guard rename(temporary, path) == 0 else {
+            let error = failure(path: path)
+            unlink(temporary)
+            throw error
+        }
+        FaultInjection.reach("file-renamed")
+        syncDirectory(directory)
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw failure(path: path)
+            }
+            offset += written
+        }
+    }
+
+    static func syncDirectory(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
+    }
+
+    /// Creates the directory and its parents; new directories get `mode`.
+    public static func makeDirectory(_ path: String, mode: mode_t) throws {
+        if isDirectory(path) { return }
+        let parent = directoryName(path)
+        if parent != path, !isDirectory(parent) { try makeDirectory(parent, mode: 0o755) }
+        if mkdir(path, mode) != 0 && errno != EEXIST { throw failure(path: path) }
+    }
+
+    public static func remove(_ path: String) {
+        unlink(path)
+    }
+
+    public static func listDirectory(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// Whether this process may create and replace files in `directory` (the nearest existing ancestor when missing).
+    public static func canWrite(_ directory: String) -> Bool {
+        var path = directory
+        while !exists(path) && path != "/" { path = directoryName(path) }
+        return access(path, W_OK) == 0
+    }
+
+    static func lastError() -> String { String(cString: strerror(errno)) }
+
+    static func failure(path: String) -> DynixError {
+        if errno == EACCES || errno == EPERM || errno == EROFS { return .permissionDenied(path: path) }
+        return .io(path: path, lastError())
+    }
+}

@@ -1,0 +1,34 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The human behind a command, for the commit author and `Dynix-User`.
+public struct Identity: Equatable, Sendable {
+    public let user: String
+
+    /// The kernel's audit login uid survives `sudo` and `su`; then `SUDO_USER`; then the effective user.
+    public static func current(environment: [String: String]) -> Identity {
+        if let text = FileSystem.readText("/proc/self/loginuid")?.trimmingWhitespace(),
+           let uid = UInt32(text), uid != UInt32.max, let name = userName(uid) {
+            return Identity(user: name)
+        }
+        if let sudo = environment["SUDO_USER"], !sudo.isEmpty { return Identity(user: sudo) }
+        return Identity(user: userName(geteuid()) ?? "uid\(geteuid())")
+    }
+
+    static func userName(_ uid: uid_t) -> String? {
+        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return nil }
+        return String(cString: name)
+    }
+
+    var signatureEmail: String { "\(user)@localhost" }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var scalars = unicodeScalars[...]
+        while let f = scalars.first, f == " " || f == "\n" || f == "\t" || f == "\r" { scalars.removeFirst() }
+        while let l = scalars.last, l == " " || l == "\n" || l == "\t" || l == "\r" { scalars.removeLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,32 @@
+/// Every system path dynix touches, resolved under one root so tests and demos run in a temporary directory.
+public struct Paths: Sendable {
+    public let root: String
+    public let dynamicFile: String
+
+    public init(root: String = "/", dynamicFile: String? = nil) {
+        let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+        self.root = trimmed
+        self.dynamicFile = dynamicFile ?? Paths.join(trimmed, "etc/nixos/dynamic.nix")
+    }
+
+    static func join(_ root: String, _ relative: String) -> String {
+        root == "/" ? "/" + relative : root + "/" + relative
+    }
+
+    public func under(_ relative: String) -> String { Paths.join(root, relative) }
+
+    public var stateDirectory: String { under("var/lib/dynix") }
+    public var history: String { under("var/lib/dynix/history.git") }
+    public var lock: String { under("var/lib/dynix/lock") }
+    public var transaction: String { under("var/lib/dynix/txn") }
+    public var spool: String { under("var/lib/dynix/spool") }
+    public var manifest: String { under("etc/dynix/manifest.json") }
+    public var systemProfile: String { under("nix/var/nix/profiles/system") }
+    public var currentSystem: String { under("run/current-system") }
+
+    /// The boot id from the root when a test provides one, else the kernel's.
+    public var bootID: String {
+        let local = under("proc/sys/kernel/random/boot_id")
+        return root != "/" && FileSystem.exists(local) ? local : "/proc/sys/kernel/random/boot_id"
+    }
+}

@@ -1,0 +1,23 @@
+/// The static NixOS generation the machine runs, read off the real symlinks.
+public struct StaticSystem: Equatable, Sendable {
+    /// N of `system-N-link`, or nil when the profile is missing.
+    public let generation: Int?
+    /// Where `run/current-system` points.
+    public let currentSystem: String?
+    /// When the profile link was last switched (seconds since the epoch).
+    public let switchedAt: Int64?
+
+    public static func read(_ paths: Paths) -> StaticSystem {
+        var generation: Int?
+        var switchedAt: Int64?
+        if let link = FileSystem.readLink(paths.systemProfile) {
+            let name = link.split(separator: "/").last.map(String.init) ?? link
+            if name.hasPrefix("system-"), name.hasSuffix("-link") {
+                generation = Int(name.dropFirst("system-".count).dropLast("-link".count))
+            }
+            let target = link.hasPrefix("/") ? link : (FileSystem.directoryName(paths.systemProfile) + "/" + link)
+            switchedAt = FileSystem.linkModificationTime(target)
+        }
+        return StaticSystem(generation: generation, currentSystem: FileSystem.readLink(paths.currentSystem), switchedAt: switchedAt)
+    }
+}

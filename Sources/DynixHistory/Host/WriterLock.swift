@@ -1,0 +1,78 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The single-writer lock (`flock` on `var/lib/dynix/lock`); the holder's pid is kept in the file for the refusal message.
+public final class WriterLock {
+    private let fd: Int32
+
+    private init(fd: Int32) { self.fd = fd }
+
+    /// Waits up to `timeout` seconds; throws `lockTimeout` naming the holder.
+    public static func acquire(_ path: String, timeout: Double) throws -> WriterLock {
+        let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw FileSystem.failure(path: path) }
+        let deadline = Clock.monotonic() + timeout
+        var pause: Double = 0.001
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else {
+                let error = FileSystem.failure(path: path)
+                close(fd)
+                throw error
+            }
+            if Clock.monotonic() >= deadline {
+                let holder = holderPID(fd)
+                close(fd)
+                throw DynixError.lockTimeout(holder: holder, seconds: timeout)
+            }
+            Clock.sleep(min(pause, max(0, deadline - Clock.monotonic())))
+            pause = min(pause * 2, 0.05)
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        ftruncate(fd, 0)
+        _ = pid.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        return WriterLock(fd: fd)
+    }
+
+    /// Takes the lock only if it is free right now.
+    public static func tryAcquire(_ path: String) -> WriterLock? {
+        try? acquire(path, timeout: 0)
+    }
+
+    private static func holderPID(_ fd: Int32) -> Int32? {
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 31, 0) }
+        guard count > 0 else { return nil }
+        return Int32(String(decoding: buffer[0..<count], as: UTF8.self).trimmingWhitespace())
+    }
+
+    deinit {
+        ftruncate(fd, 0)
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}
+
+enum Clock {
+    static func monotonic() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    static func now() -> Int64 { Int64(time(nil)) }
+
+    static func sleep(_ seconds: Double) {
+        guard seconds > 0 else { return }
+        var ts = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
+        nanosleep(&ts, nil)
+    }
+
+    /// The local UTC offset in minutes, for commit signatures.
+    static func localOffsetMinutes(at seconds: Int64) -> Int32 {
+        var t = time_t(seconds)
+        var parts = tm()
+        localtime_r(&t, &parts)
+        return Int32(parts.tm_gmtoff / 60)
+    }
+}

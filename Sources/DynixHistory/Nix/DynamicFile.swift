@@ -1,0 +1,51 @@
+/// The dynamic file (`/etc/nixos/dynamic.nix`): its bytes, and the entries they hold.
+public struct DynamicFile: Equatable, Sendable {
+    public let bytes: [UInt8]
+    public let entries: [Entry]
+    private let closingBracket: Int
+
+    public static let header = """
+        # Managed by dynix. Append with `dynix append`; later entries win.
+        # History: `dynix log`. Hand edits: record them with `dynix adopt`.
+
+        """
+
+    /// Parses the file; a file that is not dynix's data format throws `DynixError.unparsableFile` with line and column.
+    public init(bytes: [UInt8]) throws {
+        var parser = DynamicFileParser(bytes)
+        let result = try parser.parseFile()
+        self.bytes = bytes
+        self.entries = result.entries
+        self.closingBracket = result.closingBracket
+    }
+
+    public init(text: String) throws { try self.init(bytes: Array(text.utf8)) }
+
+    /// A whole file holding `entries`, one per line.
+    public static func rendering(_ entries: [Entry]) -> DynamicFile {
+        var text = header + "[\n"
+        for entry in entries { text += "  " + NixSyntax.renderEntry(entry) + "\n" }
+        text += "]\n"
+        // Our own rendering always parses; a failure here is a bug worth crashing on in tests.
+        return try! DynamicFile(text: text)
+    }
+
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    public var effective: EffectiveValues { EffectiveValues(entries: entries) }
+
+    /// The file with `entry` added as a new line before the closing `]`: as a diff, a pure addition.
+    public func appending(_ entry: Entry) -> DynamicFile {
+        let line = Array(("  " + NixSyntax.renderEntry(entry) + "\n").utf8)
+        var lineStart = closingBracket
+        while lineStart > 0, bytes[lineStart - 1] == 32 || bytes[lineStart - 1] == 9 { lineStart -= 1 }
+        var out = bytes
+        if lineStart == 0 || bytes[lineStart - 1] == 10 {
+            out.insert(contentsOf: line, at: lineStart)
+        } else {
+            // `]` shares its line with other text (`[ ]`, or a hand edit): give the entry a line of its own.
+            out.insert(contentsOf: [10] + line, at: closingBracket)
+        }
+        return try! DynamicFile(bytes: out)
+    }
+}

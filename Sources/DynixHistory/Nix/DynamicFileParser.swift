@@ -1,0 +1,262 @@
+/// Reads the data subset of Nix that the dynamic file uses: a list of attribute sets of literals.
+/// Anything else (functions, `let`, interpolation, paths) is refused with its line and column.
+struct DynamicFileParser {
+    private let bytes: [UInt8]
+    private var index = 0
+    private var line = 1
+    private var column = 1
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    struct Result {
+        var entries: [Entry]
+        /// Byte offset of the `]` closing the top-level list: appends go in front of it.
+        var closingBracket: Int
+    }
+
+    mutating func parseFile() throws -> Result {
+        skipTrivia()
+        try expect(UInt8(ascii: "["), "the dynamic file must be a list `[ … ]`")
+        var entries: [Entry] = []
+        while true {
+            skipTrivia()
+            guard let c = peek() else { throw error("the list is not closed with `]`") }
+            if c == UInt8(ascii: "]") { break }
+            guard c == UInt8(ascii: "{") else { throw error("each element of the list must be an attribute set `{ … }`") }
+            entries += try parseBindings()
+        }
+        let closing = index
+        advance()
+        skipTrivia()
+        if peek() != nil { throw error("unexpected text after the closing `]`") }
+        return Result(entries: entries, closingBracket: closing)
+    }
+
+    // MARK: values
+
+    /// Parses `{ path = value; … }`, keeping each binding as an entry and refusing what Nix would call a duplicate.
+    private mutating func parseBindings() throws -> [Entry] {
+        try expect(UInt8(ascii: "{"), "expected `{`")
+        var entries: [Entry] = []
+        var seen = DefinedPaths()
+        while true {
+            skipTrivia()
+            guard let c = peek() else { throw error("the attribute set is not closed with `}`") }
+            if c == UInt8(ascii: "}") { advance(); return entries }
+            let (startLine, startColumn) = (line, column)
+            let path = try parseAttributePath()
+            skipTrivia()
+            try expect(UInt8(ascii: "="), "expected `=` after `\(path)`")
+            let value = try parseValue()
+            skipTrivia()
+            try expect(UInt8(ascii: ";"), "expected `;` after the value of `\(path)`")
+            if !seen.define(path.components, value) {
+                throw DynixError.unparsableFile(line: startLine, column: startColumn, "attribute `\(path)` is already defined")
+            }
+            entries.append(Entry(path: path, value: value))
+        }
+    }
+
+    private mutating func parseAttributePath() throws -> OptionPath {
+        var names: [String] = []
+        while true {
+            skipTrivia()
+            if peek() == UInt8(ascii: "\"") {
+                names.append(try parseString())
+            } else {
+                let name = readIdentifier()
+                guard !name.isEmpty else { throw error("expected an attribute name") }
+                guard NixSyntax.isIdentifier(name) else { throw error("`\(name)` is not an attribute name") }
+                names.append(name)
+            }
+            skipTrivia()
+            guard peek() == UInt8(ascii: ".") else { return OptionPath(names) }
+            advance()
+        }
+    }
+
+    private mutating func parseValue() throws -> NixValue {
+        skipTrivia()
+        guard let c = peek() else { throw error("expected a value") }
+        switch c {
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "["):
+            advance()
+            var items: [NixValue] = []
+            while true {
+                skipTrivia()
+                if peek() == UInt8(ascii: "]") { advance(); return .list(items) }
+                if peek() == nil { throw error("the list is not closed with `]`") }
+                items.append(try parseValue())
+            }
+        case UInt8(ascii: "{"):
+            return .attrs(EffectiveValues(entries: try parseBindings()).tree)
+        case UInt8(ascii: "("):
+            advance()
+            let inner = try parseValue()
+            skipTrivia()
+            try expect(UInt8(ascii: ")"), "expected `)`")
+            return inner
+        case UInt8(ascii: "-"):
+            advance()
+            skipTrivia()
+            switch try parseValue() {
+            case .int(let i): return .int(0 &- i)
+            case .float(let d): return .float(-d)
+            default: throw error("`-` must be followed by a number")
+            }
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        default:
+            let (startLine, startColumn) = (line, column)
+            let word = readIdentifier()
+            switch word {
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            case "null": return .null
+            case "": throw error("expected a value, found `\(String(decoding: [c], as: UTF8.self))`")
+            default:
+                throw DynixError.unparsableFile(line: startLine, column: startColumn, "`\(word)` is not a literal; dynix files hold data only")
+            }
+        }
+    }
+
+    private mutating func parseNumber() throws -> NixValue {
+        let (startLine, startColumn) = (line, column)
+        var text = ""
+        var isFloat = false
+        while let c = peek() {
+            if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) {
+                text.append(Character(UnicodeScalar(c)))
+            } else if c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")
+                        || ((c == UInt8(ascii: "+") || c == UInt8(ascii: "-")) && (text.last == "e" || text.last == "E")) {
+                isFloat = true
+                text.append(Character(UnicodeScalar(c)))
+            } else {
+                break
+            }
+            advance()
+        }
+        if isFloat, let d = Double(text) { return .float(d) }
+        if !isFloat, let i = Int64(text) { return .int(i) }
+        // Nix reads the positive literal before negating: -9223372036854775808 is out of range there too.
+        throw DynixError.unparsableFile(line: startLine, column: startColumn, "`\(text)` is not a number Nix can hold")
+    }
+
+    private mutating func parseString() throws -> String {
+        let (startLine, startColumn) = (line, column)
+        advance()  // opening quote
+        var out: [UInt8] = []
+        while let c = peek() {
+            advance()
+            switch c {
+            case UInt8(ascii: "\""):
+                return String(decoding: out, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard let e = peek() else { break }
+                advance()
+                switch e {
+                case UInt8(ascii: "n"): out.append(10)
+                case UInt8(ascii: "r"): out.append(13)
+                case UInt8(ascii: "t"): out.append(9)
+                default: out.append(e)
+                }
+            case UInt8(ascii: "$") where peek() == UInt8(ascii: "{"):
+                throw DynixError.unparsableFile(line: line, column: column - 1, "string interpolation `${…}` is code, not data")
+            default:
+                out.append(c)
+            }
+        }
+        throw DynixError.unparsableFile(line: startLine, column: startColumn, "the string is not closed")
+    }
+
+    // MARK: lexing
+
+    private func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    private mutating func advance() {
+        guard index < bytes.count else { return }
+        if bytes[index] == 10 {
+            line += 1
+            column = 1
+        } else if bytes[index] & 0xC0 != 0x80 {
+            column += 1  // count characters, not UTF-8 continuation bytes
+        }
+        index += 1
+    }
+
+    private mutating func expect(_ byte: UInt8, _ message: String) throws {
+        guard peek() == byte else { throw error(message) }
+        advance()
+    }
+
+    private mutating func readIdentifier() -> String {
+        let start = index
+        while let c = peek(), c == UInt8(ascii: "_") || c == UInt8(ascii: "-") || c == UInt8(ascii: "'")
+                || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(c) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(c)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) {
+            advance()
+        }
+        return String(decoding: bytes[start..<index], as: UTF8.self)
+    }
+
+    private mutating func skipTrivia() {
+        while let c = peek() {
+            if c == 32 || c == 9 || c == 10 || c == 13 {
+                advance()
+            } else if c == UInt8(ascii: "#") {
+                while let d = peek(), d != 10 { advance() }
+            } else if c == UInt8(ascii: "/"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "*") {
+                advance(); advance()
+                while peek() != nil {
+                    if peek() == UInt8(ascii: "*"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "/") {
+                        advance(); advance()
+                        break
+                    }
+                    advance()
+                }
+            } else {
+                return
+            }
+        }
+    }
+
+    private func error(_ message: String) -> DynixError {
+        .unparsableFile(line: line, column: column, message)
+    }
+}
+
+/// Tracks the attribute paths one attribute set defines, to refuse what Nix refuses:
+/// the same name twice, unless both definitions are attribute sets (which Nix merges).
+private struct DefinedPaths {
+    private indirect enum Node { case leaf, set([String: Node]) }
+    private var root: [String: Node] = [:]
+
+    mutating func define(_ path: [String], _ value: NixValue) -> Bool {
+        let node = DefinedPaths.node(for: value)
+        return DefinedPaths.insert(path[...], node, into: &root)
+    }
+
+    private static func node(for value: NixValue) -> Node {
+        if case .attrs(let set) = value { return .set(set.mapValues(node(for:))) }
+        return .leaf
+    }
+
+    private static func insert(_ path: ArraySlice<String>, _ node: Node, into set: inout [String: Node]) -> Bool {
+        let name = path.first!
+        if path.count == 1 {
+            guard let existing = set[name] else { set[name] = node; return true }
+            guard case .set(var inner) = existing, case .set(let incoming) = node else { return false }
+            for (key, child) in incoming where !insert([key][...], child, into: &inner) { return false }
+            set[name] = .set(inner)
+            return true
+        }
+        var inner: [String: Node] = [:]
+        if let existing = set[name] {
+            guard case .set(let existingInner) = existing else { return false }
+            inner = existingInner
+        }
+        let ok = insert(path.dropFirst(), node, into: &inner)
+        set[name] = .set(inner)
+        return ok
+    }
+}

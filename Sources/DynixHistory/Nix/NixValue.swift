@@ -1,0 +1,23 @@
+/// A value dynix can write into the dynamic file: plain data, never code.
+public indirect enum NixValue: Equatable, Sendable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case float(Double)
+    case string(String)
+    case list([NixValue])
+    /// Attribute sets keep their names sorted, as Nix itself does, so equal sets compare equal.
+    case attrs([String: NixValue])
+
+    public var typeName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "bool"
+        case .int: return "int"
+        case .float: return "float"
+        case .string: return "string"
+        case .list: return "list"
+        case .attrs: return "attribute set"
+        }
+    }
+}

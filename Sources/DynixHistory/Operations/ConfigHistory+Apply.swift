@@ -1,0 +1,175 @@
+/// `dynix apply`: build, activate, confirm, record — or put back what was live. DESIGN.md "Apply is a transaction".
+extension ConfigHistory {
+    public struct ApplyOptions: Sendable {
+        public var dryRun = false
+        public var force = false
+        public var allowStaticDrift = false
+        public var activationTimeout: Double = 300
+        public var confirmTimeout: Double = 30
+        public var rollbackOf: Int? = nil
+        public init() {}
+    }
+
+    public enum ApplyProgress {
+        case building(staticGeneration: Int?)
+        case reusing(program: String, generation: Int)
+        case output(ChildProcess.Stream, [UInt8])
+        case activating(program: String)
+        case checking(attempt: Int)
+        case restoring(String)
+    }
+
+    public enum ApplyOutcome: Sendable {
+        case applied(Generation)
+        case alreadyLive(Generation)
+        case dryRun(program: String)
+    }
+
+    public func apply(_ options: ApplyOptions, progress: (ApplyProgress) -> Void) throws -> ApplyOutcome {
+        guard let manifest = try manifest() else { throw DynixError.noManifest(paths.manifest) }
+        let headID = try head()
+        let content = try store.content(at: headID)
+        let live = try liveState()
+        if case .generation(let current) = live, !options.force, !options.dryRun,
+           try store.content(at: current.commit) == content {
+            return .alreadyLive(current)
+        }
+        let host = StaticSystem.read(paths)
+
+        // A rollback to a generation built against the running static system can reuse its activation program.
+        var program: String?
+        if let target = options.rollbackOf, let generation = try? generation(target),
+           let recorded = generation.event.activation, FileSystem.exists(recorded),
+           generation.event.trailers["Static-System"] == host.currentSystem {
+            progress(.reusing(program: recorded, generation: target))
+            program = recorded
+        }
+        if program == nil {
+            progress(.building(staticGeneration: host.generation))
+            program = try build(content, manifest: manifest, host: host, allowStaticDrift: options.allowStaticDrift, progress: progress)
+        }
+        guard let program else { throw DynixError.buildFailed(status: 1, output: "") }
+        if options.dryRun { return .dryRun(program: program) }
+
+        progress(.activating(program: program))
+        let activation = try activate(program, manifest: manifest, options: options, progress: progress)
+        if let failure = activation {
+            let restoreError = restore(live, manifest: manifest, host: host, options: options, progress: progress)
+            var trailers = Trailers()
+            trailers.add("Activation", program)
+            trailers.add("Exit-Status", String(failure.status))
+            let subject = "apply failed (exit status \(failure.status))" + (restoreError == nil ? "; previous state restored" : "; RESTORE FAILED")
+            let body = failure.tail.isEmpty ? nil : "Output (last lines):\n" + failure.tail.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+            try commitEvent(message: message(.applyFailed, subject: subject, body: body, trailers: trailers))
+            throw DynixError.applyFailed(status: failure.status, output: failure.tail, restored: restoreError == nil, restoreError: restoreError)
+        }
+        return .applied(try recordApply(program: program, headID: headID, host: host, rollbackOf: options.rollbackOf))
+    }
+
+    /// Runs the manifest's `build` on a copy of `content`; returns the activation program's path.
+    func build(_ content: [UInt8], manifest: Manifest, host: StaticSystem, allowStaticDrift: Bool, progress: (ApplyProgress) -> Void) throws -> String {
+        let input = paths.stateDirectory + "/build-input.nix"
+        try FileSystem.writeAtomically(input, content, mode: 0o644)
+        defer { FileSystem.remove(input) }
+        let argv = manifest.build.map { $0 == "{file}" ? input : $0 }
+        let result = try ChildProcess(argv, timeout: 3600).run { stream, bytes in
+            // Build chatter goes to stderr; stdout carries the answer.
+            if stream == .stderr { progress(.output(.stderr, bytes)) }
+        }
+        guard result.succeeded else { throw DynixError.buildFailed(status: result.status, output: result.tail) }
+        let lines = result.stdoutText.split(separator: "\n").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+        guard let last = lines.last, last.hasPrefix("/") else {
+            throw DynixError.buildFailed(status: 0, output: "the build printed no activation program path as its last line")
+        }
+        if !allowStaticDrift, let line = lines.first(where: { $0.hasPrefix("static-system: ") }) {
+            let built = String(line.dropFirst("static-system: ".count))
+            if let running = host.currentSystem, built != running {
+                throw DynixError.staticDrift(built: built, running: running)
+            }
+        }
+        return last
+    }
+
+    /// Runs the activation program, then the health check; nil on success, else the failed result.
+    func activate(_ program: String, manifest: Manifest, options: ApplyOptions, progress: (ApplyProgress) -> Void) throws -> ChildProcess.Result? {
+        let result: ChildProcess.Result
+        do {
+            result = try ChildProcess([program], timeout: options.activationTimeout).run { progress(.output($0, $1)) }
+        } catch {
+            return ChildProcess.Result(status: 127, stdout: [], tail: "\(error)", timedOut: false)
+        }
+        guard result.succeeded else { return result }
+        guard let check = manifest.check else { return nil }
+        let deadline = Clock.monotonic() + options.confirmTimeout
+        var attempt = 0
+        var last = result
+        repeat {
+            attempt += 1
+            progress(.checking(attempt: attempt))
+            if let outcome = try? ChildProcess(check, timeout: max(1, options.confirmTimeout)).run(output: { progress(.output($0, $1)) }) {
+                if outcome.succeeded { return nil }
+                last = outcome
+            }
+            Clock.sleep(min(0.5, max(0, deadline - Clock.monotonic())))
+        } while Clock.monotonic() < deadline
+        return ChildProcess.Result(status: last.status == 0 ? 1 : last.status, stdout: [], tail: "health check failed: " + last.tail, timedOut: false)
+    }
+
+    /// Puts back what was live before a failed activation; returns why that failed, or nil.
+    func restore(_ live: LiveState, manifest: Manifest, host: StaticSystem, options: ApplyOptions, progress: (ApplyProgress) -> Void) -> String? {
+        do {
+            var argv: [String]
+            if case .generation(let previous) = live {
+                if let recorded = previous.event.activation, FileSystem.exists(recorded) {
+                    argv = [recorded]
+                } else {
+                    argv = [try build(try store.content(at: previous.commit), manifest: manifest, host: host, allowStaticDrift: true, progress: progress)]
+                }
+                progress(.restoring("generation \(previous.number)"))
+            } else {
+                argv = manifest.restoreStatic
+                progress(.restoring("the static configuration"))
+            }
+            guard !argv.isEmpty else { return "the manifest has no restoreStatic command" }
+            let result = try ChildProcess(argv, timeout: options.activationTimeout).run { progress(.output($0, $1)) }
+            return result.succeeded ? nil : "restoring exited with status \(result.status): \(result.tail)"
+        } catch let error as DynixError {
+            return error.message
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// The `apply` commit and its annotated tag `gen/N`.
+    func recordApply(program: String, headID: ObjectID, host: StaticSystem, rollbackOf: Int?) throws -> Generation {
+        let number = try nextGenerationNumber()
+        var trailers = Trailers()
+        trailers.add("Dynamic-Generation", String(number))
+        trailers.add("Applied-Commit", headID.hex)
+        trailers.add("Activation", program)
+        trailers.add("Rollback-Of", rollbackOf.map(String.init))
+        let staticText = host.generation.map { "static \($0)" } ?? "the running static system"
+        let subject = rollbackOf.map { "apply generation \(number) (rollback to generation \($0)) on \(staticText)" } ?? "apply generation \(number) on \(staticText)"
+        let text = message(.apply, subject: subject, trailers: trailers)
+        let id = try commitEvent(message: text)
+        FaultInjection.reach("apply-committed")
+        try store.tagGeneration(number, commit: id, tagger: committer, message: text)
+        return Generation(number: number, event: try event(id))
+    }
+
+    /// One more than any generation, counting an apply commit whose tag a crash prevented (and tagging it now).
+    func nextGenerationNumber() throws -> Int {
+        let tags = try store.generationTags()
+        var highest = tags.last?.number ?? 0
+        var lastApply: HistoryEvent?
+        try store.walk { event in
+            if event.kind == .apply { lastApply = event; return false }
+            return true
+        }
+        if let lastApply, let number = lastApply.generation, !tags.contains(where: { $0.number == number }) {
+            try store.tagGeneration(number, commit: lastApply.commit, tagger: committer, message: (try store.commit(lastApply.commit)).message)
+            highest = max(highest, number)
+        }
+        return highest + 1
+    }
+}

@@ -1,0 +1,68 @@
+/// `dynix init`: the state directory, the repository, and the first commit.
+extension ConfigHistory {
+    public struct InitResult: Sendable {
+        public let created: Bool
+        public let commit: ObjectID
+        public let entries: Int
+    }
+
+    /// Creates the history (idempotent). With `importing`, its entries become the file; without, an existing
+    /// dynamic file written by hand or by the prototype is taken over as it is (after it parses).
+    public static func initialise(_ paths: Paths, identity: Identity, importing: [Entry]? = nil, importedFrom: String? = nil, lockTimeout: Double) throws -> (ConfigHistory, InitResult) {
+        try checkWritable(paths)
+        let stateExisted = FileSystem.isDirectory(paths.stateDirectory)
+        try FileSystem.makeDirectory(paths.stateDirectory, mode: 0o700)
+        if !stateExisted { _ = chmodState(paths.stateDirectory) }
+        let lock = try WriterLock.acquire(paths.lock, timeout: lockTimeout)
+        let existed = FileSystem.isDirectory(paths.history)
+        let store = existed ? try HistoryStore.open(paths.history) : try HistoryStore.create(paths.history)
+        let history = ConfigHistory(paths: paths, store: store, identity: identity)
+        history.lock = lock
+        try history.recoverTransaction()
+        if let head = try store.head() {
+            if let importing {
+                // Importing into an existing history is an ordinary file change, recorded as `import`.
+                if try history.hasDrift() { throw DynixError.drift(path: paths.dynamicFile) }
+                let file = DynamicFile.rendering(importing)
+                let id = try history.commitFileChange(file, message: history.message(.`import`, subject: "import \(importedFrom ?? "entries") (\(importing.count) entries)"))
+                try history.foldSpool()
+                return (history, InitResult(created: false, commit: id, entries: importing.count))
+            }
+            try history.foldSpool()
+            return (history, InitResult(created: false, commit: head, entries: try history.committedFile().entries.count))
+        }
+        try FileSystem.makeDirectory(FileSystem.directoryName(paths.dynamicFile), mode: 0o755)
+        let file: DynamicFile
+        let kind: EventKind
+        let subject: String
+        if let importing {
+            file = DynamicFile.rendering(importing)
+            kind = .`import`
+            subject = "import \(importedFrom ?? "entries") (\(importing.count) entries)"
+        } else if let existing = try FileSystem.readBytes(paths.dynamicFile), !existing.isEmpty {
+            do {
+                file = try DynamicFile(bytes: existing)
+            } catch DynixError.unparsableFile(let line, let column, let why) {
+                throw DynixError.fileUnparsable(path: paths.dynamicFile, line: line, column: column, "\(why) (use `dynix init --import` to evaluate it with Nix)")
+            }
+            kind = .`import`
+            subject = "take over \(paths.dynamicFile) (\(file.entries.count) entries)"
+        } else {
+            file = DynamicFile.rendering([])
+            kind = .`init`
+            subject = "start the dynamic configuration history"
+        }
+        let id = try history.commitFileChange(file, message: history.message(kind, subject: subject))
+        try history.foldSpool()
+        return (history, InitResult(created: true, commit: id, entries: file.entries.count))
+    }
+
+    private static func chmodState(_ path: String) -> Bool {
+        // mkdir honours the umask; the history is an audit trail nobody else may write.
+        path.withCString { chmod($0, 0o700) } == 0
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

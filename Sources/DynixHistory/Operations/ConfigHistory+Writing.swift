@@ -1,0 +1,75 @@
+/// The write path of DESIGN.md "Crash safety": lock, recover, refuse drift, then one transaction per file change.
+extension ConfigHistory {
+    /// Takes the writer lock and brings the state to a consistent point: finishes or undoes an
+    /// interrupted transaction and folds spooled rebuild-hook events into the history.
+    /// `allowDrift` is for `adopt`, which exists to record drift.
+    public func beginWriting(lockTimeout: Double, allowDrift: Bool = false) throws {
+        try ConfigHistory.checkWritable(paths)
+        if lock == nil { lock = try WriterLock.acquire(paths.lock, timeout: lockTimeout) }
+        try recoverTransaction()
+        try foldSpool()
+        if !allowDrift, try hasDrift() { throw DynixError.drift(path: paths.dynamicFile) }
+    }
+
+    public func endWriting() { lock = nil }
+
+    /// Refuses, before anything is touched, a user who cannot write the state directory or the file's directory.
+    static func checkWritable(_ paths: Paths) throws {
+        for directory in [paths.stateDirectory, FileSystem.directoryName(paths.dynamicFile)] where !FileSystem.canWrite(directory) {
+            throw DynixError.permissionDenied(path: directory)
+        }
+        for file in [paths.history, paths.lock] where FileSystem.exists(file) && !FileSystem.canWrite(file) {
+            throw DynixError.permissionDenied(path: file)
+        }
+    }
+
+    /// Finishes (file already new) or drops (file still old) a transaction a crash interrupted.
+    func recoverTransaction() throws {
+        guard let text = FileSystem.readText(paths.transaction) else { return }
+        guard let record = TransactionRecord(text: text) else {
+            // A record torn before its fsync: the file was not touched yet, since the record comes first.
+            FileSystem.remove(paths.transaction)
+            return
+        }
+        let branch = try store.head()
+        if branch == record.new {
+            FileSystem.remove(paths.transaction)  // crashed after moving the branch: only the cleanup was left
+            return
+        }
+        let working = try workingBytes()
+        guard store.contains(record.new) else {
+            FileSystem.remove(paths.transaction)
+            return
+        }
+        if working == (try store.content(at: record.new)), branch == record.old {
+            try store.advance(from: record.old, to: record.new, reason: "dynix: recover interrupted transaction")
+        }
+        // Equal to the old content: the change never reached the file; anything else is drift, reported by the caller.
+        FileSystem.remove(paths.transaction)
+    }
+
+    /// Commits a new content of the dynamic file: objects, then the txn record, then the file, then the branch.
+    @discardableResult
+    func commitFileChange(_ file: DynamicFile, message: String, author: GitSignature? = nil) throws -> ObjectID {
+        let old = try store.head()
+        let new = try store.makeCommit(parent: old, content: file.bytes, message: message, author: author ?? self.author(), committer: committer)
+        FaultInjection.reach("objects-written")
+        try FileSystem.writeAtomically(paths.transaction, Array(TransactionRecord(old: old, new: new).text.utf8), mode: 0o600)
+        FaultInjection.reach("txn-written")
+        try FileSystem.writeAtomically(paths.dynamicFile, file.bytes)
+        try store.advance(from: old, to: new, reason: "dynix")
+        FaultInjection.reach("branch-moved")
+        FileSystem.remove(paths.transaction)
+        FaultInjection.reach("txn-removed")
+        return new
+    }
+
+    /// Commits an event that changes no file (apply, rebuild, boot, apply-failed).
+    @discardableResult
+    func commitEvent(message: String, author: GitSignature? = nil) throws -> ObjectID {
+        let old = try store.head()
+        let new = try store.makeCommit(parent: old, content: nil, message: message, author: author ?? self.author(), committer: committer)
+        try store.advance(from: old, to: new, reason: "dynix")
+        return new
+    }
+}

@@ -1,0 +1,94 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The dynamic configuration of one root and its history: the entry point of every dynix operation.
+/// Readers open it and read; writers call `beginWriting()` first, which takes the lock and repairs what a crash left.
+public final class ConfigHistory {
+    public let paths: Paths
+    public let store: HistoryStore
+    public let identity: Identity
+    var lock: WriterLock?
+    /// Events of the rebuild hook that are waiting in the spool (counted by readers, folded by writers).
+    public internal(set) var spooledEvents: [SpooledEvent] = []
+
+    init(paths: Paths, store: HistoryStore, identity: Identity) {
+        self.paths = paths
+        self.store = store
+        self.identity = identity
+    }
+
+    /// Opens an existing history for reading.
+    public static func open(_ paths: Paths, identity: Identity) throws -> ConfigHistory {
+        guard FileSystem.isDirectory(paths.history) else { throw DynixError.notInitialised(paths.history) }
+        let history = ConfigHistory(paths: paths, store: try HistoryStore.open(paths.history), identity: identity)
+        history.spooledEvents = Spool(paths: paths).pending()
+        return history
+    }
+
+    // MARK: reading
+
+    /// The manifest, or nil when this root has none.
+    public func manifest() throws -> Manifest? {
+        guard let bytes = try FileSystem.readBytes(paths.manifest) else { return nil }
+        return try Manifest(json: String(decoding: bytes, as: UTF8.self), path: paths.manifest)
+    }
+
+    public func head() throws -> ObjectID {
+        guard let head = try store.head() else { throw DynixError.git("branch main has no commits") }
+        return head
+    }
+
+    /// The dynamic file as the history has it at `commit` (default: the branch head).
+    public func committedFile(at commit: ObjectID? = nil) throws -> DynamicFile {
+        let id = try commit ?? head()
+        do {
+            return try DynamicFile(bytes: try store.content(at: id))
+        } catch DynixError.unparsableFile(let line, let column, let why) {
+            throw DynixError.fileUnparsable(path: "\(store.path) at \(id.short)", line: line, column: column, why)
+        }
+    }
+
+    /// The bytes on disk now, or nil when the file is missing.
+    public func workingBytes() throws -> [UInt8]? { try FileSystem.readBytes(paths.dynamicFile) }
+
+    /// Whether the file on disk differs from the branch (and no interrupted transaction explains it).
+    public func hasDrift() throws -> Bool {
+        if FileSystem.exists(paths.transaction) { return false }
+        return try workingBytes() != store.content(at: head())
+    }
+
+    // MARK: commit metadata
+
+    var committer: GitSignature { signature(name: "dynix", email: "dynix@localhost", time: Clock.now()) }
+
+    func author(time: Int64 = Clock.now()) -> GitSignature {
+        signature(name: identity.user, email: identity.signatureEmail, time: time)
+    }
+
+    private func signature(name: String, email: String, time: Int64) -> GitSignature {
+        GitSignature(name: name, email: email, time: time, offsetMinutes: Clock.localOffsetMinutes(at: time))
+    }
+
+    /// A commit message: subject, optional body, and the trailers every event carries.
+    func message(_ kind: EventKind, subject: String, body: String? = nil, trailers extra: Trailers = Trailers(), user: String? = nil) -> String {
+        let host = StaticSystem.read(paths)
+        var trailers = Trailers()
+        trailers.add("Dynix-Event", kind.rawValue)
+        for pair in extra.pairs { trailers.add(pair.key, pair.value) }
+        if extra["Static-Generation"] == nil { trailers.add("Static-Generation", host.generation.map(String.init)) }
+        if extra["Static-System"] == nil { trailers.add("Static-System", host.currentSystem) }
+        if extra["Boot-Id"] == nil { trailers.add("Boot-Id", currentBootID()) }
+        trailers.add("Dynix-User", user ?? identity.user)
+        let cleanSubject = subject.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        var text = cleanSubject
+        let rest = subject.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n").trimmingWhitespace()
+        let fullBody = [rest, body ?? ""].filter { !$0.isEmpty }.joined(separator: "\n\n")
+        if !fullBody.isEmpty { text += "\n\n" + fullBody }
+        return text + "\n\n" + trailers.text + "\n"
+    }
+
+    public func currentBootID() -> String? {
+        FileSystem.readText(paths.bootID)?.trimmingWhitespace()
+    }
+}

@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A rebuild-hook event waiting to be committed, with the time it really happened.
+public struct SpooledEvent: Equatable, Sendable {
+    public let name: String
+    public let kind: EventKind
+    public let time: Int64
+    public let system: String?
+    public let staticGeneration: Int?
+    public let bootID: String?
+    public let user: String
+
+    var text: String {
+        var lines = ["kind \(kind.rawValue)", "time \(time)", "user \(user)"]
+        if let system { lines.append("system \(system)") }
+        if let staticGeneration { lines.append("static-generation \(staticGeneration)") }
+        if let bootID { lines.append("boot-id \(bootID)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    init(name: String, kind: EventKind, time: Int64, system: String?, staticGeneration: Int?, bootID: String?, user: String) {
+        self.name = name
+        self.kind = kind
+        self.time = time
+        self.system = system
+        self.staticGeneration = staticGeneration
+        self.bootID = bootID
+        self.user = user
+    }
+
+    init?(name: String, text: String) {
+        var fields: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+            if parts.count == 2 { fields[parts[0]] = parts[1] }
+        }
+        guard let kind = fields["kind"].flatMap(EventKind.init(rawValue:)), let time = fields["time"].flatMap({ Int64($0) }) else { return nil }
+        self.init(name: name, kind: kind, time: time, system: fields["system"], staticGeneration: fields["static-generation"].flatMap { Int($0) },
+                  bootID: fields["boot-id"], user: fields["user"] ?? "root")
+    }
+}
+
+/// `var/lib/dynix/spool/`: where the rebuild hook leaves events it could not commit.
+struct Spool {
+    let paths: Paths
+
+    func pending() -> [SpooledEvent] {
+        FileSystem.listDirectory(paths.spool).filter { $0.hasSuffix(".event") }.compactMap { name in
+            FileSystem.readText(paths.spool + "/" + name).flatMap { SpooledEvent(name: name, text: $0) }
+        }.sorted { ($0.time, $0.name) < ($1.time, $1.name) }
+    }
+
+    /// Writes the event durably; the name sorts by time and is unique per process.
+    func write(_ kind: EventKind, time: Int64, system: String?, staticGeneration: Int?, bootID: String?, user: String) throws -> SpooledEvent {
+        try FileSystem.makeDirectory(paths.spool, mode: 0o700)
+        let name = "\(String(time).leftPadded(to: 12))-\(getpid()).event"
+        let event = SpooledEvent(name: name, kind: kind, time: time, system: system, staticGeneration: staticGeneration, bootID: bootID, user: user)
+        try FileSystem.writeAtomically(paths.spool + "/" + name, Array(event.text.utf8), mode: 0o600)
+        return event
+    }
+
+    func remove(_ event: SpooledEvent) { FileSystem.remove(paths.spool + "/" + event.name) }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}
+
+extension ConfigHistory {
+    /// Commits spooled events in time order, each at its real time; a crash between commit and removal
+    /// is harmless because a spooled event already in the history (by its `Dynix-Spool` name) is skipped.
+    func foldSpool() throws {
+        let spool = Spool(paths: paths)
+        let events = spool.pending()
+        guard !events.isEmpty else { return }
+        var recorded = Set<String>()
+        var seen = 0
+        try store.walk { event in
+            if let name = event.trailers["Dynix-Spool"] { recorded.insert(name) }
+            seen += 1
+            return seen < 200
+        }
+        for event in events {
+            if !recorded.contains(event.name) {
+                var trailers = Trailers()
+                trailers.add("Static-Generation", event.staticGeneration.map(String.init))
+                trailers.add("Static-System", event.system)
+                trailers.add("Boot-Id", event.bootID)
+                trailers.add("Dynix-Spool", event.name)
+                let text = message(event.kind, subject: ConfigHistory.resetSubject(event.kind, staticGeneration: event.staticGeneration), trailers: trailers, user: event.user)
+                let author = GitSignature(name: event.user, email: "\(event.user)@localhost", time: event.time, offsetMinutes: Clock.localOffsetMinutes(at: event.time))
+                try commitEvent(message: text, author: author)
+            }
+            spool.remove(event)
+        }
+        spooledEvents = []
+    }
+
+    static func resetSubject(_ kind: EventKind, staticGeneration: Int?) -> String {
+        let target = staticGeneration.map { "static generation \($0)" } ?? "a static system"
+        return kind == .boot ? "boot into \(target)" : "switch to \(target)"
+    }
+}
