@@ -6,9 +6,9 @@
 # dynamic settings exactly when /run/systemd/system/UNIT.d/<dropInName> exists.
 # /run is a tmpfs, so a boot is a reset by construction.
 #
-# The runtime directory and systemctl can be overridden through the
-# environment (DYNIX_SYSTEMD_RUNTIME_DIR, DYNIX_SYSTEMCTL) for those tests;
-# on a NixOS system neither is set.
+# The runtime directory, systemctl and /run/nixos can be overridden through
+# the environment (DYNIX_SYSTEMD_RUNTIME_DIR, DYNIX_SYSTEMCTL,
+# DYNIX_NIXOS_RUN_DIR) for those tests; on a NixOS system none is set.
 # Builtins only.
 let
   # Sorts after NixOS's own `overrides.conf` in /etc/systemd/system/UNIT.d/:
@@ -45,7 +45,7 @@ let
           if [ -e ${file} ]; then
             rm -f ${file}
             rmdir ${dir} 2>/dev/null || true
-            changed="$changed ${unit}"
+            set -- "$@" ${quote unit}
           fi
         '' else ''
           new=$(cat <<'DYNIX_DROPIN_END'
@@ -56,7 +56,7 @@ let
             mkdir -p ${dir}
             printf '%s\n' "$new" > ${tmp}
             mv -f ${tmp} ${file}
-            changed="$changed ${unit}"
+            set -- "$@" ${quote unit}
           fi
         '';
     in
@@ -64,14 +64,16 @@ let
       #!${shell}
       # dynix: make the dynamic settings of this generation live.
       ${preamble systemctl}
-      changed=""
+      # The units to restart accumulate in "$@" (a unit name is one word to
+      # systemd, but quoting costs nothing).
+      set --
       ${builtins.concatStringsSep "\n" (map step unitNames)}
-      if [ -z "$changed" ]; then
+      if [ "$#" -eq 0 ]; then
         echo "no unit changed"
         exit 0
       fi
       "$systemctl" daemon-reload
-      for unit in $changed; do
+      for unit in "$@"; do
         echo "restarting $unit"
         "$systemctl" restart "$unit"
       done
@@ -96,9 +98,10 @@ let
     ''
       # dynix: a static switch resets the dynamic settings.
       dynix_runtime_dir=''${DYNIX_SYSTEMD_RUNTIME_DIR:-/run/systemd/system}
-      dynix_restart_list=/run/nixos/activation-restart-list
+      dynix_nixos_run_dir=''${DYNIX_NIXOS_RUN_DIR:-/run/nixos}
+      dynix_restart_list=$dynix_nixos_run_dir/activation-restart-list
       if [ "''${NIXOS_ACTION:-}" = dry-activate ]; then
-        dynix_restart_list=/run/nixos/dry-activation-restart-list
+        dynix_restart_list=$dynix_nixos_run_dir/dry-activation-restart-list
       fi
       for dynix_unit in ${builtins.concatStringsSep " " (map quote units)}; do
         dynix_dropin="$dynix_runtime_dir/$dynix_unit.d/${dropInName}"

@@ -1,0 +1,110 @@
+# The generated shell programs (modules/dynamicism/lib/scripts.nix), run for
+# real against a temporary directory with a fake systemctl that logs its calls.
+scripts=./modules/dynamicism/lib/scripts.nix
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# nix_text FILE EXPR: write the string EXPR evaluates to into FILE, executable.
+nix_text() {
+  nix_eval -E "$2" | python3 -c 'import json,sys; sys.stdout.write(json.load(sys.stdin))' > "$1" && chmod +x "$1"
+}
+
+cat > "$work/systemctl" <<'SH'
+#!/bin/sh
+echo "$*" >> "$DYNIX_TEST_LOG"
+case "$1" in is-active) exit "${DYNIX_TEST_ACTIVE:-0}" ;; esac
+SH
+chmod +x "$work/systemctl"
+export DYNIX_SYSTEMCTL=$work/systemctl DYNIX_SYSTEMD_RUNTIME_DIR=$work/run DYNIX_NIXOS_RUN_DIR=$work/nixos
+export DYNIX_TEST_LOG=$work/log
+
+# expect_run NAME EXPECTED-SYSTEMCTL-CALLS COMMAND...: run, compare the log.
+expect_run() {
+  local name=$1 expected=$2 output log
+  shift 2
+  : > "$DYNIX_TEST_LOG"
+  if ! output=$("$@" 2>&1); then fail "$name" "exited non-zero: $output"; return; fi
+  log=$(cat "$DYNIX_TEST_LOG")
+  if [ "$log" = "$expected" ]; then pass "$name"; else fail "$name" "systemctl calls: [$log], expected [$expected]; output: $output"; fi
+}
+expect_file() {
+  if [ "$(cat "$2" 2>/dev/null)" = "$3" ]; then pass "$1"; else fail "$1" "$2: [$(cat "$2" 2>&1)], expected [$3]"; fi
+}
+expect_absent() {
+  if [ ! -e "$2" ]; then pass "$1"; else fail "$1" "$2 exists"; fi
+}
+
+apply_prog() { # apply_prog NAME A-TEXT-OR-null B-TEXT-OR-null
+  nix_text "$work/$1" "(import $scripts).apply { systemctl = \"/unused\"; shell = \"/bin/sh\";
+    units = { \"a.service\" = $2; \"b b.service\" = $3; }; }"
+}
+apply_prog apply1 '"[Service]\nX=1"' null
+apply_prog apply2 '"[Service]\nX=2"' '"[Service]\nY=$HOME \\ `x`"'
+apply_prog apply3 '"[Service]\nX=2"' null
+
+expect_run "apply: first drop-in, one reload, one restart" $'daemon-reload\nrestart a.service' "$work/apply1"
+expect_file "apply: drop-in written verbatim" "$work/run/a.service.d/zz-dynix.conf" $'[Service]\nX=1'
+expect_run "apply: same state again restarts nothing" "" "$work/apply1"
+expect_run "apply: only changed units restart" $'daemon-reload\nrestart a.service\nrestart b b.service' "$work/apply2"
+expect_file "apply: no shell expansion in drop-ins" "$work/run/b b.service.d/zz-dynix.conf" $'[Service]\nY=$HOME \\ `x`'
+expect_run "apply: a unit back on static settings loses its drop-in and restarts" $'daemon-reload\nrestart b b.service' "$work/apply3"
+expect_absent "apply: drop-in removed" "$work/run/b b.service.d/zz-dynix.conf"
+
+nix_text "$work/restore" "(import $scripts).restoreStatic { systemctl = \"/unused\"; units = [ \"a.service\" \"b b.service\" ]; }"
+expect_run "restoreStatic: removes dynix drop-ins, restarts those units" $'daemon-reload\nrestart a.service' "$work/restore"
+expect_absent "restoreStatic: nothing left" "$work/run/a.service.d/zz-dynix.conf"
+
+# The activation snippet, as NixOS runs it (bash, set -e like the ERR trap).
+cat > "$work/hook" <<'SH'
+#!/bin/sh
+echo "hook $*" >> "$DYNIX_TEST_LOG"
+exit 1
+SH
+chmod +x "$work/hook"
+nix_text "$work/activation.snippet" "(import $scripts).activation { units = [ \"a.service\" \"b b.service\" ]; rebuildHook = \"$work/hook rebuild-hook\"; }"
+activate() { (export NIXOS_ACTION=$1 systemConfig=/nix/store/0000-nixos-system; set -e; . "$work/activation.snippet"; echo done); }
+
+"$work/apply2" >/dev/null
+expect_run "activation (dry-activate): nothing removed, no hook" "" activate dry-activate
+expect_file "activation (dry-activate): units reported" "$work/nixos/dry-activation-restart-list" $'a.service\nb b.service'
+expect_file "activation (dry-activate): drop-in kept" "$work/run/a.service.d/zz-dynix.conf" $'[Service]\nX=2'
+expect_run "activation (switch): hook runs, its failure ignored" "hook rebuild-hook --system /nix/store/0000-nixos-system" activate switch
+expect_file "activation (switch): units in the restart list" "$work/nixos/activation-restart-list" $'a.service\nb b.service'
+expect_absent "activation (switch): drop-ins removed" "$work/run/a.service.d/zz-dynix.conf"
+rm -f "$work/nixos/activation-restart-list"
+expect_run "activation (boot, nothing dynamic): only the hook" "hook rebuild-hook --system /nix/store/0000-nixos-system" activate boot
+expect_absent "activation (nothing dynamic): restart list untouched" "$work/nixos/activation-restart-list"
+
+# The default health check.
+nix_text "$work/check" "(import $scripts).check { systemctl = \"/unused\"; settleSeconds = 0; units = [ \"a.service\" ]; }"
+expect_run "check: is-active on the dynamic units" "is-active a.service" "$work/check"
+: > "$DYNIX_TEST_LOG"
+if DYNIX_TEST_ACTIVE=3 "$work/check" >/dev/null 2>&1; then fail "check: fails when a unit is not active"; else pass "check: fails when a unit is not active"; fi
+
+# The build program, with a fake nix-build that records its arguments and
+# returns an output like applyDynamicConfiguration's.
+mkdir -p "$work/out/bin"
+echo /nix/store/1111-nixos-system > "$work/out/static-system"
+cat > "$work/nix-build" <<SH
+#!/bin/sh
+printf '%s\n' "\$@" > "$work/nix-build.args"
+echo "building..." >&2
+echo "$work/out"
+SH
+chmod +x "$work/nix-build"
+nix_text "$work/build" "(import $scripts).build { nixBuild = \"$work/nix-build\"; configExpression = \"(import <nixpkgs/nixos> { }).config\"; }"
+if output=$("$work/build" /tmp/dynamic-123.nix 2>/dev/null); then
+  if [ "$output" = "static-system: /nix/store/1111-nixos-system
+$work/out/bin/apply" ]; then pass "build: prints static-system, then the program last"; else fail "build: prints static-system, then the program last" "$output"; fi
+else fail "build: runs" "$output"; fi
+if grep -qx -- '--argstr' "$work/nix-build.args" && grep -qx /tmp/dynamic-123.nix "$work/nix-build.args" \
+   && grep -q 'applyDynamicConfiguration { inherit dynamicFile; }' "$work/nix-build.args"; then
+  pass "build: evaluates applyDynamicConfiguration on the given file"
+else fail "build: evaluates applyDynamicConfiguration on the given file" "$(cat "$work/nix-build.args")"; fi
+if "$work/build" >/dev/null 2>&1; then fail "build: refuses a missing file argument"; else pass "build: refuses a missing file argument"; fi
+# The expression it passes is valid Nix.
+expr=$(sed -n '/^{ dynamicFile }:/,$p' "$work/nix-build.args")
+if printf '%s' "$expr" | nix-instantiate "${NIX_FLAGS[@]}" --parse - >/dev/null 2>&1; then pass "build: its expression parses"; else fail "build: its expression parses" "$expr"; fi
+
+unset DYNIX_SYSTEMCTL DYNIX_SYSTEMD_RUNTIME_DIR DYNIX_NIXOS_RUN_DIR DYNIX_TEST_LOG
+rm -rf "$work"; trap - EXIT
