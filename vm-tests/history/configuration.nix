@@ -1,0 +1,11 @@
+# The static configuration of the history test: harmonia, the lightest of the three services.
+{ ... }:
+{
+  services.harmonia = {
+    enable = true;
+    settings = {
+      workers = 4;
+      max_connection_rate = 256;
+    };
+  };
+}
