@@ -9,6 +9,7 @@ public final class ConfigHistory {
     public let store: HistoryStore
     public let identity: Identity
     var lock: WriterLock?
+    private var cachedManifest: Manifest??
     /// Events of the rebuild hook that are waiting in the spool (counted by readers, folded by writers).
     public internal(set) var spooledEvents: [SpooledEvent] = []
 
@@ -30,6 +31,13 @@ public final class ConfigHistory {
 
     /// The manifest, or nil when this root has none.
     public func manifest() throws -> Manifest? {
+        if let cached = cachedManifest { return cached }
+        let manifest = try ConfigHistory.readManifest(paths)
+        cachedManifest = .some(manifest)
+        return manifest
+    }
+
+    public static func readManifest(_ paths: Paths) throws -> Manifest? {
         guard let bytes = try FileSystem.readBytes(paths.manifest) else { return nil }
         return try Manifest(json: String(decoding: bytes, as: UTF8.self), path: paths.manifest)
     }

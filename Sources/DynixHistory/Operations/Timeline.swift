@@ -78,4 +78,33 @@ extension ConfigHistory {
             return path.hasPrefix(option) || option.hasPrefix(path)
         }
     }
+
+    /// "Who changed this option, when, and was it live": each change with the generation that made it live, if any.
+    public func optionStory(_ option: OptionPath, limit: Int?, since: Int64?) throws -> [(event: HistoryEvent, liveAs: Int?)] {
+        var result: [(HistoryEvent, Int?)] = []
+        // Walking newest first: the oldest apply seen since the last (newer) change is the one that made a change live.
+        var applyAfter: Int?
+        var resetAfter = false
+        try store.walk { event in
+            if let since, event.time < since { return false }
+            switch event.kind {
+            case .apply?:
+                applyAfter = event.generation
+                resetAfter = false
+            case .rebuild?, .boot?:
+                resetAfter = true
+            default:
+                let touched = event.options.contains { text in
+                    guard let path = try? OptionPath(parsing: text) else { return false }
+                    return path.hasPrefix(option) || option.hasPrefix(path)
+                }
+                guard touched || event.kind == .`import` || event.kind == .`init` else { return true }
+                result.append((event, applyAfter))
+                _ = resetAfter
+                applyAfter = nil
+            }
+            return limit.map { result.count < $0 } ?? true
+        }
+        return result
+    }
 }

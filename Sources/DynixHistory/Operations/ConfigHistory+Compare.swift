@@ -1,0 +1,96 @@
+/// `dynix status`, `show` and `diff`: the effective values of named states, side by side.
+extension ConfigHistory {
+    /// A state of the dynamic configuration that can be named on the command line.
+    public enum StateName: Equatable, Sendable, CustomStringConvertible {
+        case live, pending, staticOnly
+        case generation(Int)
+
+        /// `live`, `pending` (or `head`), `static`, or a generation number (`7` or `gen/7`).
+        public init?(_ text: String) {
+            switch text {
+            case "live": self = .live
+            case "pending", "head", "HEAD": self = .pending
+            case "static": self = .staticOnly
+            default:
+                let digits = text.hasPrefix("gen/") ? String(text.dropFirst(4)) : text
+                guard let n = Int(digits), n > 0 else { return nil }
+                self = .generation(n)
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .live: return "live"
+            case .pending: return "pending"
+            case .staticOnly: return "static"
+            case .generation(let n): return "generation \(n)"
+            }
+        }
+    }
+
+    /// The committed file of a named state (nil: nothing dynamic, only the static configuration).
+    public func file(of state: StateName) throws -> DynamicFile? {
+        switch state {
+        case .pending: return try committedFile()
+        case .staticOnly: return nil
+        case .generation(let n): return try committedFile(at: generation(n).commit)
+        case .live:
+            guard let live = try liveGeneration() else { return nil }
+            return try committedFile(at: live.commit)
+        }
+    }
+
+    public func effective(_ state: StateName) throws -> EffectiveValues {
+        try file(of: state)?.effective ?? EffectiveValues(entries: [])
+    }
+
+    public func changes(from a: StateName, to b: StateName) throws -> [OptionChange] {
+        OptionChange.between(try effective(a), try effective(b), manifest: try manifest())
+    }
+
+    /// The file diff between two states, as git prints it.
+    public func patch(from a: StateName, to b: StateName) throws -> String {
+        try store.patch(old: file(of: a)?.bytes ?? [], new: file(of: b)?.bytes ?? [])
+    }
+
+    public struct Status: Sendable {
+        public let staticSystem: StaticSystem
+        public let live: LiveState
+        public let head: ObjectID
+        /// Committed but not live: the difference between live and pending.
+        public let pending: [OptionChange]
+        /// What is live now against the static configuration.
+        public let liveValues: [OptionChange]
+        public let drift: Bool
+        public let interruptedTransaction: Bool
+        public let spooled: [SpooledEvent]
+    }
+
+    public func status() throws -> Status {
+        Status(
+            staticSystem: StaticSystem.read(paths),
+            live: try liveState(),
+            head: try head(),
+            pending: try changes(from: .live, to: .pending),
+            liveValues: try changes(from: .staticOnly, to: .live),
+            drift: try hasDrift(),
+            interruptedTransaction: FileSystem.exists(paths.transaction),
+            spooled: spooledEvents
+        )
+    }
+
+    /// Each declared option with its static, live and pending value.
+    public struct OptionRow: Sendable {
+        public let option: Manifest.Option
+        public let live: NixValue?
+        public let pending: NixValue?
+    }
+
+    public func optionRows() throws -> [OptionRow] {
+        guard let manifest = try manifest() else { throw DynixError.noManifest(paths.manifest) }
+        let live = try effective(.live), pending = try effective(.pending)
+        return manifest.options.keys.sorted().map { path in
+            OptionRow(option: manifest.options[path]!, live: live.value(at: path), pending: pending.value(at: path))
+        }
+    }
+}

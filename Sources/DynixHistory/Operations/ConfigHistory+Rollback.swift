@@ -1,0 +1,27 @@
+/// `dynix rollback`: an earlier generation's file becomes the newest commit, then (by default) goes live.
+extension ConfigHistory {
+    /// The default target: the generation before the live one; with nothing live, the newest generation.
+    public func defaultRollbackTarget() throws -> Int {
+        let numbers = try store.generationTags().map(\.number)
+        if let live = try liveGeneration() {
+            guard let previous = numbers.last(where: { $0 < live.number }) else { throw DynixError.nothingToRollBack }
+            return previous
+        }
+        guard let newest = numbers.last else { throw DynixError.nothingToRollBack }
+        return newest
+    }
+
+    /// Commits generation `target`'s content as a `rollback` event (nil when the file already has it).
+    @discardableResult
+    public func rollback(to target: Int, message userMessage: String?) throws -> ObjectID? {
+        let generation = try generation(target)
+        let content = try store.content(at: generation.commit)
+        let current = try committedFile()
+        guard content != current.bytes else { return nil }
+        let file = try committedFile(at: generation.commit)
+        var trailers = Trailers()
+        trailers.add("Rollback-Of", String(target))
+        for path in ConfigHistory.changedOptions(current.effective, file.effective) { trailers.add("Dynix-Option", path.description) }
+        return try commitFileChange(file, message: message(.rollback, subject: userMessage ?? "roll back to generation \(target)", trailers: trailers))
+    }
+}

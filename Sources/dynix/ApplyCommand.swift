@@ -1,0 +1,83 @@
+import ArgumentParser
+import DynixHistory
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct ApplyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Build and activate the committed dynamic configuration as a new generation."
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var applyOptions: ApplyFlags
+
+    @Flag(help: "Build only; show what would be activated.")
+    var dryRun = false
+
+    @Flag(help: "Apply even when the committed state is already live.")
+    var force = false
+
+    func run() throws {
+        try reportingErrors {
+            var options = applyOptions.options
+            options.dryRun = dryRun
+            options.force = force
+            try ApplyCommand.runApply(try global.openForWriting(), options: options)
+        }
+    }
+
+    static func runApply(_ history: ConfigHistory, options: ConfigHistory.ApplyOptions) throws {
+        let outcome = try history.apply(options) { progress in
+            switch progress {
+            case .building(let generation):
+                print("building against static generation \(generation.map(String.init) ?? "?") …")
+            case .reusing(let program, let generation):
+                print("reusing the activation program of generation \(generation) (\(program)); nothing to build")
+            case .output(let stream, let bytes):
+                Terminal.write(bytes, to: stream == .stdout ? stdout : stderr)
+            case .activating(let program):
+                print(Terminal.dim("activating \(program)"))
+            case .checking(let attempt):
+                if attempt > 1 { print(Terminal.dim("health check, attempt \(attempt) …")) }
+            case .restoring(let what):
+                Terminal.writeError(Terminal.yellow("activation failed; restoring \(what) …"))
+            }
+            fflush(stdout)
+        }
+        switch outcome {
+        case .applied(let generation):
+            let staticGeneration = generation.event.staticGeneration.map(String.init) ?? "?"
+            print(Terminal.green("generation \(generation.number) is live") + " (static \(staticGeneration), \(generation.event.trailers["Applied-Commit"].map { String($0.prefix(7)) } ?? generation.commit.short))")
+        case .alreadyLive(let generation):
+            print("nothing to do: generation \(generation.number) is live and nothing is pending (use --force to re-apply)")
+        case .dryRun(let program):
+            print("would activate \(program)")
+        }
+    }
+}
+
+/// Options shared by `apply`, `append --apply` and `rollback`.
+struct ApplyFlags: ParsableArguments {
+    @Flag(help: "Apply even though the static configuration changed since the last switch.")
+    var allowStaticDrift = false
+
+    @Option(help: ArgumentHelp("Seconds the activation may take.", valueName: "SECONDS"))
+    var activationTimeout: Double = 300
+
+    @Option(help: ArgumentHelp("Seconds for the health check to pass after activation.", valueName: "SECONDS"))
+    var confirmTimeout: Double = 30
+
+    var options: ConfigHistory.ApplyOptions {
+        var options = ConfigHistory.ApplyOptions()
+        options.allowStaticDrift = allowStaticDrift
+        options.activationTimeout = activationTimeout
+        options.confirmTimeout = confirmTimeout
+        return options
+    }
+
+    func validate() throws {
+        guard activationTimeout > 0, confirmTimeout >= 0 else { throw ValidationError("timeouts must be positive") }
+    }
+}

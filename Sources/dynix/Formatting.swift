@@ -1,0 +1,101 @@
+import DynixHistory
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Times and values as people read them.
+enum Formatting {
+    /// `2026-11-24 14:03` in local time.
+    static func time(_ seconds: Int64) -> String {
+        strftime(seconds, "%Y-%m-%d %H:%M")
+    }
+
+    /// ISO 8601 with the local offset, for JSON.
+    static func isoTime(_ seconds: Int64) -> String {
+        let text = strftime(seconds, "%Y-%m-%dT%H:%M:%S%z")
+        // %z gives +0100; ISO 8601 readers prefer +01:00.
+        return String(text.dropLast(2)) + ":" + String(text.suffix(2))
+    }
+
+    private static func strftime(_ seconds: Int64, _ format: String) -> String {
+        var t = time_t(seconds)
+        var parts = tm()
+        localtime_r(&t, &parts)
+        var buffer = [CChar](repeating: 0, count: 64)
+        let count = Glibc.strftime(&buffer, 64, format, &parts)
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static func value(_ value: NixValue?) -> String {
+        guard let value else { return "(unset)" }
+        return NixSyntax.render(value)
+    }
+
+    static func side(_ side: OptionChange.Side) -> String {
+        switch side {
+        case .dynamic(let v): return NixSyntax.render(v)
+        case .staticValue(let v): return (v.map(NixSyntax.render) ?? "unset") + " (static)"
+        }
+    }
+
+    static func change(_ change: OptionChange, width: Int) -> String {
+        let name = change.option.description
+        let pad = String(repeating: " ", count: max(1, width - name.count + 2))
+        return name + pad + side(change.from) + " → " + side(change.to)
+    }
+
+    static func changeJSON(_ change: OptionChange) -> NixValue {
+        func sideJSON(_ side: OptionChange.Side) -> NixValue {
+            switch side {
+            case .dynamic(let v): return .attrs(["value": v, "static": .bool(false)])
+            case .staticValue(let v): return .attrs(["value": v ?? .null, "static": .bool(true)])
+            }
+        }
+        return .attrs(["option": .string(change.option.description), "from": sideJSON(change.from), "to": sideJSON(change.to)])
+    }
+
+    /// Parses `--since`: `2026-11-24`, `2026-11-24 14:03[:05]`, `2026-11-24T14:03:05`, `@EPOCH`, `3 days ago`.
+    static func parseDate(_ text: String, now: Int64 = Int64(Glibc.time(nil))) -> Int64? {
+        if text.hasPrefix("@") { return Int64(text.dropFirst()) }
+        let words = text.split(separator: " ")
+        if words.count == 3, words[2] == "ago", let n = Int64(words[0]) {
+            let unit = words[1].hasSuffix("s") ? String(words[1].dropLast()) : String(words[1])
+            let seconds: [String: Int64] = ["second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800]
+            guard let factor = seconds[unit] else { return nil }
+            return now - n * factor
+        }
+        let normalised = text.replacingOccurrences(of: "T", with: " ")
+        let dateTime = normalised.split(separator: " ")
+        guard let datePart = dateTime.first else { return nil }
+        let date = datePart.split(separator: "-").compactMap { Int32($0) }
+        guard date.count == 3 else { return nil }
+        var parts = tm()
+        parts.tm_year = date[0] - 1900
+        parts.tm_mon = date[1] - 1
+        parts.tm_mday = date[2]
+        parts.tm_isdst = -1
+        if dateTime.count > 1 {
+            let clock = dateTime[1].split(separator: ":").compactMap { Int32($0) }
+            guard clock.count >= 2 else { return nil }
+            parts.tm_hour = clock[0]
+            parts.tm_min = clock[1]
+            parts.tm_sec = clock.count > 2 ? clock[2] : 0
+        }
+        let result = mktime(&parts)
+        return result == -1 ? nil : Int64(result)
+    }
+}
+
+extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        var out = ""
+        var rest = self[...]
+        while let range = rest.firstRange(of: target) {
+            out += rest[..<range.lowerBound] + replacement
+            rest = rest[range.upperBound...]
+        }
+        return out + rest
+    }
+
+    func padded(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}

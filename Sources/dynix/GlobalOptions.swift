@@ -1,0 +1,52 @@
+import ArgumentParser
+import DynixHistory
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options every command takes: where the system is, and how long to wait for the lock.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Resolve every system path under DIR (default: $DYNIX_ROOT or /).", valueName: "DIR"))
+    var root: String?
+
+    @Option(name: .long, help: ArgumentHelp("The dynamic file (default: ROOT/etc/nixos/dynamic.nix).", valueName: "FILE"))
+    var file: String?
+
+    @Option(name: .long, help: ArgumentHelp("Seconds to wait for another dynix to finish.", valueName: "SECONDS"))
+    var lockTimeout: Double = 30
+
+    var paths: Paths {
+        let environment = ProcessEnvironment.values
+        return Paths(root: root ?? environment["DYNIX_ROOT"] ?? "/", dynamicFile: file)
+    }
+
+    var identity: Identity { Identity.current(environment: ProcessEnvironment.values) }
+
+    func openHistory() throws -> ConfigHistory { try ConfigHistory.open(paths, identity: identity) }
+
+    /// Opens the history for a command that changes it: lock, recovery, drift check.
+    func openForWriting(allowDrift: Bool = false) throws -> ConfigHistory {
+        let history = try openHistory()
+        try history.beginWriting(lockTimeout: lockTimeout, allowDrift: allowDrift)
+        return history
+    }
+
+    func validate() throws {
+        guard lockTimeout >= 0 else { throw ValidationError("--lock-timeout must not be negative") }
+    }
+}
+
+enum ProcessEnvironment {
+    static let values: [String: String] = {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }()
+}

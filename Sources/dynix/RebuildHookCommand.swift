@@ -1,0 +1,31 @@
+import ArgumentParser
+import DynixHistory
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct RebuildHookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebuild-hook",
+        abstract: "For the NixOS activation script: record a static switch or a boot. Always exits 0 within 10 s."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("The static system being activated ($systemConfig).", valueName: "PATH"))
+    var system: String?
+
+    func run() {
+        // Activation must never hang on us: whatever happens, leave with status 0 after 10 s.
+        signal(SIGALRM) { _ in _exit(0) }
+        alarm(10)
+        switch RebuildHook.run(global.paths, system: system, identity: global.identity, lockTimeout: min(global.lockTimeout, 5)) {
+        case .recorded(let kind):
+            print("dynix: recorded \(kind.rawValue)")
+        case .spooled(let kind, let reason):
+            Terminal.writeError("dynix: warning: \(kind.rawValue) spooled, not yet in the history (\(reason)); the next dynix command records it")
+        case .lost(let kind, let reason):
+            Terminal.writeError("dynix: warning: could not record \(kind.rawValue): \(reason)")
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import DynixHistory
+
+struct RollbackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback",
+        abstract: "Make an earlier generation's dynamic state current again, and apply it.",
+        discussion: "GEN defaults to the generation before the live one (with nothing live: the newest generation)."
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var applyFlags: ApplyFlags
+
+    @Argument(help: ArgumentHelp("The generation to go back to.", valueName: "GEN"))
+    var generation: Int?
+
+    @Flag(help: "Commit the rollback without applying it.")
+    var noApply = false
+
+    @Option(name: .shortAndLong, help: "Why: the commit message.")
+    var message: String?
+
+    func validate() throws {
+        if let generation, generation < 1 { throw ValidationError("generations are numbered from 1") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let history = try global.openForWriting()
+            let target = try generation ?? history.defaultRollbackTarget()
+            if let commit = try history.rollback(to: target, message: message) {
+                print("rolled the dynamic file back to generation \(target) (\(commit.short))")
+            } else {
+                print("the dynamic file already has generation \(target)'s content")
+            }
+            if noApply { print("not live yet, run `dynix apply`"); return }
+            var options = applyFlags.options
+            options.rollbackOf = target
+            try ApplyCommand.runApply(history, options: options)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import DynixHistory
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Output conventions of git and nixos-rebuild: colour only on a terminal and never with NO_COLOR,
+/// a pager for long output, errors as `dynix: error: …` with a hint on the next line.
+enum Terminal {
+    static let stdoutIsTerminal = isatty(1) == 1
+    static let colour: Bool = {
+        let env = ProcessEnvironment.values
+        return stdoutIsTerminal && env["NO_COLOR"] == nil && env["TERM"] != "dumb"
+    }()
+
+    static func paint(_ text: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    static func bold(_ t: String) -> String { paint(t, "1") }
+    static func dim(_ t: String) -> String { paint(t, "2") }
+    static func yellow(_ t: String) -> String { paint(t, "33") }
+    static func green(_ t: String) -> String { paint(t, "32") }
+    static func red(_ t: String) -> String { paint(t, "31") }
+    static func cyan(_ t: String) -> String { paint(t, "36") }
+
+    static func writeError(_ text: String) {
+        var line = text
+        if !line.hasSuffix("\n") { line += "\n" }
+        _ = line.withCString { fputs($0, stderr) }
+    }
+
+    static func write(_ bytes: [UInt8], to stream: UnsafeMutablePointer<FILE>) {
+        _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, stream) }
+        fflush(stream)
+    }
+
+    /// Prints `lines`, through the pager when stdout is a terminal and they do not fit on it.
+    static func page(_ lines: [String]) {
+        let text = lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")
+        var size = winsize()
+        let rows = ioctl(1, UInt(TIOCGWINSZ), &size) == 0 ? Int(size.ws_row) : 0
+        guard stdoutIsTerminal, rows > 0, lines.count >= rows else { print(text, terminator: ""); return }
+        let env = ProcessEnvironment.values
+        let pager = env["DYNIX_PAGER"] ?? env["PAGER"] ?? "less -FRX"
+        guard !pager.isEmpty, pager != "cat", let pipe = popen(pager, "w") else { print(text, terminator: ""); return }
+        signal(SIGPIPE, SIG_IGN)
+        _ = text.withCString { fputs($0, pipe) }
+        pclose(pipe)
+    }
+}
+
+/// Runs a command body, turning dynix's typed errors into the one-line message, the hint and the exit status.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as DynixError {
+        Terminal.writeError(Terminal.red("dynix: error: ") + error.message)
+        if let hint = error.hint { Terminal.writeError("hint: " + hint) }
+        throw ExitCode(error.exitStatus)
+    }
+}
