@@ -27,7 +27,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "DynixHistoryTests", dependencies: ["DynixHistory"]),
-        .testTarget(name: "dynixTests", dependencies: ["DynixHistory"]),
+        // Shared by both test targets: temporary roots, running the binary, real git and Nix.
+        .target(name: "DynixTestSupport", dependencies: ["DynixHistory"], path: "Tests/DynixTestSupport"),
+        .testTarget(name: "DynixHistoryTests", dependencies: ["DynixHistory", "DynixTestSupport"]),
+        .testTarget(name: "dynixTests", dependencies: ["DynixHistory", "DynixTestSupport"]),
     ]
 )

@@ -62,7 +62,7 @@ public enum DynixError: Error, Equatable {
             if suggestions.isEmpty { return "`dynix options` lists the dynamic options" }
             return "did you mean \(suggestions.joined(separator: " or "))? `dynix options` lists them all"
         case .invalidValue: return "`dynix options` shows each option's type"
-        case .unrepresentableValue: return "Nix strings cannot hold NUL, and Nix numbers cannot be NaN or infinite"
+        case .unrepresentableValue: return "Nix strings cannot hold NUL; Nix numbers cannot be NaN, infinite or subnormal"
         case .unparsableFile, .fileUnparsable: return "fix the file by hand, then record the edit with `dynix adopt`"
         case .notInitialised: return "run `sudo dynix init` (or `dynix init --import FILE` for an existing file)"
         case .drift: return "review it with `dynix diff --patch`, then `dynix adopt` to record it, or restore it with `dynix show --nix > FILE`"

@@ -19,6 +19,8 @@ extension NixValue {
             if s.utf8.contains(0) { throw DynixError.unrepresentableValue("the string contains a NUL character") }
         case .float(let d):
             if !d.isFinite { throw DynixError.unrepresentableValue("\(d) is not a finite number") }
+            // Nix's lexer rejects subnormal literals ("invalid float"): such a value would break the file.
+            if d != 0 && abs(d) < Double.leastNormalMagnitude { throw DynixError.unrepresentableValue("\(d) is too small for Nix") }
         case .list(let items): try items.forEach { try $0.checkRepresentable() }
         case .attrs(let set):
             for (name, value) in set {

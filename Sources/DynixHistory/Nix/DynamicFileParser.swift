@@ -93,8 +93,18 @@ struct DynamicFileParser {
             return .attrs(EffectiveValues(entries: try parseBindings()).tree)
         case UInt8(ascii: "("):
             advance()
-            let inner = try parseValue()
+            var inner = try parseValue()
             skipTrivia()
+            // The one arithmetic dynix writes: `(-9223372036854775807 - 1)`, since Nix has no literal for Int64.min.
+            if peek() == UInt8(ascii: "-"), case .int(let left) = inner {
+                advance()
+                skipTrivia()
+                guard case .int(let right) = try parseNumber() else { throw error("only integers may be subtracted") }
+                let (difference, overflow) = left.subtractingReportingOverflow(right)
+                if overflow { throw error("the integer is out of range") }
+                inner = .int(difference)
+                skipTrivia()
+            }
             try expect(UInt8(ascii: ")"), "expected `)`")
             return inner
         case UInt8(ascii: "-"):

@@ -1,0 +1,69 @@
+import DynixHistory
+import Foundation
+
+/// A temporary system root with real files and symlinks, removed when the test ends.
+public final class TempRoot {
+    public let path: String
+    public var paths: Paths { Paths(root: path) }
+
+    public init() {
+        let template = NSTemporaryDirectory() + "dynix-test-XXXXXX"
+        var bytes = Array(template.utf8CString)
+        let made = bytes.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        path = String(cString: made!)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    public func file(_ relative: String) -> String { path + "/" + relative }
+
+    public func write(_ relative: String, _ text: String) {
+        let full = file(relative)
+        try! FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try! text.write(toFile: full, atomically: false, encoding: .utf8)
+    }
+
+    public func read(_ relative: String) -> String? { try? String(contentsOfFile: file(relative), encoding: .utf8) }
+
+    public var dynamicFile: String { read("etc/nixos/dynamic.nix") ?? "" }
+    public var historyPath: String { file("var/lib/dynix/history.git") }
+
+    /// Static generation N: `systems/N`, the profile links and `run/current-system`.
+    public func switchStatic(to generation: Int) {
+        let fm = FileManager.default
+        try? fm.createDirectory(atPath: file("systems/\(generation)"), withIntermediateDirectories: true)
+        try? fm.createDirectory(atPath: file("nix/var/nix/profiles"), withIntermediateDirectories: true)
+        try? fm.createDirectory(atPath: file("run"), withIntermediateDirectories: true)
+        let link = file("nix/var/nix/profiles/system-\(generation)-link")
+        try? fm.removeItem(atPath: link)
+        try! fm.createSymbolicLink(atPath: link, withDestinationPath: file("systems/\(generation)"))
+        for (at, to) in [(file("nix/var/nix/profiles/system"), "system-\(generation)-link"), (file("run/current-system"), file("systems/\(generation)"))] {
+            try? fm.removeItem(atPath: at)
+            try! fm.createSymbolicLink(atPath: at, withDestinationPath: to)
+        }
+    }
+
+    public func setBootID(_ id: String) { write("proc/sys/kernel/random/boot_id", id + "\n") }
+
+    /// Every file under the root with its content and mode, to prove a refusal changed nothing.
+    public func snapshot() -> [String: String] {
+        var result: [String: String] = [:]
+        let fm = FileManager.default
+        guard let walker = fm.enumerator(atPath: path) else { return result }
+        while let relative = walker.nextObject() as? String {
+            let full = path + "/" + relative
+            var info = stat()
+            guard lstat(full, &info) == 0 else { continue }
+            let mode = String(info.st_mode, radix: 8)
+            if (info.st_mode & S_IFMT) == S_IFLNK {
+                result[relative] = "link \(mode) " + ((try? fm.destinationOfSymbolicLink(atPath: full)) ?? "")
+            } else if (info.st_mode & S_IFMT) == S_IFREG {
+                let data = fm.contents(atPath: full) ?? Data()
+                result[relative] = "file \(mode) \(data.count) \(data.hashValue)"
+            } else {
+                result[relative] = "dir \(mode)"
+            }
+        }
+        return result
+    }
+}
