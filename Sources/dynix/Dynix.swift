@@ -16,4 +16,29 @@ struct Dynix: ParsableCommand {
             CheckpointCommand.self, AdoptCommand.self, OptionsCommand.self, RebuildHookCommand.self,
         ]
     )
+
+    /// Global options may come before the subcommand, as with git (`dynix --root DIR log`):
+    /// argument-parser wants them after it, so they are moved there.
+    static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        var leading: [String] = []
+        let takesValue: Set<String> = ["--root", "--file", "--lock-timeout"]
+        while let first = arguments.first {
+            if takesValue.contains(first), arguments.count >= 2 {
+                leading += arguments.prefix(2)
+                arguments.removeFirst(2)
+            } else if let name = first.split(separator: "=").first, takesValue.contains(String(name)), first.contains("=") {
+                leading.append(first)
+                arguments.removeFirst()
+            } else {
+                break
+            }
+        }
+        if !leading.isEmpty, let subcommand = arguments.first, !subcommand.hasPrefix("-") {
+            arguments = [subcommand] + leading + arguments.dropFirst()
+        } else {
+            arguments = leading + arguments
+        }
+        main(arguments)
+    }
 }
