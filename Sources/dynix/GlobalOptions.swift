@@ -22,11 +22,16 @@ struct GlobalOptions: ParsableArguments {
 
     var identity: Identity { Identity.current(environment: ProcessEnvironment.values) }
 
-    func openHistory() throws -> ConfigHistory { try ConfigHistory.open(paths, identity: identity) }
+    /// Opens the history for a reading command (which also finishes a crashed write or spooled events when idle).
+    func openHistory() throws -> ConfigHistory {
+        let history = try ConfigHistory.open(paths, identity: identity)
+        history.repairIfIdle()
+        return history
+    }
 
     /// Opens the history for a command that changes it: lock, recovery, drift check.
     func openForWriting(allowDrift: Bool = false) throws -> ConfigHistory {
-        let history = try openHistory()
+        let history = try ConfigHistory.open(paths, identity: identity)
         try history.beginWriting(lockTimeout: lockTimeout, allowDrift: allowDrift)
         return history
     }

@@ -13,6 +13,17 @@ extension ConfigHistory {
 
     public func endWriting() { lock = nil }
 
+    /// For reading commands: when a crash or the rebuild hook left work behind and nobody holds the lock,
+    /// finish it now, so "the next command" of any kind records it. Never waits, never fails the reader.
+    public func repairIfIdle() {
+        guard lock == nil, FileSystem.exists(paths.transaction) || !spooledEvents.isEmpty else { return }
+        guard (try? ConfigHistory.checkWritable(paths)) != nil, let idle = WriterLock.tryAcquire(paths.lock) else { return }
+        lock = idle
+        defer { lock = nil }
+        try? recoverTransaction()
+        try? foldSpool()
+    }
+
     /// Refuses, before anything is touched, a user who cannot write the state directory or the file's directory.
     static func checkWritable(_ paths: Paths) throws {
         for directory in [paths.stateDirectory, FileSystem.directoryName(paths.dynamicFile)] where !FileSystem.canWrite(directory) {

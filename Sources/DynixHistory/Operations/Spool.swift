@@ -11,6 +11,7 @@ public struct SpooledEvent: Equatable, Sendable {
     public let staticGeneration: Int?
     public let bootID: String?
     public let user: String
+    let directory: String
 
     var text: String {
         var lines = ["kind \(kind.rawValue)", "time \(time)", "user \(user)"]
@@ -20,7 +21,8 @@ public struct SpooledEvent: Equatable, Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    init(name: String, kind: EventKind, time: Int64, system: String?, staticGeneration: Int?, bootID: String?, user: String) {
+    init(name: String, kind: EventKind, time: Int64, system: String?, staticGeneration: Int?, bootID: String?, user: String, directory: String) {
+        self.directory = directory
         self.name = name
         self.kind = kind
         self.time = time
@@ -30,7 +32,7 @@ public struct SpooledEvent: Equatable, Sendable {
         self.user = user
     }
 
-    init?(name: String, text: String) {
+    init?(name: String, text: String, directory: String) {
         var fields: [String: String] = [:]
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
@@ -38,7 +40,7 @@ public struct SpooledEvent: Equatable, Sendable {
         }
         guard let kind = fields["kind"].flatMap(EventKind.init(rawValue:)), let time = fields["time"].flatMap({ Int64($0) }) else { return nil }
         self.init(name: name, kind: kind, time: time, system: fields["system"], staticGeneration: fields["static-generation"].flatMap { Int($0) },
-                  bootID: fields["boot-id"], user: fields["user"] ?? "root")
+                  bootID: fields["boot-id"], user: fields["user"] ?? "root", directory: directory)
     }
 }
 
@@ -46,22 +48,36 @@ public struct SpooledEvent: Equatable, Sendable {
 struct Spool {
     let paths: Paths
 
+    /// The state directory's spool, then `run/dynix/spool` for when the state directory refuses writes
+    /// (read-only or full); /run is a tmpfs, writable whenever activation runs.
+    var directories: [String] { [paths.spool, paths.under("run/dynix/spool")] }
+
     func pending() -> [SpooledEvent] {
-        FileSystem.listDirectory(paths.spool).filter { $0.hasSuffix(".event") }.compactMap { name in
-            FileSystem.readText(paths.spool + "/" + name).flatMap { SpooledEvent(name: name, text: $0) }
+        directories.flatMap { directory in
+            FileSystem.listDirectory(directory).filter { $0.hasSuffix(".event") }.compactMap { name in
+                FileSystem.readText(directory + "/" + name).flatMap { SpooledEvent(name: name, text: $0, directory: directory) }
+            }
         }.sorted { ($0.time, $0.name) < ($1.time, $1.name) }
     }
 
-    /// Writes the event durably; the name sorts by time and is unique per process.
+    /// Writes the event durably to the first spool that takes it; the name sorts by time and is unique per process.
     func write(_ kind: EventKind, time: Int64, system: String?, staticGeneration: Int?, bootID: String?, user: String) throws -> SpooledEvent {
-        try FileSystem.makeDirectory(paths.spool, mode: 0o700)
-        let name = "\(String(time).leftPadded(to: 12))-\(getpid()).event"
-        let event = SpooledEvent(name: name, kind: kind, time: time, system: system, staticGeneration: staticGeneration, bootID: bootID, user: user)
-        try FileSystem.writeAtomically(paths.spool + "/" + name, Array(event.text.utf8), mode: 0o600)
-        return event
+        var lastError: Error = DynixError.io(path: paths.spool, "no spool directory")
+        for directory in directories {
+            let name = "\(String(time).leftPadded(to: 12))-\(getpid()).event"
+            let event = SpooledEvent(name: name, kind: kind, time: time, system: system, staticGeneration: staticGeneration, bootID: bootID, user: user, directory: directory)
+            do {
+                try FileSystem.makeDirectory(directory, mode: 0o700)
+                try FileSystem.writeAtomically(directory + "/" + name, Array(event.text.utf8), mode: 0o600)
+                return event
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError
     }
 
-    func remove(_ event: SpooledEvent) { FileSystem.remove(paths.spool + "/" + event.name) }
+    func remove(_ event: SpooledEvent) { FileSystem.remove(event.directory + "/" + event.name) }
 }
 
 extension String {

@@ -1,0 +1,68 @@
+import Foundation
+
+/// Manifests and build programs for test roots.
+public enum Fixtures {
+    public static let harmoniaManifest = """
+        {
+          "version": 1,
+          "options": {
+            "services.harmonia.settings.workers": { "type": "int", "static": 4 },
+            "services.harmonia.settings.max_connection_rate": { "type": "int", "static": 256 },
+            "services.harmonia.settings.priority": { "type": { "nullOr": "int" } },
+            "services.distccd.logLevel": { "type": { "enum": ["critical", "error", "warning", "notice", "info", "debug"] }, "static": "warning" },
+            "services.distccd.enable": { "type": "bool", "static": true },
+            "services.gotosocial.settings.application-name": { "type": "str", "static": "gotosocial-for-machine" },
+            "services.nginx.virtualHosts": { "type": "attrs" },
+            "services.x.ratio": { "type": "float" },
+            "services.x.hosts": { "type": { "listOf": "str" } }
+          }\(buildFields)
+        }
+        """
+
+    static var buildFields = ""
+
+    /// A root with the manifest above whose `build` is a shell script that records each run in
+    /// `build.log`, writes an activation program that appends the effective file to `activations.log`
+    /// and fails when the file contains `FAIL`; `restoreStatic` records itself too.
+    public static func applyRoot() -> TempRoot {
+        let root = TempRoot()
+        root.switchStatic(to: 1)
+        root.setBootID("boot-1")
+        let build = root.file("bin/build")
+        root.write("bin/build", """
+            #!/bin/sh
+            set -e
+            echo "build $1" >> \(root.file("build.log"))
+            hash=$(sha256sum "$1" | cut -c1-16)
+            program=\(root.file("store"))/$hash-activate
+            mkdir -p \(root.file("store"))
+            cp "$1" \(root.file("store"))/$hash-dynamic.nix
+            cat > "$program" <<SCRIPT
+            #!/bin/sh
+            echo "activating $hash"
+            echo "$hash" >> \(root.file("activations.log"))
+            if grep -q FAIL \(root.file("store"))/$hash-dynamic.nix; then echo "service refused to start" >&2; exit 3; fi
+            exit 0
+            SCRIPT
+            chmod +x "$program"
+            echo "static-system: $(readlink \(root.file("run/current-system")))"
+            echo "$program"
+            """)
+        root.write("bin/restore-static", "#!/bin/sh\necho static >> \(root.file("activations.log"))\n")
+        chmod(build, 0o755)
+        chmod(root.file("bin/restore-static"), 0o755)
+        let fields = """
+            ,
+              "build": ["\(build)", "{file}"],
+              "restoreStatic": ["\(root.file("bin/restore-static"))"]
+            """
+        buildFields = fields
+        root.write("etc/dynix/manifest.json", harmoniaManifest)
+        buildFields = ""
+        return root
+    }
+
+    public static func lines(_ root: TempRoot, _ file: String) -> [String] {
+        (root.read(file) ?? "").split(separator: "\n").map(String.init)
+    }
+}

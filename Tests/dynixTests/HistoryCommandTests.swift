@@ -1,0 +1,117 @@
+import DynixHistory
+import DynixTestSupport
+import Foundation
+import XCTest
+
+/// init, append, log, show, checkpoint, adopt through the built binary, cross-checked with the git CLI.
+final class HistoryCommandTests: XCTestCase {
+    func testAppendsAreCommitsWithMessagesAndTrailers() throws {
+        let root = TempRoot()
+        XCTAssertEqual(Run.dynix(root, ["init"]).status, 0)
+        XCTAssertEqual(Run.dynix(root, ["init"]).status, 0, "init is idempotent")
+        let a = Run.dynix(root, ["append", "services.harmonia.settings.workers", "20", "-m", "more workers for the release build"])
+        XCTAssertEqual(a.status, 0, a.stderr)
+        XCTAssertTrue(a.stdout.contains("appended services.harmonia.settings.workers = 20"))
+        XCTAssertEqual(Run.dynix(root, ["append", "services.nginx.virtualHosts.\"example.com\".root", "/srv/www"]).status, 0)
+        XCTAssertEqual(Run.dynix(root, ["append", "services.x.offset", "--", "-5"]).status, 0)
+
+        let log = Run.git(root, ["log", "--format=%an%x00%s%x00%(trailers:key=Dynix-Event,valueonly)%x00%(trailers:key=Dynix-Option,valueonly)%x00%(trailers:key=Dynix-Value,valueonly)%x01"])
+        XCTAssertEqual(log.status, 0, log.stderr)
+        let commits = log.stdout.split(separator: "\u{1}").map { $0.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\u{0}").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } }.filter { $0.count == 5 }
+        XCTAssertEqual(commits.count, 4)
+        XCTAssertEqual(commits[0][2], "append")
+        XCTAssertEqual(commits[0][3], "services.x.offset")
+        XCTAssertEqual(commits[0][4], "(-5)")
+        XCTAssertEqual(commits[1][3], "services.nginx.virtualHosts.\"example.com\".root")
+        XCTAssertEqual(commits[2][1], "more workers for the release build")
+        XCTAssertEqual(commits[2][4], "20")
+        XCTAssertEqual(commits[3][2], "init")
+        XCTAssertEqual(Run.git(root, ["fsck", "--full", "--strict"]).status, 0)
+        XCTAssertEqual(Run.git(root, ["show", "main:dynamic.nix"]).stdout, root.dynamicFile)
+        XCTAssertTrue(Run.nixParses(root.file("etc/nixos/dynamic.nix")))
+        // An append is a pure addition in git's eyes.
+        let diff = Run.git(root, ["diff", "--numstat", "main~1", "main"]).stdout
+        XCTAssertTrue(diff.hasPrefix("1\t0\t"), diff)
+
+        let json = Run.dynix(root, ["log", "--json", "-n", "2"])
+        guard case .list(let items)? = try? JSON.parse(json.stdout) else { return XCTFail(json.stdout) }
+        XCTAssertEqual(items.count, 2)
+        guard case .attrs(let newest) = items[0] else { return XCTFail() }
+        XCTAssertEqual(newest["event"], .string("append"))
+        XCTAssertEqual(newest["options"], .list([.string("services.x.offset")]))
+    }
+
+    func testAuthorIsTheSudoUserAndCommitterIsDynix() {
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        // loginuid wins when the kernel has one; SUDO_USER only matters when it is unset.
+        let loginUID = (try? String(contentsOfFile: "/proc/self/loginuid", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        Run.dynix(root, ["append", "services.a.b", "1"], environment: ["SUDO_USER": "alice"])
+        let names = Run.git(root, ["log", "-1", "--format=%an|%cn|%(trailers:key=Dynix-User,valueonly)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        if loginUID == nil || loginUID == "4294967295" {
+            XCTAssertEqual(names, "alice|dynix|alice")
+        } else {
+            XCTAssertTrue(names.hasSuffix("|dynix|" + names.split(separator: "|")[0]), names)
+        }
+    }
+
+    func testShowStatusAndOptionsWithAManifest() throws {
+        let root = Fixtures.applyRoot()
+        Run.dynix(root, ["init"])
+        XCTAssertEqual(Run.dynix(root, ["append", "services.harmonia.settings.workers", "20"]).status, 0)
+        let show = Run.dynix(root, ["show"])
+        XCTAssertTrue(show.stdout.contains("services.harmonia.settings.workers  4 (static) → 20"), show.stdout)
+        let status = Run.dynix(root, ["status", "--json"])
+        guard case .attrs(let s)? = try? JSON.parse(status.stdout) else { return XCTFail(status.stdout) }
+        XCTAssertEqual(s["staticGeneration"], .int(1))
+        XCTAssertEqual(s["drift"], .bool(false))
+        guard case .list(let pending)? = s["pending"] else { return XCTFail() }
+        XCTAssertEqual(pending.count, 1)
+        let options = Run.dynix(root, ["options"])
+        XCTAssertTrue(options.stdout.contains("services.distccd.logLevel"), options.stdout)
+        XCTAssertTrue(options.stdout.contains("pending 20"), options.stdout)
+    }
+
+    func testCheckpointKeepsEffectiveValues() throws {
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        for (option, value) in [("services.a.x", "1"), ("services.a.y", "2"), ("services.a.x", "3"), ("services.b", "{\"c\": 1}"), ("services.b.d", "2")] {
+            XCTAssertEqual(Run.dynix(root, ["append", option, value] + (value.hasPrefix("{") ? ["--json"] : [])).status, 0)
+        }
+        let fold = Run.packageRoot + "/modules/dynamicism/fold.nix"
+        let before = Run.nixEval("import \(fold) (import \(root.file("etc/nixos/dynamic.nix")))").stdout
+        let result = Run.dynix(root, ["checkpoint"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("5 entries compacted to 4"), result.stdout)
+        XCTAssertEqual(Run.nixEval("import \(fold) (import \(root.file("etc/nixos/dynamic.nix")))").stdout, before)
+        XCTAssertEqual(Run.git(root, ["log", "-1", "--format=%(trailers:key=Dynix-Event,valueonly)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "checkpoint")
+    }
+
+    func testAdoptRecordsAHandEdit() {
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        Run.dynix(root, ["append", "services.a.x", "1"])
+        let edited = root.dynamicFile.replacingOccurrences(of: "services.a.x = 1;", with: "services.a.x = 2; /* by hand */")
+        root.write("etc/nixos/dynamic.nix", edited)
+        let refused = Run.dynix(root, ["append", "services.a.y", "1"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("changed outside dynix"), refused.stderr)
+        let adopt = Run.dynix(root, ["adopt", "-m", "fix by hand"])
+        XCTAssertEqual(adopt.status, 0, adopt.stderr)
+        XCTAssertEqual(Run.git(root, ["show", "main:dynamic.nix"]).stdout, edited)
+        XCTAssertEqual(Run.dynix(root, ["append", "services.a.y", "1"]).status, 0)
+    }
+
+    func testInitImportEvaluatesWithRealNix() throws {
+        let root = TempRoot()
+        root.write("prototype.nix", """
+            let workers = 10 + 10; in
+            [ { services.harmonia.settings.workers = workers; } { services.gotosocial.settings.application-name = "yay!"; } ]
+            """)
+        let result = Run.dynix(root, ["init", "--import", root.file("prototype.nix")])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(root.dynamicFile.contains("{ services.harmonia.settings.workers = 20; }"), root.dynamicFile)
+        XCTAssertTrue(root.dynamicFile.contains("{ services.gotosocial.settings.application-name = \"yay!\"; }"), root.dynamicFile)
+        XCTAssertEqual(Run.git(root, ["log", "-1", "--format=%(trailers:key=Dynix-Event,valueonly)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "import")
+    }
+}
