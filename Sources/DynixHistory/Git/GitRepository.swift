@@ -52,6 +52,13 @@ private let libgit2Initialised: Bool = {
     git_libgit2_init()
     // The history is the audit trail: objects and refs must reach the disk before dynix says "done".
     git_libgit2_opts_int(Int32(GIT_OPT_ENABLE_FSYNC_GITDIR.rawValue), 1)
+    // The repository lives at a fixed system path owned by root; a user reading `dynix log` must not be refused
+    // by git's safe.directory check, which guards against repositories found by searching, not this one.
+    git_libgit2_opts_int(Int32(GIT_OPT_SET_OWNER_VALIDATION.rawValue), 0)
+    // The history must not depend on whoever runs dynix: no ~/.gitconfig, XDG or system git config.
+    for level in [GIT_CONFIG_LEVEL_GLOBAL, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_PROGRAMDATA] {
+        git_libgit2_opts_search_path(Int32(level.rawValue), "")
+    }
     return true
 }()
 

@@ -50,7 +50,7 @@ public enum FileSystem {
             var info = stat()
             guard lstat(path, &info) == 0 else { throw DynixError.io(path: path, lastError()) }
             guard info.st_uid == 0 || info.st_uid == geteuid() else {
-                throw DynixError.io(path: path, "is a symbolic link owned by uid \(info.st_uid); dynix follows only links owned by root or itself")
+                throw DynixError.untrustedSymlink(path: path, owner: info.st_uid)
             }
             fd = open(path, O_RDONLY | O_CLOEXEC)
         }

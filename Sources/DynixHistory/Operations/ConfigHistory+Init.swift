@@ -11,7 +11,7 @@ extension ConfigHistory {
     public static func initialise(_ paths: Paths, identity: Identity, importing: [Entry]? = nil, importedFrom: String? = nil, lockTimeout: Double) throws -> (ConfigHistory, InitResult) {
         try checkWritable(paths)
         let stateExisted = FileSystem.isDirectory(paths.stateDirectory)
-        try FileSystem.makeDirectory(paths.stateDirectory, mode: 0o700)
+        try FileSystem.makeDirectory(paths.stateDirectory, mode: 0o755)
         if !stateExisted { _ = chmodState(paths.stateDirectory) }
         let lock = try WriterLock.acquire(paths.lock, timeout: lockTimeout)
         let existed = FileSystem.isDirectory(paths.history)
@@ -58,8 +58,8 @@ extension ConfigHistory {
     }
 
     private static func chmodState(_ path: String) -> Bool {
-        // mkdir honours the umask; the history is an audit trail nobody else may write.
-        path.withCString { chmod($0, 0o700) } == 0
+        // mkdir honours the umask; the history is an audit trail only root may write (and anyone may read).
+        path.withCString { chmod($0, 0o755) } == 0
     }
 }
 

@@ -1,0 +1,56 @@
+import DynixHistory
+import DynixTestSupport
+import Foundation
+import XCTest
+
+/// SIGKILL at every step of an append: the next command recovers by itself.
+final class CrashTests: XCTestCase {
+    static let steps = ["objects-written", "txn-written", "file-written", "file-synced", "file-renamed", "branch-moved", "txn-removed"]
+
+    func testAppendKilledAtEachStepRecovers() {
+        for step in CrashTests.steps {
+            for next in [["status"], ["append", "services.after", "1"]] {
+                let root = TempRoot()
+                Run.dynix(root, ["init"])
+                XCTAssertEqual(Run.dynix(root, ["append", "services.acked", "1"]).status, 0)
+                let killed = Run.dynix(root, ["append", "services.killed", "2"], environment: ["DYNIX_FAULT": step])
+                XCTAssertEqual(killed.status, 128 + SIGKILL, "\(step): \(killed.stderr)")
+                let recovered = Run.dynix(root, next)
+                XCTAssertEqual(recovered.status, 0, "\(step) then \(next): \(recovered.stderr)")
+                assertConsistent(root, step: step)
+                let file = root.dynamicFile
+                XCTAssertTrue(file.contains("services.acked = 1;"), "\(step): acknowledged append lost")
+                let inHistory = Run.git(root, ["log", "--format=%(trailers:key=Dynix-Option,valueonly)"]).stdout.contains("services.killed")
+                XCTAssertEqual(file.contains("services.killed = 2;"), inHistory, "\(step): file and history disagree")
+                if next.first == "append" { XCTAssertTrue(file.contains("services.after = 1;")) }
+                XCTAssertFalse(FileManager.default.fileExists(atPath: root.file("var/lib/dynix/txn")), "\(step): txn left behind")
+            }
+        }
+    }
+
+    func assertConsistent(_ root: TempRoot, step: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(Run.git(root, ["show", "main:dynamic.nix"]).stdout, root.dynamicFile, "\(step): file and branch differ", file: file, line: line)
+        XCTAssertTrue(Run.nixParses(root.file("etc/nixos/dynamic.nix")), "\(step): file does not parse", file: file, line: line)
+        let fsck = Run.git(root, ["fsck", "--full"])
+        XCTAssertEqual(fsck.status, 0, "\(step): \(fsck.stderr)", file: file, line: line)
+    }
+
+    func testConcurrentWritersLoseNothing() {
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        let failures = NSLock()
+        var failed: [String] = []
+        DispatchQueue.concurrentPerform(iterations: 4) { process in
+            for n in 0..<50 {
+                let result = Run.dynix(root, ["append", "services.p\(process).n\(n)", String(n)])
+                if result.status != 0 { failures.lock(); failed.append(result.stderr); failures.unlock() }
+            }
+        }
+        XCTAssertEqual(failed, [])
+        let file = root.dynamicFile
+        for process in 0..<4 { for n in 0..<50 { XCTAssertTrue(file.contains("services.p\(process).n\(n) = \(n);"), "p\(process) n\(n) missing") } }
+        let events = Run.git(root, ["log", "--format=%(trailers:key=Dynix-Event,valueonly)"]).stdout.split(separator: "\n").filter { $0 == "append" }
+        XCTAssertEqual(events.count, 200)
+        assertConsistent(root, step: "concurrent")
+    }
+}

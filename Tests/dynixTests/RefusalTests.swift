@@ -1,0 +1,109 @@
+import DynixHistory
+import DynixTestSupport
+import Foundation
+import XCTest
+
+/// Every refusal: exit status, one `dynix: error:` line, a hint, and nothing on disk changed.
+final class RefusalTests: XCTestCase {
+    func refuse(_ root: TempRoot, _ arguments: [String], status: Int32 = 1, mentions: String, environment: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) {
+        let before = root.snapshot()
+        let result = Run.dynix(root, arguments, environment: environment)
+        XCTAssertEqual(result.status, status, result.stderr, file: file, line: line)
+        let lines = result.stderr.split(separator: "\n")
+        XCTAssertTrue(lines.first?.hasPrefix("dynix: error: ") ?? false, result.stderr, file: file, line: line)
+        XCTAssertEqual(lines.filter { $0.hasPrefix("dynix: error:") }.count, 1, file: file, line: line)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("hint: ") }, "no hint: \(result.stderr)", file: file, line: line)
+        XCTAssertTrue(result.stderr.contains(mentions), "expected “\(mentions)” in: \(result.stderr)", file: file, line: line)
+        XCTAssertEqual(root.snapshot(), before, "a refusal changed files", file: file, line: line)
+    }
+
+    func testBadPathsAndReservedNames() {
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        refuse(root, ["append", "services..x", "1"], mentions: "is not a valid option path")
+        refuse(root, ["append", "services.x\"", "1"], mentions: "is not a valid option path")
+        refuse(root, ["append", "services.\"${x}\".y", "1"], mentions: "${")
+        for reserved in ["imports", "config.services.x", "_module.args", "options.x", "disabledModules"] {
+            refuse(root, ["append", reserved, "1"], mentions: "module system")
+        }
+    }
+
+    func testUnknownOptionsAndBadValuesWithAManifest() {
+        let root = Fixtures.applyRoot()
+        Run.dynix(root, ["init"])
+        refuse(root, ["append", "services.harmonia.settings.wrokers", "20"], mentions: "did you mean services.harmonia.settings.workers")
+        refuse(root, ["append", "services.harmonia.settings.workers", "many"], mentions: "expected an integer")
+        refuse(root, ["append", "services.distccd.logLevel", "loud"], mentions: "expected one of critical, error")
+        refuse(root, ["append", "services.distccd.enable", "yes"], mentions: "expected true or false")
+        refuse(root, ["append", "services.x.hosts", "[1]"], mentions: "a JSON list of a string")
+        refuse(root, ["append", "services.gotosocial.settings.application-name", "\"a\\u0000b\"", "--json"], mentions: "NUL")
+        refuse(root, ["append", "services.x.ratio", "1e999"], mentions: "expected a number")
+    }
+
+    func testDriftAndAnUnparsableFile() {
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        Run.dynix(root, ["append", "services.a", "1"])
+        root.write("etc/nixos/dynamic.nix", root.dynamicFile + "# touched\n")
+        refuse(root, ["append", "services.b", "2"], mentions: "was changed outside dynix")
+        root.write("etc/nixos/dynamic.nix", "[\n  { services.a = 1; }\n  { services.b = let x = 1; in x; }\n]\n")
+        refuse(root, ["adopt"], mentions: "dynamic.nix:3:18: `let` is not a literal")
+        refuse(root, ["append", "services.b", "2"], mentions: "was changed outside dynix")
+    }
+
+    func testLockTimeoutNamesTheHolder() throws {
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        let fd = open(root.file("var/lib/dynix/lock"), O_RDWR)
+        XCTAssertEqual(flock(fd, LOCK_EX), 0)
+        let holder = Array("\(getpid())\n".utf8)
+        _ = holder.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        defer { ftruncate(fd, 0); close(fd) }
+        refuse(root, ["append", "services.a", "1", "--lock-timeout", "0.3"], status: 3, mentions: "process \(getpid()) holds the dynix lock")
+    }
+
+    func testNotInitialised() {
+        let root = TempRoot()
+        refuse(root, ["log"], mentions: "no dynix history")
+        refuse(root, ["append", "services.a", "1"], mentions: "no dynix history")
+    }
+
+    /// An unprivileged user is refused before anything is touched, with a hint to use sudo.
+    func testUnprivilegedUserIsRefused() throws {
+        guard geteuid() == 0 else { throw XCTSkip("needs root to switch to an unprivileged user") }
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        chmod(root.path, 0o755)
+        let before = root.snapshot()
+        let result = Run.program(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", Run.dynixBinary, "--root", root.path, "append", "services.a", "1"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("dynix: error: no permission to write"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("run it with sudo"), result.stderr)
+        XCTAssertEqual(root.snapshot(), before)
+        // Others may read the history (`dynix log` without sudo) but nothing in the state directory is writable by them.
+        let log = Run.program(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", Run.dynixBinary, "--root", root.path, "log"])
+        XCTAssertEqual(log.status, 0, log.stderr)
+        let walker = FileManager.default.enumerator(atPath: root.file("var/lib/dynix"))!
+        var checked = 0
+        for case let relative as String in walker {
+            var info = stat()
+            lstat(root.file("var/lib/dynix/" + relative), &info)
+            XCTAssertEqual(info.st_mode & 0o022, 0, "\(relative) is writable by group or others")
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 10)
+    }
+
+    /// A symlink planted by another user in place of the manifest is not followed.
+    func testForeignSymlinkedManifestIsRefused() throws {
+        guard geteuid() == 0 else { throw XCTSkip("needs root to create a link owned by another user") }
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        root.write("elsewhere.json", "{\"version\": 1, \"options\": {}}")
+        try FileManager.default.createDirectory(atPath: root.file("etc/dynix"), withIntermediateDirectories: true)
+        symlink(root.file("elsewhere.json"), root.file("etc/dynix/manifest.json"))
+        lchown(root.file("etc/dynix/manifest.json"), 65534, 65534)
+        refuse(root, ["append", "services.a", "1"], mentions: "symbolic link owned by uid 65534")
+        XCTAssertEqual(Run.dynix(root, ["status"]).status, 1)
+    }
+}
