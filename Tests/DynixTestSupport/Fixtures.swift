@@ -2,7 +2,8 @@ import Foundation
 
 /// Manifests and build programs for test roots.
 public enum Fixtures {
-    public static let harmoniaManifest = """
+    public static func harmoniaManifest(buildFields: String = "") -> String {
+        """
         {
           "version": 1,
           "options": {
@@ -18,8 +19,7 @@ public enum Fixtures {
           }\(buildFields)
         }
         """
-
-    static var buildFields = ""
+    }
 
     /// A root with the manifest above whose `build` is a shell script that records each run in
     /// `build.log`, writes an activation program that appends the effective file to `activations.log`
@@ -56,9 +56,7 @@ public enum Fixtures {
               "build": ["\(build)", "{file}"],
               "restoreStatic": ["\(root.file("bin/restore-static"))"]
             """
-        buildFields = fields
-        root.write("etc/dynix/manifest.json", harmoniaManifest)
-        buildFields = ""
+        root.write("etc/dynix/manifest.json", harmoniaManifest(buildFields: fields))
         return root
     }
 

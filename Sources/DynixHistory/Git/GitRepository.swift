@@ -261,7 +261,7 @@ public final class GitRepository {
         var patch: OpaquePointer?
         try old.withUnsafeBytes { oldBuffer in
             try new.withUnsafeBytes { newBuffer in
-                try check("diff", git_patch_from_buffers(&patch, oldBuffer.baseAddress, oldBuffer.count, "a/" + path, newBuffer.baseAddress, newBuffer.count, "b/" + path, nil))
+                try check("diff", git_patch_from_buffers(&patch, oldBuffer.baseAddress, oldBuffer.count, path, newBuffer.baseAddress, newBuffer.count, path, nil))
             }
         }
         defer { git_patch_free(patch) }

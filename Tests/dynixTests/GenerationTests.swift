@@ -1,0 +1,132 @@
+import DynixHistory
+import DynixTestSupport
+import Foundation
+import XCTest
+
+/// Generations, rollback, diff and `log --option` on a history with resets and rollbacks.
+final class GenerationTests: XCTestCase {
+    func dynix(_ root: TempRoot, _ arguments: String..., status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) -> RunResult {
+        let result = Run.dynix(root, arguments)
+        XCTAssertEqual(result.status, status, "dynix \(arguments.joined(separator: " ")): \(result.stdout)\n\(result.stderr)", file: file, line: line)
+        return result
+    }
+
+    /// gen 1: workers 8; gen 2: workers 20, rate 100; static switch; gen 3: rollback to 1.
+    func historyWithResetAndRollback() -> TempRoot {
+        let root = Fixtures.applyRoot()
+        _ = dynix(root, "init")
+        _ = dynix(root, "append", "services.harmonia.settings.workers", "8", "-m", "first bump")
+        _ = dynix(root, "apply")
+        _ = dynix(root, "append", "services.harmonia.settings.workers", "20")
+        _ = dynix(root, "append", "services.harmonia.settings.max_connection_rate", "100")
+        _ = dynix(root, "apply")
+        root.switchStatic(to: 2)
+        _ = dynix(root, "rebuild-hook", "--system", root.file("systems/2"))
+        // Rolling back onto a new static system must rebuild: the old program was built against static 1.
+        _ = dynix(root, "rollback", "1")
+        return root
+    }
+
+    func testRollbackReusesAnExistingActivationProgramAndRebuildsAMissingOne() throws {
+        let root = Fixtures.applyRoot()
+        _ = dynix(root, "init")
+        _ = dynix(root, "append", "services.harmonia.settings.workers", "8")
+        _ = dynix(root, "apply")
+        _ = dynix(root, "append", "services.harmonia.settings.workers", "20")
+        _ = dynix(root, "apply")
+        let builds = Fixtures.lines(root, "build.log").count
+        XCTAssertEqual(builds, 2)
+        let reused = dynix(root, "rollback")  // default: the generation before the live one
+        XCTAssertTrue(reused.stdout.contains("reusing the activation program of generation 1"), reused.stdout)
+        XCTAssertEqual(Fixtures.lines(root, "build.log").count, builds, "no build for a program that still exists")
+        XCTAssertEqual(Fixtures.lines(root, "activations.log").last, Fixtures.lines(root, "activations.log").first)
+
+        // Remove generation 2's program: rolling back to it must build again.
+        let program = Run.git(root, ["log", "-1", "--format=%(trailers:key=Activation,valueonly,separator=)", "gen/2"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try FileManager.default.removeItem(atPath: program)
+        let rebuilt = dynix(root, "rollback", "2")
+        XCTAssertTrue(rebuilt.stdout.contains("building against static generation 1"), rebuilt.stdout)
+        XCTAssertEqual(Fixtures.lines(root, "build.log").count, builds + 1)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: program), "the rebuilt program is the same store path")
+        XCTAssertEqual(Run.git(root, ["log", "-1", "--format=%(trailers:key=Rollback-Of,valueonly,separator=)", "gen/4"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "2")
+    }
+
+    func testDiffBetweenGenerationsInTextAndJSON() throws {
+        let root = historyWithResetAndRollback()
+        let text = dynix(root, "diff", "1", "2").stdout
+        XCTAssertTrue(text.contains("services.harmonia.settings.max_connection_rate  256 (static) → 100"), text)
+        XCTAssertTrue(text.contains("services.harmonia.settings.workers              8 → 20"), text)
+        XCTAssertEqual(dynix(root, "diff", "1", "3").stdout.trimmingCharacters(in: .whitespacesAndNewlines), "no difference between generation 1 and generation 3")
+        let json = dynix(root, "diff", "2", "3", "--json").stdout
+        guard case .attrs(let top)? = try? JSON.parse(json), case .list(let changes)? = top["changes"] else { return XCTFail(json) }
+        XCTAssertEqual(changes.count, 2)
+        guard case .attrs(let first) = changes[0] else { return XCTFail() }
+        XCTAssertEqual(first["option"], .string("services.harmonia.settings.max_connection_rate"))
+        XCTAssertEqual(first["to"], .attrs(["value": .int(256), "static": .bool(true)]))
+        let patch = dynix(root, "diff", "1", "2", "--patch").stdout
+        XCTAssertTrue(patch.contains("+  { services.harmonia.settings.workers = 20; }"), patch)
+        XCTAssertTrue(patch.hasPrefix("diff --git a/dynamic.nix b/dynamic.nix"), patch)
+        // Default: live (gen 3) against pending (the same): nothing.
+        XCTAssertTrue(dynix(root, "diff").stdout.contains("no difference"))
+    }
+
+    func testLogShowsGenerationsResetsAndRollbacks() throws {
+        let root = historyWithResetAndRollback()
+        let log = dynix(root, "log").stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(log[0].hasPrefix("gen 3"), log.joined(separator: "\n"))
+        XCTAssertTrue(log[0].contains("rollback to generation 1"), log[0])
+        XCTAssertTrue(log[1].contains("roll back to generation 1"), log[1])
+        XCTAssertTrue(log[2].hasPrefix("reset"), log[2])
+        XCTAssertTrue(log[2].contains("switch to static generation 2; generation 2 no longer live"), log[2])
+        XCTAssertTrue(log[3].hasPrefix("gen 2"))
+        let generations = dynix(root, "generations").stdout
+        XCTAssertTrue(generations.split(separator: "\n").first?.contains("(live)") ?? false, generations)
+    }
+
+    func testLogOptionSaysWhoChangedItWhenAndWhetherItWasLive() throws {
+        let root = historyWithResetAndRollback()
+        _ = dynix(root, "append", "services.harmonia.settings.workers", "99", "-m", "not applied yet")
+        let story = dynix(root, "log", "--option", "services.harmonia.settings.workers").stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(story[0].contains("= 99: not applied yet") && story[0].contains("[never live]"), story.joined(separator: "\n"))
+        XCTAssertTrue(story[1].contains("roll back to generation 1") && story[1].contains("[live as gen 3]"), story[1])
+        XCTAssertTrue(story[2].contains("= 20") && story[2].contains("[live as gen 2]"), story[2])
+        XCTAssertTrue(story[3].contains("= 8: first bump") && story[3].contains("[live as gen 1]"), story[3])
+        XCTAssertFalse(story.contains { $0.contains("max_connection_rate") })
+        let json = dynix(root, "log", "--option", "services.harmonia.settings.workers", "--json").stdout
+        guard case .list(let items)? = try? JSON.parse(json) else { return XCTFail(json) }
+        let live = items.compactMap { item -> NixValue? in if case .attrs(let set) = item { return set["liveAs"] } else { return nil } }
+        XCTAssertEqual(Array(live.prefix(4)), [.null, .int(3), .int(2), .int(1)])
+    }
+
+    func testFailedApplyRestoresThePreviousGenerationAndRecordsIt() throws {
+        let root = Fixtures.applyRoot()
+        _ = dynix(root, "init")
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "ok")
+        _ = dynix(root, "apply")
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "FAIL")
+        let failed = dynix(root, "apply", status: 4)
+        XCTAssertTrue(failed.stderr.contains("activation failed (exit status 3); the previous state was restored"), failed.stderr)
+        XCTAssertTrue(failed.stderr.contains("service refused to start"), "the tail of the output is shown")
+        let activations = Fixtures.lines(root, "activations.log")
+        XCTAssertEqual(activations.count, 3)
+        XCTAssertEqual(activations[2], activations[0], "generation 1's program ran again")
+        let body = Run.git(root, ["log", "-1", "--format=%B"]).stdout
+        XCTAssertTrue(body.contains("Dynix-Event: apply-failed") && body.contains("Exit-Status: 3") && body.contains("service refused to start"), body)
+        XCTAssertTrue(dynix(root, "status").stdout.contains("dynamic generation  1"))
+    }
+
+    func testStaticDriftIsRefused() throws {
+        let root = Fixtures.applyRoot()
+        _ = dynix(root, "init")
+        _ = dynix(root, "append", "services.harmonia.settings.workers", "8")
+        // The build evaluates against a static system that is not the running one.
+        let build = root.file("bin/build")
+        let script = try String(contentsOfFile: build, encoding: .utf8).replacingOccurrences(of: "echo \"static-system: $(readlink", with: "echo \"static-system: /nix/store/other\" #")
+        try script.write(toFile: build, atomically: false, encoding: .utf8)
+        let refused = dynix(root, "apply", status: 1)
+        XCTAssertTrue(refused.stderr.contains("the static configuration changed since the last switch"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("nixos-rebuild switch"), refused.stderr)
+        XCTAssertEqual(Fixtures.lines(root, "activations.log").count, 0, "nothing was activated")
+        _ = dynix(root, "apply", "--allow-static-drift")
+    }
+}
