@@ -45,14 +45,14 @@ in
     # then (tmpfiles runs after activation on a switch), so the hook's wrapper
     # creates it.
     dynamicism.rebuildHook = toString (pkgs.writeShellScript "dynix-rebuild-hook" ''
-      ${pkgs.coreutils}/bin/install -d -m 0700 -o root -g root ${cfg.stateDirectory} || true
+      ${pkgs.coreutils}/bin/install -d -m 0755 -o root -g root ${cfg.stateDirectory} || true
       # dynix promises to return within 10 s; the timeout is a second guard
       # so that activation can never hang on it.
       exec ${pkgs.coreutils}/bin/timeout 30 ${cfg.package}/bin/dynix rebuild-hook "$@"
     '');
 
-    # The history records who changed what; only root may write it, and the
-    # dynamic values may be sensitive, so nobody else reads it either.
-    systemd.tmpfiles.rules = [ "d ${cfg.stateDirectory} 0700 root root - -" ];
+    # The history records who changed what; only root may write it. Others may
+    # read it (`dynix log` without sudo), as they may read /etc/nixos/dynamic.nix.
+    systemd.tmpfiles.rules = [ "d ${cfg.stateDirectory} 0755 root root - -" ];
   };
 }
