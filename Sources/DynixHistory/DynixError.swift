@@ -67,7 +67,7 @@ public enum DynixError: Error, Equatable {
         case .unrepresentableValue: return "Nix strings cannot hold NUL; Nix numbers cannot be NaN, infinite or subnormal"
         case .unparsableFile, .fileUnparsable: return "fix the file by hand, then record the edit with `dynix adopt`"
         case .notInitialised: return "run `sudo dynix init` (or `dynix init --import FILE` for an existing file)"
-        case .drift: return "review it with `dynix diff --patch`, then `dynix adopt` to record it, or restore it with `dynix show --nix > FILE`"
+        case .drift: return "review it with `dynix diff --patch pending file`, then `dynix adopt` to record it, or restore it with `dynix show --nix > FILE`"
         case .lockTimeout: return "wait for it to finish, or raise --lock-timeout"
         case .permissionDenied: return "dynix changes system state: run it with sudo"
         case .io: return nil

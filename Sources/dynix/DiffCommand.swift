@@ -5,7 +5,7 @@ struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
         abstract: "What changes between two states: effective values by default, the file with --patch.",
-        discussion: "A and B are generation numbers, `live`, `pending` or `static`; A defaults to live, B to pending."
+        discussion: "A and B are generation numbers, `live`, `pending`, `static` or `file` (the file on disk); A defaults to live, B to pending."
     )
 
     @OptionGroup var global: GlobalOptions
@@ -24,7 +24,7 @@ struct DiffCommand: ParsableCommand {
 
     func validate() throws {
         for text in [from, to] where ConfigHistory.StateName(text) == nil {
-            throw ValidationError("'\(text)' is not a generation number, `live`, `pending` or `static`")
+            throw ValidationError("'\(text)' is not a generation number, `live`, `pending`, `static` or `file`")
         }
     }
 

@@ -25,7 +25,7 @@ struct GenerationsCommand: ParsableCommand {
                         "staticGeneration": g.event.staticGeneration.map { .int(Int64($0)) } ?? .null,
                         "user": .string(g.event.user),
                         "commit": .string(g.commit.hex),
-                        "subject": .string(g.event.subject),
+                        "subject": .string(history.summary(of: g)),
                         "rollbackOf": g.event.rollbackOf.map { .int(Int64($0)) } ?? .null,
                         "live": .bool(g.number == live),
                     ])
@@ -37,7 +37,7 @@ struct GenerationsCommand: ParsableCommand {
                 let marker = g.number == live ? Terminal.green("  (live)") : ""
                 let staticText = "static " + (g.event.staticGeneration.map(String.init) ?? "?")
                 let rollback = g.event.rollbackOf.map { "  rollback to \($0)" } ?? ""
-                return "\(String(g.number).padded(5)) \(Formatting.time(g.event.time))  \(staticText.padded(10)) \(g.event.user.padded(8))\(rollback)\(marker)"
+                return "\(String(g.number).padded(5)) \(Formatting.time(g.event.time))  \(staticText.padded(10)) \(g.event.user.padded(8)) \(history.summary(of: g))\(rollback)\(marker)"
             })
         }
     }

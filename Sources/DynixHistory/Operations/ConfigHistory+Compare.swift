@@ -3,14 +3,17 @@ extension ConfigHistory {
     /// A state of the dynamic configuration that can be named on the command line.
     public enum StateName: Equatable, Sendable, CustomStringConvertible {
         case live, pending, staticOnly
+        /// The file on disk, which differs from `pending` only when edited outside dynix.
+        case working
         case generation(Int)
 
-        /// `live`, `pending` (or `head`), `static`, or a generation number (`7` or `gen/7`).
+        /// `live`, `pending` (or `head`), `static`, `file`, or a generation number (`7` or `gen/7`).
         public init?(_ text: String) {
             switch text {
             case "live": self = .live
             case "pending", "head", "HEAD": self = .pending
             case "static": self = .staticOnly
+            case "file": self = .working
             default:
                 let digits = text.hasPrefix("gen/") ? String(text.dropFirst(4)) : text
                 guard let n = Int(digits), n > 0 else { return nil }
@@ -23,6 +26,7 @@ extension ConfigHistory {
             case .live: return "live"
             case .pending: return "pending"
             case .staticOnly: return "static"
+            case .working: return "the file on disk"
             case .generation(let n): return "generation \(n)"
             }
         }
@@ -33,6 +37,13 @@ extension ConfigHistory {
         switch state {
         case .pending: return try committedFile()
         case .staticOnly: return nil
+        case .working:
+            guard let bytes = try workingBytes() else { return nil }
+            do {
+                return try DynamicFile(bytes: bytes)
+            } catch DynixError.unparsableFile(let line, let column, let why) {
+                throw DynixError.fileUnparsable(path: paths.dynamicFile, line: line, column: column, why)
+            }
         case .generation(let n): return try committedFile(at: generation(n).commit)
         case .live:
             guard let live = try liveGeneration() else { return nil }
@@ -50,7 +61,13 @@ extension ConfigHistory {
 
     /// The file diff between two states, as git prints it.
     public func patch(from a: StateName, to b: StateName) throws -> String {
-        try store.patch(old: file(of: a)?.bytes ?? [], new: file(of: b)?.bytes ?? [])
+        try store.patch(old: rawBytes(of: a), new: rawBytes(of: b))
+    }
+
+    /// Bytes for a file diff: the file on disk as it is, even when it does not parse.
+    private func rawBytes(of state: StateName) throws -> [UInt8] {
+        if state == .working { return try workingBytes() ?? [] }
+        return try file(of: state)?.bytes ?? []
     }
 
     public struct Status: Sendable {

@@ -4,6 +4,14 @@ extension ConfigHistory {
         public let number: Int
         public let event: HistoryEvent
         public var commit: ObjectID { event.commit }
+        /// The commit that was made live (the branch head when it was applied).
+        public var appliedCommit: ObjectID? { event.trailers["Applied-Commit"].flatMap(ObjectID.init(hex:)) }
+    }
+
+    /// The subject of the change a generation made live: what people remember it by.
+    public func summary(of generation: Generation) -> String {
+        guard let id = generation.appliedCommit, let commit = try? store.commit(id) else { return generation.event.subject }
+        return Trailers.parse(message: commit.message).subject
     }
 
     /// What is live now: the last apply, unless a rebuild or boot came after it (or the machine booted since).
@@ -56,27 +64,15 @@ extension ConfigHistory {
         return nil
     }
 
-    /// The newest events, optionally only those that touched an option (prefix match either way) or came after a time.
-    public func events(limit: Int?, option: OptionPath? = nil, since: Int64? = nil) throws -> [HistoryEvent] {
+    /// The newest events, optionally only those after a time.
+    public func events(limit: Int?, since: Int64? = nil) throws -> [HistoryEvent] {
         var result: [HistoryEvent] = []
         try store.walk { event in
             if let since, event.time < since { return false }
-            if let option, !ConfigHistory.touches(event, option) { return true }
             result.append(event)
             return limit.map { result.count < $0 } ?? true
         }
         return result
-    }
-
-    static func touches(_ event: HistoryEvent, _ option: OptionPath) -> Bool {
-        if event.kind == .apply || event.kind == .rebuild || event.kind == .boot || event.kind == .rollback || event.kind == .`import` || event.kind == .checkpoint {
-            // Events that change every option at once (or make them live) matter to each option's story.
-            return event.kind != .checkpoint
-        }
-        return event.options.contains { text in
-            guard let path = try? OptionPath(parsing: text) else { return false }
-            return path.hasPrefix(option) || option.hasPrefix(path)
-        }
     }
 
     /// "Who changed this option, when, and was it live": each change with the generation that made it live, if any.
@@ -84,15 +80,13 @@ extension ConfigHistory {
         var result: [(HistoryEvent, Int?)] = []
         // Walking newest first: the oldest apply seen since the last (newer) change is the one that made a change live.
         var applyAfter: Int?
-        var resetAfter = false
         try store.walk { event in
             if let since, event.time < since { return false }
             switch event.kind {
             case .apply?:
                 applyAfter = event.generation
-                resetAfter = false
             case .rebuild?, .boot?:
-                resetAfter = true
+                break
             default:
                 let touched = event.options.contains { text in
                     guard let path = try? OptionPath(parsing: text) else { return false }
@@ -100,7 +94,6 @@ extension ConfigHistory {
                 }
                 guard touched || event.kind == .`import` || event.kind == .`init` else { return true }
                 result.append((event, applyAfter))
-                _ = resetAfter
                 applyAfter = nil
             }
             return limit.map { result.count < $0 } ?? true
