@@ -13,6 +13,17 @@ final class DynamicFileTests: XCTestCase {
         XCTAssertEqual(oneLine.entries, [entry(["a"], .int(1))])
     }
 
+    func testFastAppendMatchesTheParsingAppend() throws {
+        let new = entry(["s", "x"], .string("v"))
+        for text in [DynamicFile.rendering([]).text, DynamicFile.rendering([entry(["a"], .int(1))]).text, "[\n  { a = 1; }\n  ]  \n\n"] {
+            let file = try DynamicFile(text: text)
+            XCTAssertEqual(DynamicFile.appendingLine(new, to: file.bytes), file.appending(new).bytes, text)
+        }
+        for text in ["[ ]", "[\n]\n# end ]\n", "[ { a = 1; } ]\n"] {
+            XCTAssertNil(DynamicFile.appendingLine(new, to: Array(text.utf8)), text)
+        }
+    }
+
     func testUnparsableFilesReportLineAndColumn() {
         let cases: [(String, Int, Int, String)] = [
             ("[\n  { a = 1 }\n]", 2, 11, "expected `;`"),

@@ -34,6 +34,21 @@ public struct DynamicFile: Equatable, Sendable {
 
     public var effective: EffectiveValues { EffectiveValues(entries: entries) }
 
+    /// The append without parsing, for the common case: the last non-blank line of a file known to parse
+    /// is a lone `]`. That `]` can only be the list's end (a comment or string holding it would have to close
+    /// after it), so the new line goes right before it. Nil when the file does not end that way.
+    public static func appendingLine(_ entry: Entry, to bytes: [UInt8]) -> [UInt8]? {
+        var end = bytes.count
+        while end > 0, [32, 9, 10, 13].contains(bytes[end - 1]) { end -= 1 }
+        guard end > 0, bytes[end - 1] == UInt8(ascii: "]") else { return nil }
+        var lineStart = end - 1
+        while lineStart > 0, bytes[lineStart - 1] == 32 || bytes[lineStart - 1] == 9 { lineStart -= 1 }
+        guard lineStart == 0 || bytes[lineStart - 1] == 10 else { return nil }
+        var out = bytes
+        out.insert(contentsOf: Array(("  " + NixSyntax.renderEntry(entry) + "\n").utf8), at: lineStart)
+        return out
+    }
+
     /// The file with `entry` added as a new line before the closing `]`: as a diff, a pure addition.
     public func appending(_ entry: Entry) -> DynamicFile {
         let line = Array(("  " + NixSyntax.renderEntry(entry) + "\n").utf8)

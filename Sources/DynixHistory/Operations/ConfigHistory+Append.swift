@@ -3,13 +3,9 @@ extension ConfigHistory {
     public struct AppendResult: Sendable {
         public let commit: ObjectID
         public let entry: Entry
-        /// The effective value before this append (nil: not set dynamically before).
-        public let previous: NixValue?
     }
 
     public func append(_ entry: Entry, message userMessage: String?) throws -> AppendResult {
-        let file = try committedFile()
-        let previous = file.effective.value(at: entry.path)
         let rendered = NixSyntax.render(entry.value)
         let generated = "set \(entry.path) = \(rendered)"
         let subject = userMessage.map { $0.isEmpty ? generated : $0 } ?? generated
@@ -17,8 +13,19 @@ extension ConfigHistory {
         trailers.add("Dynix-Option", entry.path.description)
         trailers.add("Dynix-Value", rendered)
         let body = userMessage == nil ? nil : generated
-        let id = try commitFileChange(file.appending(entry), message: message(.append, subject: subject, body: body, trailers: trailers))
-        return AppendResult(commit: id, entry: entry, previous: previous)
+        // Appends must stay fast on a long history: no parse when the file ends the way dynix writes it.
+        let current = try committedBytes()
+        let bytes = try DynamicFile.appendingLine(entry, to: current) ?? parsedCommitted(current).appending(entry).bytes
+        let id = try commitFileChange(bytes, message: message(.append, subject: subject, body: body, trailers: trailers))
+        return AppendResult(commit: id, entry: entry)
+    }
+
+    private func parsedCommitted(_ bytes: [UInt8]) throws -> DynamicFile {
+        do {
+            return try DynamicFile(bytes: bytes)
+        } catch DynixError.unparsableFile(let line, let column, let why) {
+            throw DynixError.fileUnparsable(path: "\(store.path) (branch main)", line: line, column: column, why)
+        }
     }
 
     /// `dynix adopt`: records the file on disk, edited outside dynix, once it parses.
@@ -35,7 +42,7 @@ extension ConfigHistory {
         if old.bytes == bytes { return nil }
         var trailers = Trailers()
         for path in ConfigHistory.changedOptions(old.effective, file.effective) { trailers.add("Dynix-Option", path.description) }
-        return try commitFileChange(file, message: message(.adopt, subject: userMessage ?? "adopt an edit made outside dynix", trailers: trailers))
+        return try commitFileChange(file.bytes, message: message(.adopt, subject: userMessage ?? "adopt an edit made outside dynix", trailers: trailers))
     }
 
     /// `dynix checkpoint`: rewrites the file to its effective entries, one per option; the fold is proven unchanged.
@@ -47,7 +54,7 @@ extension ConfigHistory {
         }
         if compact.bytes == old.bytes { return (nil, old.entries.count, old.entries.count) }
         let subject = userMessage ?? "checkpoint: \(old.entries.count) entries compacted to \(compact.entries.count)"
-        let id = try commitFileChange(compact, message: message(.checkpoint, subject: subject))
+        let id = try commitFileChange(compact.bytes, message: message(.checkpoint, subject: subject))
         return (id, old.entries.count, compact.entries.count)
     }
 

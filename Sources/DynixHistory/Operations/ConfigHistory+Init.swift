@@ -24,7 +24,7 @@ extension ConfigHistory {
                 // Importing into an existing history is an ordinary file change, recorded as `import`.
                 if try history.hasDrift() { throw DynixError.drift(path: paths.dynamicFile) }
                 let file = DynamicFile.rendering(importing)
-                let id = try history.commitFileChange(file, message: history.message(.`import`, subject: "import \(importedFrom ?? "entries") (\(importing.count) entries)"))
+                let id = try history.commitFileChange(file.bytes, message: history.message(.`import`, subject: "import \(importedFrom ?? "entries") (\(importing.count) entries)"))
                 try history.foldSpool()
                 return (history, InitResult(created: false, commit: id, entries: importing.count))
             }
@@ -52,7 +52,7 @@ extension ConfigHistory {
             kind = .`init`
             subject = "start the dynamic configuration history"
         }
-        let id = try history.commitFileChange(file, message: history.message(kind, subject: subject))
+        let id = try history.commitFileChange(file.bytes, message: history.message(kind, subject: subject))
         try history.foldSpool()
         return (history, InitResult(created: true, commit: id, entries: file.entries.count))
     }

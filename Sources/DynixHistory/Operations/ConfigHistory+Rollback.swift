@@ -22,6 +22,6 @@ extension ConfigHistory {
         var trailers = Trailers()
         trailers.add("Rollback-Of", String(target))
         for path in ConfigHistory.changedOptions(current.effective, file.effective) { trailers.add("Dynix-Option", path.description) }
-        return try commitFileChange(file, message: message(.rollback, subject: userMessage ?? "roll back to generation \(target)", trailers: trailers))
+        return try commitFileChange(file.bytes, message: message(.rollback, subject: userMessage ?? "roll back to generation \(target)", trailers: trailers))
     }
 }

@@ -61,14 +61,15 @@ extension ConfigHistory {
 
     /// Commits a new content of the dynamic file: objects, then the txn record, then the file, then the branch.
     @discardableResult
-    func commitFileChange(_ file: DynamicFile, message: String, author: GitSignature? = nil) throws -> ObjectID {
+    func commitFileChange(_ bytes: [UInt8], message: String, author: GitSignature? = nil) throws -> ObjectID {
         let old = try store.head()
-        let new = try store.makeCommit(parent: old, content: file.bytes, message: message, author: author ?? self.author(), committer: committer)
+        let new = try store.makeCommit(parent: old, content: bytes, message: message, author: author ?? self.author(), committer: committer)
         FaultInjection.reach("objects-written")
         try FileSystem.writeAtomically(paths.transaction, Array(TransactionRecord(old: old, new: new).text.utf8), mode: 0o600)
         FaultInjection.reach("txn-written")
-        try FileSystem.writeAtomically(paths.dynamicFile, file.bytes)
+        try FileSystem.writeAtomically(paths.dynamicFile, bytes)
         try store.advance(from: old, to: new, reason: "dynix")
+        committedCache = (new, bytes)
         FaultInjection.reach("branch-moved")
         FileSystem.remove(paths.transaction)
         FaultInjection.reach("txn-removed")

@@ -10,6 +10,8 @@ public final class ConfigHistory {
     public let identity: Identity
     var lock: WriterLock?
     private var cachedManifest: Manifest??
+    /// The branch head and its file content, read once per command.
+    var committedCache: (ObjectID, [UInt8])?
     /// Events of the rebuild hook that are waiting in the spool (counted by readers, folded by writers).
     public internal(set) var spooledEvents: [SpooledEvent] = []
 
@@ -47,6 +49,15 @@ public final class ConfigHistory {
         return head
     }
 
+    /// The committed bytes at the branch head.
+    func committedBytes() throws -> [UInt8] {
+        let id = try head()
+        if let cached = committedCache, cached.0 == id { return cached.1 }
+        let bytes = try store.content(at: id)
+        committedCache = (id, bytes)
+        return bytes
+    }
+
     /// The dynamic file as the history has it at `commit` (default: the branch head).
     public func committedFile(at commit: ObjectID? = nil) throws -> DynamicFile {
         let id = try commit ?? head()
@@ -63,7 +74,7 @@ public final class ConfigHistory {
     /// Whether the file on disk differs from the branch (and no interrupted transaction explains it).
     public func hasDrift() throws -> Bool {
         if FileSystem.exists(paths.transaction) { return false }
-        return try workingBytes() != store.content(at: head())
+        return try workingBytes() != committedBytes()
     }
 
     // MARK: commit metadata
