@@ -10,7 +10,8 @@ enum Terminal {
     static let stdoutIsTerminal = isatty(1) == 1
     static let colour: Bool = {
         let env = ProcessEnvironment.values
-        return stdoutIsTerminal && env["NO_COLOR"] == nil && env["TERM"] != "dumb"
+        // no-color.org: a NO_COLOR that is present and not empty turns colour off.
+        return stdoutIsTerminal && (env["NO_COLOR"] ?? "").isEmpty && env["TERM"] != "dumb"
     }()
 
     static func paint(_ text: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }

@@ -114,4 +114,17 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertTrue(root.dynamicFile.contains("{ services.gotosocial.settings.application-name = \"yay!\"; }"), root.dynamicFile)
         XCTAssertEqual(Run.git(root, ["log", "-1", "--format=%(trailers:key=Dynix-Event,valueonly)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "import")
     }
+
+    /// Colour on a terminal (a pty from `script`), never with NO_COLOR, never into a pipe.
+    func testColourOnlyOnATerminalAndNeverWithNoColor() throws {
+        guard FileManager.default.fileExists(atPath: "/usr/bin/script") else { throw XCTSkip("no script(1)") }
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        let command = "\(Run.dynixBinary) --root \(root.path) log"
+        let coloured = Run.program(["/usr/bin/script", "-qec", command, "/dev/null"], environment: ["NO_COLOR": "", "DYNIX_PAGER": "cat", "TERM": "xterm"])
+        let plain = Run.program(["/usr/bin/script", "-qec", command, "/dev/null"], environment: ["DYNIX_PAGER": "cat", "TERM": "xterm"])
+        XCTAssertTrue(coloured.stdout.contains("\u{1B}["), coloured.stdout)
+        XCTAssertFalse(plain.stdout.contains("\u{1B}["), plain.stdout)
+        XCTAssertFalse(Run.dynix(root, ["log"], environment: ["NO_COLOR": ""]).stdout.contains("\u{1B}["))
+    }
 }
