@@ -196,6 +196,6 @@ in
       units = lib.hasInfix "'distccd.service' 'gotosocial.service' 'harmonia.service'" base.system.activationScripts.dynamicism.text;
       tmpfiles = base.systemd.tmpfiles.rules;
     };
-    expected = { dry = true; hook = true; units = true; tmpfiles = [ "d /var/lib/dynix 0700 root root - -" ]; };
+    expected = { dry = true; hook = true; units = true; tmpfiles = [ "d /var/lib/dynix 0755 root root - -" ]; };
   };
 }
