@@ -28,6 +28,22 @@ final class CrashTests: XCTestCase {
         }
     }
 
+    /// An apply killed after activating but before recording it: the next command records the generation.
+    func testApplyKilledWhileRecordingIsFinishedByTheNextCommand() {
+        for step in ["apply-committed", "apply-tagged"] {
+            let root = Fixtures.applyRoot()
+            Run.dynix(root, ["init"])
+            Run.dynix(root, ["append", "services.harmonia.settings.workers", "9"])
+            let killed = Run.dynix(root, ["apply"], environment: ["DYNIX_FAULT": step])
+            XCTAssertEqual(killed.status, 128 + SIGKILL, killed.stderr)
+            XCTAssertEqual(Run.dynix(root, ["status"]).status, 0)
+            XCTAssertEqual(Run.git(root, ["tag", "-l"]).stdout, "gen/1\n", step)
+            XCTAssertEqual(Run.git(root, ["log", "-1", "--format=%(trailers:key=Dynix-Event,valueonly,separator=)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "apply", step)
+            XCTAssertTrue(Run.dynix(root, ["apply"]).stdout.contains("nothing to do"), step)
+            assertConsistent(root, step: step)
+        }
+    }
+
     func assertConsistent(_ root: TempRoot, step: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(Run.git(root, ["show", "main:dynamic.nix"]).stdout, root.dynamicFile, "\(step): file and branch differ", file: file, line: line)
         XCTAssertTrue(Run.nixParses(root.file("etc/nixos/dynamic.nix")), "\(step): file does not parse", file: file, line: line)

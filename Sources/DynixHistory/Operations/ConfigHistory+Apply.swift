@@ -151,9 +151,16 @@ extension ConfigHistory {
         let staticText = host.generation.map { "static \($0)" } ?? "the running static system"
         let subject = rollbackOf.map { "apply generation \(number) (rollback to generation \($0)) on \(staticText)" } ?? "apply generation \(number) on \(staticText)"
         let text = message(.apply, subject: subject, trailers: trailers)
-        let id = try commitEvent(message: text)
+        // The activation already happened: record it through the txn record, so a crash here is finished
+        // by the next command (branch moved, tag made) instead of leaving a live generation unrecorded.
+        let old = try store.head()
+        let id = try store.makeCommit(parent: old, content: nil, message: text, author: author(), committer: committer)
+        try FileSystem.writeAtomically(paths.transaction, Array(TransactionRecord(old: old, new: id).text.utf8), mode: 0o600)
         FaultInjection.reach("apply-committed")
         try store.tagGeneration(number, commit: id, tagger: committer, message: text)
+        FaultInjection.reach("apply-tagged")
+        try store.advance(from: old, to: id, reason: "dynix: apply")
+        FileSystem.remove(paths.transaction)
         return Generation(number: number, event: try event(id))
     }
 

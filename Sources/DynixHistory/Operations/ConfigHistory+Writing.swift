@@ -44,6 +44,7 @@ extension ConfigHistory {
         }
         let branch = try store.head()
         if branch == record.new {
+            try tagIfApply(record.new)
             FileSystem.remove(paths.transaction)  // crashed after moving the branch: only the cleanup was left
             return
         }
@@ -53,10 +54,19 @@ extension ConfigHistory {
             return
         }
         if working == (try store.content(at: record.new)), branch == record.old {
+            try tagIfApply(record.new)
             try store.advance(from: record.old, to: record.new, reason: "dynix: recover interrupted transaction")
         }
         // Equal to the old content: the change never reached the file; anything else is drift, reported by the caller.
         FileSystem.remove(paths.transaction)
+    }
+
+    /// An interrupted apply's commit gets the `gen/N` tag the crash kept it from.
+    private func tagIfApply(_ id: ObjectID) throws {
+        let event = HistoryEvent(try store.commit(id), changesFile: false)
+        guard event.kind == .apply, let number = event.generation,
+              try !store.generationTags().contains(where: { $0.number == number }) else { return }
+        try store.tagGeneration(number, commit: id, tagger: committer, message: try store.commit(id).message)
     }
 
     /// Commits a new content of the dynamic file: objects, then the txn record, then the file, then the branch.
