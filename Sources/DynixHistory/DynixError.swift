@@ -71,7 +71,7 @@ public enum DynixError: Error, Equatable {
         case .lockTimeout: return "wait for it to finish, or raise --lock-timeout"
         case .permissionDenied: return "dynix changes system state: run it with sudo"
         case .io: return nil
-        case .git: return "check the repository with `git -C <root>/var/lib/dynix/history.git fsck`"
+        case .git: return "check the repository with `git --git-dir /var/lib/dynix/history.git fsck` (under --root, the same path inside it)"
         case .manifest: return "the NixOS module writes this file; rebuild with `nixos-rebuild switch`"
         case .importFailed: return "the file must evaluate to a list of attribute sets"
         case .noSuchGeneration: return "`dynix generations` lists them"

@@ -9,6 +9,7 @@ struct AppendCommand: ParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var applyFlags: ApplyFlags
 
     @Argument(help: ArgumentHelp("The option path, in Nix syntax.", valueName: "OPTION"))
     var option: String
@@ -40,7 +41,7 @@ struct AppendCommand: ParsableCommand {
             let rendered = NixSyntax.render(entry.value)
             if apply {
                 print("appended \(entry.path) = \(rendered) (\(result.commit.short))")
-                try ApplyCommand.runApply(history, options: ConfigHistory.ApplyOptions())
+                try ApplyCommand.runApply(history, options: applyFlags.options)
             } else {
                 print("appended \(entry.path) = \(rendered) (\(result.commit.short)); not live yet, run `dynix apply`")
             }

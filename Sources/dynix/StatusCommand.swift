@@ -28,6 +28,8 @@ struct StatusCommand: ParsableCommand {
                 lines.append("dynamic generation  none since \(what) at \(Formatting.time(event.time))")
             case .rebooted(let g):
                 lines.append("dynamic generation  none: the machine booted since generation \(g.number) was applied")
+            case .unknown(let event):
+                lines.append(Terminal.red("dynamic generation  UNKNOWN: an apply failed at \(Formatting.time(event.time)) and restoring failed too; run `dynix apply` or `nixos-rebuild switch`"))
             case .nothing:
                 lines.append("dynamic generation  none yet")
             }
@@ -56,6 +58,7 @@ struct StatusCommand: ParsableCommand {
         case .generation(let g): live = ["state": .string("generation"), "generation": .int(Int64(g.number)), "since": .string(Formatting.isoTime(g.event.time)), "user": .string(g.event.user)]
         case .reset(let e): live = ["state": .string(e.kind?.rawValue ?? "reset"), "since": .string(Formatting.isoTime(e.time))]
         case .rebooted(let g): live = ["state": .string("boot"), "lastGeneration": .int(Int64(g.number))]
+        case .unknown(let e): live = ["state": .string("unknown"), "since": .string(Formatting.isoTime(e.time))]
         case .nothing: live = ["state": .string("none")]
         }
         return .attrs([

@@ -42,13 +42,14 @@ public enum Fixtures {
             echo "activating $hash"
             echo "$hash" >> \(root.file("activations.log"))
             if grep -q FAIL \(root.file("store"))/$hash-dynamic.nix; then echo "service refused to start" >&2; exit 3; fi
+            if grep -q BACKGROUND \(root.file("store"))/$hash-dynamic.nix; then sleep 30 & fi
             exit 0
             SCRIPT
             chmod +x "$program"
             echo "static-system: $(readlink \(root.file("run/current-system")))"
             echo "$program"
             """)
-        root.write("bin/restore-static", "#!/bin/sh\necho static >> \(root.file("activations.log"))\n")
+        root.write("bin/restore-static", "#!/bin/sh\necho static >> \(root.file("activations.log"))\n[ ! -e \(root.file("restore-fails")) ] || { echo 'restore broke' >&2; exit 1; }\n")
         chmod(build, 0o755)
         chmod(root.file("bin/restore-static"), 0o755)
         let fields = """

@@ -5,7 +5,7 @@ import XCTest
 
 /// SIGKILL at every step of an append: the next command recovers by itself.
 final class CrashTests: XCTestCase {
-    static let steps = ["objects-written", "txn-written", "file-written", "file-synced", "file-renamed", "branch-moved", "txn-removed"]
+    static let steps = ["objects-written", "txn-written", "txn-synced", "txn-renamed", "file-written", "file-synced", "file-renamed", "branch-moved", "txn-removed"]
 
     func testAppendKilledAtEachStepRecovers() {
         for step in CrashTests.steps {
@@ -24,8 +24,20 @@ final class CrashTests: XCTestCase {
                 XCTAssertEqual(file.contains("services.killed = 2;"), inHistory, "\(step): file and history disagree")
                 if next.first == "append" { XCTAssertTrue(file.contains("services.after = 1;")) }
                 XCTAssertFalse(FileManager.default.fileExists(atPath: root.file("var/lib/dynix/txn")), "\(step): txn left behind")
+                let leftovers = ((try? FileManager.default.contentsOfDirectory(atPath: root.file("etc/nixos"))) ?? []) + ((try? FileManager.default.contentsOfDirectory(atPath: root.file("var/lib/dynix"))) ?? [])
+                XCTAssertEqual(leftovers.filter { $0.contains(".dynix-") }, [], "\(step): temporary files left behind")
+                if step == "file-renamed" { XCTAssertTrue(file.contains("services.killed = 2;"), "the file was complete: recovery rolls forward") }
             }
         }
+    }
+
+    /// A ref lock left by a process killed inside libgit2 does not block later writes.
+    func testStaleRefLockIsRemovedUnderTheLock() throws {
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        FileManager.default.createFile(atPath: root.historyPath + "/refs/heads/main.lock", contents: Data())
+        XCTAssertEqual(Run.dynix(root, ["append", "services.a", "1"]).status, 0)
+        assertConsistent(root, step: "stale lock")
     }
 
     /// An apply killed after activating but before recording it: the next command records the generation.

@@ -129,4 +129,36 @@ final class GenerationTests: XCTestCase {
         XCTAssertEqual(Fixtures.lines(root, "activations.log").count, 0, "nothing was activated")
         _ = dynix(root, "apply", "--allow-static-drift")
     }
+
+    /// Exit 5 when restoring fails too; from then on dynix says loudly that nobody knows what is live.
+    func testRestoreFailureIsExitFiveAndTheStateIsUnknown() throws {
+        let root = Fixtures.applyRoot()
+        _ = dynix(root, "init")
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "FAIL")
+        root.write("restore-fails", "")
+        let failed = dynix(root, "apply", status: 5)
+        XCTAssertTrue(failed.stderr.contains("AND RESTORING THE PREVIOUS STATE FAILED TOO"), failed.stderr)
+        XCTAssertTrue(failed.stderr.contains("restore broke"), failed.stderr)
+        XCTAssertTrue(dynix(root, "status").stdout.contains("UNKNOWN"))
+        XCTAssertTrue(dynix(root, "status", "--json").stdout.contains("\"state\": \"unknown\""))
+    }
+
+    /// An activation that leaves a background process holding its output still finishes promptly.
+    func testBackgroundProcessDoesNotHoldTheApply() throws {
+        let root = Fixtures.applyRoot()
+        _ = dynix(root, "init")
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "BACKGROUND")
+        let start = Date()
+        XCTAssertTrue(dynix(root, "apply").stdout.contains("generation 1 is live"))
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+    }
+
+    func testIntegersForFloatOptionsAreWrittenAsFloats() {
+        let root = Fixtures.applyRoot()
+        _ = dynix(root, "init")
+        _ = dynix(root, "append", "services.x.ratio", "5", "--json")
+        _ = dynix(root, "append", "services.x.ratio", "7")
+        XCTAssertTrue(root.dynamicFile.contains("services.x.ratio = 5.0;"), root.dynamicFile)
+        XCTAssertTrue(root.dynamicFile.contains("services.x.ratio = 7.0;"), root.dynamicFile)
+    }
 }

@@ -106,4 +106,39 @@ final class RefusalTests: XCTestCase {
         refuse(root, ["append", "services.a", "1"], mentions: "symbolic link owned by uid 65534")
         XCTAssertEqual(Run.dynix(root, ["status"]).status, 1)
     }
+
+    /// Files Nix would read differently from dynix are refused, so status/show never misreport what Nix evaluates.
+    func testFilesNixReadsDifferentlyAreRefused() {
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        let cases: [(String, String)] = [
+            ("[\n  # harmless\r{ imports = [ ]; }\n]\n", "module system"),
+            ("[ { a.b = 1e5; } ]\n", "not a number Nix reads the same way"),
+            ("[ { a.b = 00.5; } ]\n", "not a number Nix reads the same way"),
+            ("[ { a.b = 0.; } ]\n", "not a number Nix reads the same way"),
+            ("[ { a.b = 1.0e400; } ]\n", "not a float Nix can hold"),
+            ("[ { a.b = [ 1 -2 ]; } ]\n", "needs parentheses"),
+            ("[\n  { a.x = 1; }\n] /*\n]\n", "is not closed"),
+        ]
+        for (text, words) in cases {
+            root.write("etc/nixos/dynamic.nix", text)
+            refuse(root, ["adopt"], mentions: words)
+        }
+    }
+
+    /// Taking over an existing file checks it like any other write, and a refusal leaves no repository behind.
+    func testInitRefusesAFileWithCodeAndCreatesNothing() {
+        let root = TempRoot()
+        root.write("etc/nixos/dynamic.nix", "[ { imports = [ ]; } ]\n")
+        refuse(root, ["init"], mentions: "module system")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.historyPath))
+        root.write("etc/nixos/dynamic.nix", "[ { a = x; } ]\n")
+        refuse(root, ["init"], mentions: "`x` is not a literal")
+    }
+
+    func testBrokenJSONIsAnErrorNotACrash() {
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        refuse(root, ["append", "services.e", "\"\\ud800\\u0041\"", "--json"], mentions: "expected JSON")
+    }
 }

@@ -59,8 +59,21 @@ public indirect enum OptionType: Equatable, Sendable, CustomStringConvertible {
         case .oneOf(let names): return names.contains(argument) ? .string(argument) : nil
         case .nullOr(let inner): return argument == "null" ? .null : inner.read(argument: argument)
         case .listOf, .attrs:
-            guard let value = try? JSON.parse(argument), accepts(value) else { return nil }
+            guard let parsed = try? JSON.parse(argument) else { return nil }
+            let value = coerce(parsed)
+            guard accepts(value) else { return nil }
             return value
+        }
+    }
+
+    /// JSON has one kind of number: an integer given for a float option becomes a float (NixOS's
+    /// `types.float` refuses integers), inside lists and nullable types too.
+    public func coerce(_ value: NixValue) -> NixValue {
+        switch (self, value) {
+        case (.float, .int(let i)): return .float(Double(i))
+        case (.nullOr(let inner), _): return value == .null ? value : inner.coerce(value)
+        case (.listOf(let inner), .list(let items)): return .list(items.map(inner.coerce))
+        default: return value
         }
     }
 
@@ -68,7 +81,7 @@ public indirect enum OptionType: Equatable, Sendable, CustomStringConvertible {
     public func accepts(_ value: NixValue) -> Bool {
         switch (self, value) {
         case (.int, .int), (.bool, .bool), (.str, .string), (.attrs, .attrs): return true
-        case (.float, .float), (.float, .int): return true
+        case (.float, .float): return true
         case (.oneOf(let names), .string(let s)): return names.contains(s)
         case (.nullOr, .null): return true
         case (.nullOr(let inner), _): return inner.accepts(value)

@@ -52,7 +52,7 @@ extension Entry {
             case .string: parsed = .string(value)
             case .json:
                 guard let v = try? JSON.parse(value) else { throw DynixError.invalidValue(option: path.description, value: value, expected: "JSON") }
-                parsed = v
+                parsed = declared.path == path ? declared.type.coerce(v) : v
             case .inferred:
                 if declared.path == path {
                     guard let v = declared.type.read(argument: value) else {

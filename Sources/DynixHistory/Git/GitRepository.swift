@@ -231,6 +231,17 @@ public final class GitRepository {
         return Array(UnsafeRawBufferPointer(start: raw, count: size))
     }
 
+    /// The commit a reference finally points at, through any annotated tags (a tag made by hand may be lightweight).
+    public func peeledCommit(of reference: String) throws -> ObjectID {
+        var ref: OpaquePointer?
+        try check("lookup \(reference)", git_reference_lookup(&ref, handle, reference))
+        defer { git_reference_free(ref) }
+        var object: OpaquePointer?
+        try check("peel \(reference)", git_reference_peel(&object, ref, GIT_OBJECT_COMMIT))
+        defer { git_object_free(object) }
+        return ObjectID(git_object_id(object))
+    }
+
     public func tag(named reference: String, id: ObjectID) throws -> GitTag {
         var oid = id.raw
         var tag: OpaquePointer?

@@ -67,7 +67,7 @@ public final class HistoryStore {
         try wrap {
             try repository.references(matching: "refs/tags/gen/*").compactMap { ref -> (Int, ObjectID)? in
                 guard let n = Int(ref.name.dropFirst("refs/tags/gen/".count)) else { return nil }
-                return (n, try repository.tag(named: ref.name, id: ref.target).target)
+                return (n, try repository.peeledCommit(of: ref.name))
             }.sorted { $0.0 < $1.0 }
         }
     }

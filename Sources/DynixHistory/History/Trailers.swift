@@ -13,7 +13,14 @@ public struct Trailers: Equatable, Sendable {
     /// Adds a trailer; a value is kept on one line so nothing in it can pose as another trailer.
     public mutating func add(_ key: String, _ value: String?) {
         guard let value else { return }
-        let oneLine = value.replacingAll("\n", with: "\\n")
+        var oneLine = ""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\n": oneLine += "\\n"
+            case "\r": oneLine += "\\r"
+            default: oneLine.unicodeScalars.append(scalar)
+            }
+        }
         pairs.append((key: key, value: oneLine))
     }
 

@@ -29,6 +29,7 @@ public struct ChildProcess {
     /// Runs to completion; `output` sees each chunk as it arrives. Throws only when the program cannot be started.
     public func run(output: (Stream, [UInt8]) -> Void = { _, _ in }) throws -> Result {
         guard let program = argv.first else { throw DynixError.io(path: "", "empty command") }
+        ChildProcess.closeInheritedDescriptorsOnExec()
         var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw DynixError.io(path: program, FileSystem.lastError()) }
         for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
@@ -76,7 +77,19 @@ public struct ChildProcess {
         let deadline = Clock.monotonic() + timeout
         var timedOut = false
         var buffer = [UInt8](repeating: 0, count: 16384)
+        var exitStatus: Int32?
+        var drainUntil = Double.infinity
         while !open.isEmpty {
+            // A daemon the program started in the background may keep our pipes open forever: once the
+            // program itself has exited, read what is left for a moment and stop.
+            if exitStatus == nil {
+                var status: Int32 = 0
+                if waitpid(pid, &status, WNOHANG) == pid {
+                    exitStatus = status
+                    drainUntil = Clock.monotonic() + 0.2
+                }
+            }
+            if Clock.monotonic() >= drainUntil { break }
             let remaining = deadline - Clock.monotonic()
             if remaining <= 0 {
                 timedOut = true
@@ -86,7 +99,7 @@ public struct ChildProcess {
                 break
             }
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            let ready = poll(&fds, nfds_t(fds.count), Int32(min(remaining, 1) * 1000))
+            let ready = poll(&fds, nfds_t(fds.count), Int32(min(remaining, 0.05, max(0, drainUntil - Clock.monotonic())) * 1000))
             if ready < 0 && errno != EINTR { break }
             for item in fds where item.revents != 0 {
                 let count = buffer.withUnsafeMutableBytes { read(item.fd, $0.baseAddress, 16384) }
@@ -103,10 +116,20 @@ public struct ChildProcess {
             }
         }
         open.forEach { close($0) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        var status: Int32 = exitStatus ?? 0
+        if exitStatus == nil { while waitpid(pid, &status, 0) < 0 && errno == EINTR {} }
         let exit: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return Result(status: timedOut ? 124 : exit, stdout: stdoutBytes, tail: tail.text, timedOut: timedOut)
+    }
+}
+
+extension ChildProcess {
+    /// Whatever started dynix may have left descriptors open (a caller's pipe, say); a daemon that an
+    /// activation starts would hold them for its whole life and keep that caller waiting. Only 0-2 go on.
+    static func closeInheritedDescriptorsOnExec() {
+        for name in FileSystem.listDirectory("/proc/self/fd") {
+            if let fd = Int32(name), fd > 2 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        }
     }
 }
 

@@ -73,15 +73,32 @@ public enum FileSystem {
     }
 
     /// Replaces `path` so that a crash leaves either the old or the new content, never a mix:
-    /// temporary file in the same directory, fsync, rename, fsync the directory.
-    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
-        let directory = directoryName(path)
-        let temporary = "\(directory)/.\(path.split(separator: "/").last ?? "file").dynix-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode)
+    /// temporary file in the same directory, fsync, rename, fsync the directory. An existing file keeps its
+    /// mode, and a symlink (owned by root or us) is written through, so a managed /etc/nixos stays as it was.
+    /// `faultStep` names the test-only crash points (`file-written`, `file-synced`, `file-renamed`).
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, faultStep: String? = nil) throws {
+        var target = path
+        var fileMode = mode
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            if (info.st_mode & S_IFMT) == S_IFLNK {
+                guard info.st_uid == 0 || info.st_uid == geteuid() else { throw DynixError.untrustedSymlink(path: path, owner: info.st_uid) }
+                guard let resolved = realpath(path, nil) else { throw failure(path: path) }
+                target = String(cString: resolved)
+                free(resolved)
+                if stat(target, &info) == 0 { fileMode = info.st_mode & 0o7777 }
+            } else {
+                fileMode = info.st_mode & 0o7777
+            }
+        }
+        let directory = directoryName(target)
+        let temporary = "\(directory)/.\(baseName(target)).dynix-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, fileMode)
         guard fd >= 0 else { throw failure(path: directory) }
         do {
+            fchmod(fd, fileMode)  // open() applied the umask
             try writeAll(fd, bytes, path: temporary)
-            FaultInjection.reach("file-written")
+            faultStep.map { FaultInjection.reach($0 + "-written") }
             guard fsync(fd) == 0 else { throw failure(path: temporary) }
             close(fd)
         } catch {
@@ -89,14 +106,18 @@ public enum FileSystem {
             unlink(temporary)
             throw error
         }
-        FaultInjection.reach("file-synced")
-        guard rename(temporary, path) == 0 else {
-            let error = failure(path: path)
+        faultStep.map { FaultInjection.reach($0 + "-synced") }
+        guard rename(temporary, target) == 0 else {
+            let error = failure(path: target)
             unlink(temporary)
             throw error
         }
-        FaultInjection.reach("file-renamed")
+        faultStep.map { FaultInjection.reach($0 + "-renamed") }
         syncDirectory(directory)
+    }
+
+    static func baseName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
     }
 
     static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {

@@ -15,11 +15,11 @@ struct DynamicFileParser {
     }
 
     mutating func parseFile() throws -> Result {
-        skipTrivia()
+        try skipTrivia()
         try expect(UInt8(ascii: "["), "the dynamic file must be a list `[ … ]`")
         var entries: [Entry] = []
         while true {
-            skipTrivia()
+            try skipTrivia()
             guard let c = peek() else { throw error("the list is not closed with `]`") }
             if c == UInt8(ascii: "]") { break }
             guard c == UInt8(ascii: "{") else { throw error("each element of the list must be an attribute set `{ … }`") }
@@ -27,7 +27,7 @@ struct DynamicFileParser {
         }
         let closing = index
         advance()
-        skipTrivia()
+        try skipTrivia()
         if peek() != nil { throw error("unexpected text after the closing `]`") }
         return Result(entries: entries, closingBracket: closing)
     }
@@ -40,15 +40,15 @@ struct DynamicFileParser {
         var entries: [Entry] = []
         var seen = DefinedPaths()
         while true {
-            skipTrivia()
+            try skipTrivia()
             guard let c = peek() else { throw error("the attribute set is not closed with `}`") }
             if c == UInt8(ascii: "}") { advance(); return entries }
             let (startLine, startColumn) = (line, column)
             let path = try parseAttributePath()
-            skipTrivia()
+            try skipTrivia()
             try expect(UInt8(ascii: "="), "expected `=` after `\(path)`")
             let value = try parseValue()
-            skipTrivia()
+            try skipTrivia()
             try expect(UInt8(ascii: ";"), "expected `;` after the value of `\(path)`")
             if !seen.define(path.components, value) {
                 throw DynixError.unparsableFile(line: startLine, column: startColumn, "attribute `\(path)` is already defined")
@@ -60,7 +60,7 @@ struct DynamicFileParser {
     private mutating func parseAttributePath() throws -> OptionPath {
         var names: [String] = []
         while true {
-            skipTrivia()
+            try skipTrivia()
             if peek() == UInt8(ascii: "\"") {
                 names.append(try parseString())
             } else {
@@ -69,14 +69,14 @@ struct DynamicFileParser {
                 guard NixSyntax.isIdentifier(name) else { throw error("`\(name)` is not an attribute name") }
                 names.append(name)
             }
-            skipTrivia()
+            try skipTrivia()
             guard peek() == UInt8(ascii: ".") else { return OptionPath(names) }
             advance()
         }
     }
 
-    private mutating func parseValue() throws -> NixValue {
-        skipTrivia()
+    private mutating func parseValue(inList: Bool = false) throws -> NixValue {
+        try skipTrivia()
         guard let c = peek() else { throw error("expected a value") }
         switch c {
         case UInt8(ascii: "\""): return .string(try parseString())
@@ -84,32 +84,34 @@ struct DynamicFileParser {
             advance()
             var items: [NixValue] = []
             while true {
-                skipTrivia()
+                try skipTrivia()
                 if peek() == UInt8(ascii: "]") { advance(); return .list(items) }
                 if peek() == nil { throw error("the list is not closed with `]`") }
-                items.append(try parseValue())
+                items.append(try parseValue(inList: true))
             }
         case UInt8(ascii: "{"):
             return .attrs(EffectiveValues(entries: try parseBindings()).tree)
         case UInt8(ascii: "("):
             advance()
             var inner = try parseValue()
-            skipTrivia()
+            try skipTrivia()
             // The one arithmetic dynix writes: `(-9223372036854775807 - 1)`, since Nix has no literal for Int64.min.
             if peek() == UInt8(ascii: "-"), case .int(let left) = inner {
                 advance()
-                skipTrivia()
+                try skipTrivia()
                 guard case .int(let right) = try parseNumber() else { throw error("only integers may be subtracted") }
                 let (difference, overflow) = left.subtractingReportingOverflow(right)
                 if overflow { throw error("the integer is out of range") }
                 inner = .int(difference)
-                skipTrivia()
+                try skipTrivia()
             }
             try expect(UInt8(ascii: ")"), "expected `)`")
             return inner
         case UInt8(ascii: "-"):
+            // `[ 1 -2 ]` is a subtraction to Nix, not two elements: inside a list a negative number needs parentheses.
+            if inList { throw error("a negative number in a list needs parentheses: (-2)") }
             advance()
-            skipTrivia()
+            try skipTrivia()
             switch try parseValue() {
             case .int(let i): return .int(0 &- i)
             case .float(let d): return .float(-d)
@@ -130,26 +132,59 @@ struct DynamicFileParser {
         }
     }
 
+    /// Numbers exactly as Nix's lexer reads them: INT `[0-9]+`, FLOAT
+    /// `(([1-9][0-9]*\.[0-9]*)|(0?\.[0-9]+))([Ee][+-]?[0-9]+)?`. Anything that would lex differently
+    /// (`1e5` is `1` applied to `e5`, `00.5` is `00` applied to `.5`) is refused rather than guessed.
     private mutating func parseNumber() throws -> NixValue {
         let (startLine, startColumn) = (line, column)
-        var text = ""
-        var isFloat = false
-        while let c = peek() {
-            if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) {
-                text.append(Character(UnicodeScalar(c)))
-            } else if c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")
-                        || ((c == UInt8(ascii: "+") || c == UInt8(ascii: "-")) && (text.last == "e" || text.last == "E")) {
-                isFloat = true
-                text.append(Character(UnicodeScalar(c)))
-            } else {
-                break
+        func digits() -> String {
+            var out = ""
+            while let c = peek(), (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) {
+                out.append(Character(UnicodeScalar(c)))
+                advance()
             }
-            advance()
+            return out
         }
-        if isFloat, let d = Double(text) { return .float(d) }
-        if !isFloat, let i = Int64(text) { return .int(i) }
+        func refuse(_ text: String) -> DynixError {
+            .unparsableFile(line: startLine, column: startColumn, "`\(text)` is not a number Nix reads the same way")
+        }
+        var text = digits()
+        var isFloat = false
+        if peek() == UInt8(ascii: "."), text == "0" || text.first != "0" {
+            advance()
+            let fraction = digits()
+            if text == "0" && fraction.isEmpty { throw refuse(text + ".") }
+            text += "." + fraction
+            isFloat = true
+            if let e = peek(), e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
+                advance()
+                var exponent = ""
+                if let sign = peek(), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+                    exponent.append(Character(UnicodeScalar(sign)))
+                    advance()
+                }
+                let exponentDigits = digits()
+                if exponentDigits.isEmpty { throw refuse(text + "e" + exponent) }
+                text += "e" + exponent + exponentDigits
+            }
+        }
+        if let next = peek(), next == UInt8(ascii: ".") || next == UInt8(ascii: "_") || next == UInt8(ascii: "'")
+            || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(next) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(next)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(next) {
+            throw refuse(text + String(decoding: [next], as: UTF8.self) + "…")
+        }
+        if isFloat {
+            // Nix refuses literals strtod cannot hold exactly in range ("invalid float").
+            guard let d = Double(text), d.isFinite, d == 0 || abs(d) >= Double.leastNormalMagnitude else {
+                throw DynixError.unparsableFile(line: startLine, column: startColumn, "`\(text)` is not a float Nix can hold")
+            }
+            return .float(d)
+        }
         // Nix reads the positive literal before negating: -9223372036854775808 is out of range there too.
-        throw DynixError.unparsableFile(line: startLine, column: startColumn, "`\(text)` is not a number Nix can hold")
+        guard let i = Int64(text) else {
+            throw DynixError.unparsableFile(line: startLine, column: startColumn, "`\(text)` is not a number Nix can hold")
+        }
+        return .int(i)
     }
 
     private mutating func parseString() throws -> String {
@@ -209,21 +244,26 @@ struct DynamicFileParser {
         return String(decoding: bytes[start..<index], as: UTF8.self)
     }
 
-    private mutating func skipTrivia() {
+    private mutating func skipTrivia() throws {
         while let c = peek() {
             if c == 32 || c == 9 || c == 10 || c == 13 {
                 advance()
             } else if c == UInt8(ascii: "#") {
-                while let d = peek(), d != 10 { advance() }
+                // Nix ends a line comment at CR as well as LF; anything after a CR is code again.
+                while let d = peek(), d != 10, d != 13 { advance() }
             } else if c == UInt8(ascii: "/"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "*") {
+                let (startLine, startColumn) = (line, column)
                 advance(); advance()
+                var closed = false
                 while peek() != nil {
                     if peek() == UInt8(ascii: "*"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "/") {
                         advance(); advance()
+                        closed = true
                         break
                     }
                     advance()
                 }
+                if !closed { throw DynixError.unparsableFile(line: startLine, column: startColumn, "the comment `/*` is not closed") }
             } else {
                 return
             }

@@ -78,7 +78,10 @@ extension ConfigHistory {
 
     /// Refuses entries the module system would read as code, and, with a manifest, undeclared options or wrong types.
     func checkEntries(_ entries: [Entry]) throws {
-        let manifest = try manifest()
+        try ConfigHistory.check(entries, manifest: try manifest())
+    }
+
+    static func check(_ entries: [Entry], manifest: Manifest?) throws {
         for entry in entries {
             if let first = entry.path.components.first, reservedTopLevelNames.contains(first) { throw DynixError.reservedOptionName(first) }
             try entry.value.checkRepresentable()

@@ -58,10 +58,18 @@ extension ConfigHistory {
             var trailers = Trailers()
             trailers.add("Activation", program)
             trailers.add("Exit-Status", String(failure.status))
+            trailers.add("Restored", restoreError == nil ? "yes" : "no")
             let subject = "apply failed (exit status \(failure.status))" + (restoreError == nil ? "; previous state restored" : "; RESTORE FAILED")
             let body = failure.tail.isEmpty ? nil : "Output (last lines):\n" + failure.tail.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
-            try commitEvent(message: message(.applyFailed, subject: subject, body: body, trailers: trailers))
-            throw DynixError.applyFailed(status: failure.status, output: failure.tail, restored: restoreError == nil, restoreError: restoreError)
+            var recordError: String?
+            do {
+                try commitEvent(message: message(.applyFailed, subject: subject, body: body, trailers: trailers))
+            } catch {
+                // What happened to the system matters more than the record of it: report both.
+                recordError = (error as? DynixError)?.message ?? "\(error)"
+            }
+            let output = failure.tail + (recordError.map { "\n(could not record the failure in the history: \($0))" } ?? "")
+            throw DynixError.applyFailed(status: failure.status, output: output, restored: restoreError == nil, restoreError: restoreError)
         }
         return .applied(try recordApply(program: program, headID: headID, host: host, rollbackOf: options.rollbackOf))
     }

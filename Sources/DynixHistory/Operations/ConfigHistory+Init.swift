@@ -10,11 +10,15 @@ extension ConfigHistory {
     /// dynamic file written by hand or by the prototype is taken over as it is (after it parses).
     public static func initialise(_ paths: Paths, identity: Identity, importing: [Entry]? = nil, importedFrom: String? = nil, lockTimeout: Double) throws -> (ConfigHistory, InitResult) {
         try checkWritable(paths)
+        let manifest = try readManifest(paths)
+        if let importing { try check(importing, manifest: manifest) }
+        // Everything that can be refused is checked before anything is created.
+        let existed = FileSystem.isDirectory(paths.history)
+        let takeOver = existed || importing != nil ? nil : try existingFile(paths, manifest: manifest)
         let stateExisted = FileSystem.isDirectory(paths.stateDirectory)
         try FileSystem.makeDirectory(paths.stateDirectory, mode: 0o755)
         if !stateExisted { _ = chmodState(paths.stateDirectory) }
         let lock = try WriterLock.acquire(paths.lock, timeout: lockTimeout)
-        let existed = FileSystem.isDirectory(paths.history)
         let store = existed ? try HistoryStore.open(paths.history) : try HistoryStore.create(paths.history)
         let history = ConfigHistory(paths: paths, store: store, identity: identity)
         history.lock = lock
@@ -39,12 +43,8 @@ extension ConfigHistory {
             file = DynamicFile.rendering(importing)
             kind = .`import`
             subject = "import \(importedFrom ?? "entries") (\(importing.count) entries)"
-        } else if let existing = try FileSystem.readBytes(paths.dynamicFile), !existing.isEmpty {
-            do {
-                file = try DynamicFile(bytes: existing)
-            } catch DynixError.unparsableFile(let line, let column, let why) {
-                throw DynixError.fileUnparsable(path: paths.dynamicFile, line: line, column: column, "\(why) (use `dynix init --import` to evaluate it with Nix)")
-            }
+        } else if let takeOver {
+            file = takeOver
             kind = .`import`
             subject = "take over \(paths.dynamicFile) (\(file.entries.count) entries)"
         } else {
@@ -55,6 +55,19 @@ extension ConfigHistory {
         let id = try history.commitFileChange(file.bytes, message: history.message(kind, subject: subject))
         try history.foldSpool()
         return (history, InitResult(created: true, commit: id, entries: file.entries.count))
+    }
+
+    /// A dynamic file already on disk (hand-written, or the prototype's), once it parses and passes the checks.
+    private static func existingFile(_ paths: Paths, manifest: Manifest?) throws -> DynamicFile? {
+        guard let existing = try FileSystem.readBytes(paths.dynamicFile), !existing.isEmpty else { return nil }
+        let file: DynamicFile
+        do {
+            file = try DynamicFile(bytes: existing)
+        } catch DynixError.unparsableFile(let line, let column, let why) {
+            throw DynixError.fileUnparsable(path: paths.dynamicFile, line: line, column: column, "\(why) (`dynix init --import FILE` evaluates a file with Nix instead)")
+        }
+        try check(file.entries, manifest: manifest)
+        return file
     }
 
     private static func chmodState(_ path: String) -> Bool {

@@ -16,7 +16,7 @@ extension ConfigHistory {
     /// For reading commands: when a crash or the rebuild hook left work behind and nobody holds the lock,
     /// finish it now, so "the next command" of any kind records it. Never waits, never fails the reader.
     public func repairIfIdle() {
-        guard lock == nil, FileSystem.exists(paths.transaction) || !spooledEvents.isEmpty else { return }
+        guard lock == nil, FileSystem.exists(paths.transaction) || !spooledEvents.isEmpty || hasCrashLeftovers() else { return }
         guard (try? ConfigHistory.checkWritable(paths)) != nil, let idle = WriterLock.tryAcquire(paths.lock) else { return }
         lock = idle
         defer { lock = nil }
@@ -36,6 +36,7 @@ extension ConfigHistory {
 
     /// Finishes (file already new) or drops (file still old) a transaction a crash interrupted.
     func recoverTransaction() throws {
+        removeCrashLeftovers()
         guard let text = FileSystem.readText(paths.transaction) else { return }
         guard let record = TransactionRecord(text: text) else {
             // A record torn before its fsync: the file was not touched yet, since the record comes first.
@@ -61,6 +62,26 @@ extension ConfigHistory {
         FileSystem.remove(paths.transaction)
     }
 
+    /// Under dynix's own lock, a libgit2 `*.lock` file or a half-written temporary file can only be
+    /// what a killed dynix left behind; left alone, a ref lock would block every later write.
+    private var leftoverLocations: [(directory: String, prefix: String)] {
+        [(paths.stateDirectory, ".txn.dynix-"), (FileSystem.directoryName(paths.dynamicFile), "." + FileSystem.baseName(paths.dynamicFile) + ".dynix-")]
+    }
+
+    func hasCrashLeftovers() -> Bool {
+        FileSystem.exists(store.path + "/refs/heads/main.lock")
+            || leftoverLocations.contains { location in FileSystem.listDirectory(location.directory).contains { $0.hasPrefix(location.prefix) } }
+    }
+
+    func removeCrashLeftovers() {
+        let refLocks = [store.path + "/refs/heads/main.lock", store.path + "/packed-refs.lock", store.path + "/HEAD.lock"]
+            + FileSystem.listDirectory(store.path + "/refs/tags/gen").filter { $0.hasSuffix(".lock") }.map { store.path + "/refs/tags/gen/" + $0 }
+        for path in refLocks where FileSystem.exists(path) { FileSystem.remove(path) }
+        for (directory, prefix) in leftoverLocations {
+            for name in FileSystem.listDirectory(directory) where name.hasPrefix(prefix) { FileSystem.remove(directory + "/" + name) }
+        }
+    }
+
     /// An interrupted apply's commit gets the `gen/N` tag the crash kept it from.
     private func tagIfApply(_ id: ObjectID) throws {
         let event = HistoryEvent(try store.commit(id), changesFile: false)
@@ -75,9 +96,8 @@ extension ConfigHistory {
         let old = try store.head()
         let new = try store.makeCommit(parent: old, content: bytes, message: message, author: author ?? self.author(), committer: committer)
         FaultInjection.reach("objects-written")
-        try FileSystem.writeAtomically(paths.transaction, Array(TransactionRecord(old: old, new: new).text.utf8), mode: 0o600)
-        FaultInjection.reach("txn-written")
-        try FileSystem.writeAtomically(paths.dynamicFile, bytes)
+        try FileSystem.writeAtomically(paths.transaction, Array(TransactionRecord(old: old, new: new).text.utf8), mode: 0o600, faultStep: "txn")
+        try FileSystem.writeAtomically(paths.dynamicFile, bytes, faultStep: "file")
         try store.advance(from: old, to: new, reason: "dynix")
         committedCache = (new, bytes)
         FaultInjection.reach("branch-moved")

@@ -99,9 +99,10 @@ public final class ConfigHistory {
         if extra["Static-System"] == nil { trailers.add("Static-System", host.currentSystem) }
         if extra["Boot-Id"] == nil { trailers.add("Boot-Id", currentBootID()) }
         trailers.add("Dynix-User", user ?? identity.user)
-        let cleanSubject = subject.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
-        var text = cleanSubject
-        let rest = subject.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n").trimmingWhitespace()
+        // Split on every line break, CR included ("\r\n" is one Character, so split scalars).
+        let subjectLines = String(String.UnicodeScalarView(subject.unicodeScalars.map { $0 == "\r" ? "\n" : $0 })).split(separator: "\n", omittingEmptySubsequences: false)
+        var text = subjectLines.first.map(String.init) ?? ""
+        let rest = subjectLines.dropFirst().joined(separator: "\n").trimmingWhitespace()
         let fullBody = [rest, body ?? ""].filter { !$0.isEmpty }.joined(separator: "\n\n")
         if !fullBody.isEmpty { text += "\n\n" + fullBody }
         return text + "\n\n" + trailers.text + "\n"

@@ -19,6 +19,8 @@ extension ConfigHistory {
         case generation(Generation)
         case reset(HistoryEvent)
         case rebooted(since: Generation)
+        /// An apply failed and so did restoring what was live: nobody knows what runs.
+        case unknown(HistoryEvent)
         case nothing
     }
 
@@ -50,6 +52,9 @@ extension ConfigHistory {
                 return false
             case .rebuild?, .boot?:
                 result = .reset(event)
+                return false
+            case .applyFailed? where event.trailers["Restored"] == "no":
+                result = .unknown(event)
                 return false
             default:
                 return true
