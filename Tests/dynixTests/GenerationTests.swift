@@ -161,4 +161,26 @@ final class GenerationTests: XCTestCase {
         XCTAssertTrue(root.dynamicFile.contains("services.x.ratio = 5.0;"), root.dynamicFile)
         XCTAssertTrue(root.dynamicFile.contains("services.x.ratio = 7.0;"), root.dynamicFile)
     }
+
+    /// Every commit that is not itself a liveness event names the one in force, so status reads one commit.
+    func testCommitsNameTheLivenessEventInForce() {
+        let root = Fixtures.applyRoot()
+        _ = dynix(root, "init")
+        func pointer() -> String {
+            Run.git(root, ["log", "-1", "--format=%(trailers:key=Live-Event,valueonly,separator=)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        XCTAssertEqual(pointer(), "none")
+        _ = dynix(root, "append", "services.harmonia.settings.workers", "8")
+        _ = dynix(root, "apply")
+        XCTAssertEqual(pointer(), "", "an apply carries no pointer: it is the event")
+        _ = dynix(root, "append", "services.harmonia.settings.workers", "9")
+        let gen1 = Run.git(root, ["rev-parse", "gen/1^{commit}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(pointer(), gen1)
+        root.switchStatic(to: 2)
+        _ = dynix(root, "rebuild-hook")
+        let reset = Run.git(root, ["rev-parse", "main"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = dynix(root, "append", "services.harmonia.settings.workers", "10")
+        XCTAssertEqual(pointer(), reset)
+        XCTAssertTrue(dynix(root, "status").stdout.contains("none since rebuild"))
+    }
 }

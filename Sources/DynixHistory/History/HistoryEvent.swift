@@ -23,6 +23,15 @@ public struct HistoryEvent: Sendable {
         self.changesFile = kind?.changesFile ?? changesFile
     }
 
+    /// Events that change what is live: an apply, a reset, or an apply whose restore failed too.
+    public var isLivenessEvent: Bool {
+        switch kind {
+        case .apply?, .rebuild?, .boot?: return true
+        case .applyFailed?: return trailers["Restored"] == "no"
+        default: return false
+        }
+    }
+
     public var generation: Int? { trailers["Dynamic-Generation"].flatMap { Int($0) } }
     public var staticGeneration: Int? { trailers["Static-Generation"].flatMap { Int($0) } }
     public var options: [String] { trailers.pairs.filter { $0.key == "Dynix-Option" }.map(\.value) }

@@ -28,50 +28,27 @@ public struct Trailers: Equatable, Sendable {
 
     /// The trailers of a commit message: only its last paragraph counts, as with `git interpret-trailers`.
     public static func parse(message: String) -> (subject: String, body: String, trailers: Trailers) {
-        let paragraphs = message.trimmingWhitespace().components(separatedBy: "\n\n")
+        // Lines, then paragraphs split at blank lines; one pass over the text (this runs for every commit a walk reads).
+        var paragraphs: [[Substring]] = [[]]
+        for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
+                if !paragraphs[paragraphs.count - 1].isEmpty { paragraphs.append([]) }
+            } else {
+                paragraphs[paragraphs.count - 1].append(line)
+            }
+        }
+        if paragraphs.last?.isEmpty == true { paragraphs.removeLast() }
         guard let last = paragraphs.last else { return ("", "", Trailers()) }
         var trailers = Trailers()
         var isTrailerBlock = paragraphs.count > 1
-        for line in last.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in last {
             guard let colon = line.firstIndex(of: ":"), line[line.index(after: colon)...].hasPrefix(" "),
                   !line[..<colon].contains(" ") else { isTrailerBlock = false; break }
             trailers.pairs.append((key: String(line[..<colon]), value: String(line[line.index(colon, offsetBy: 2)...])))
         }
         let textParagraphs = isTrailerBlock ? Array(paragraphs.dropLast()) : paragraphs
-        let subject = textParagraphs.first ?? ""
-        let body = textParagraphs.dropFirst().joined(separator: "\n\n")
+        let subject = textParagraphs.first.map { $0.joined(separator: "\n") } ?? ""
+        let body = textParagraphs.dropFirst().map { $0.joined(separator: "\n") }.joined(separator: "\n\n")
         return (subject, body, isTrailerBlock ? trailers : Trailers())
-    }
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        components(separatedBy: target).joined(separator: replacement)
-    }
-
-    func components(separatedBy separator: String) -> [String] {
-        guard !separator.isEmpty else { return [self] }
-        var result: [String] = []
-        var rest = self[...]
-        while let range = rest.range(of: separator) {
-            result.append(String(rest[..<range.lowerBound]))
-            rest = rest[range.upperBound...]
-        }
-        result.append(String(rest))
-        return result
-    }
-}
-
-extension Substring {
-    func range(of needle: String) -> Range<Substring.Index>? {
-        guard let first = needle.first else { return nil }
-        var start = startIndex
-        while let candidate = self[start...].firstIndex(of: first) {
-            if self[candidate...].hasPrefix(needle) {
-                return candidate..<index(candidate, offsetBy: needle.count)
-            }
-            start = index(after: candidate)
-        }
-        return nil
     }
 }

@@ -169,6 +169,7 @@ extension ConfigHistory {
         FaultInjection.reach("apply-tagged")
         try store.advance(from: old, to: id, reason: "dynix: apply")
         FileSystem.remove(paths.transaction)
+        liveStateCache = nil
         return Generation(number: number, event: try event(id))
     }
 

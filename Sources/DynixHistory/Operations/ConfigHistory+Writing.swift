@@ -94,7 +94,7 @@ extension ConfigHistory {
     @discardableResult
     func commitFileChange(_ bytes: [UInt8], message: String, author: GitSignature? = nil) throws -> ObjectID {
         let old = try store.head()
-        let new = try store.makeCommit(parent: old, content: bytes, message: message, author: author ?? self.author(), committer: committer)
+        let new = try store.makeCommit(parent: old, content: bytes, message: try withLiveEvent(message, parent: old), author: author ?? self.author(), committer: committer)
         FaultInjection.reach("objects-written")
         try FileSystem.writeAtomically(paths.transaction, Array(TransactionRecord(old: old, new: new).text.utf8), mode: 0o600, faultStep: "txn")
         try FileSystem.writeAtomically(paths.dynamicFile, bytes, faultStep: "file")
@@ -110,8 +110,19 @@ extension ConfigHistory {
     @discardableResult
     func commitEvent(message: String, author: GitSignature? = nil) throws -> ObjectID {
         let old = try store.head()
-        let new = try store.makeCommit(parent: old, content: nil, message: message, author: author ?? self.author(), committer: committer)
+        let new = try store.makeCommit(parent: old, content: nil, message: try withLiveEvent(message, parent: old), author: author ?? self.author(), committer: committer)
         try store.advance(from: old, to: new, reason: "dynix")
+        liveStateCache = nil
         return new
+    }
+
+    /// Adds `Live-Event:` to a message whose event is not itself a liveness event (DESIGN: "what was live when").
+    func withLiveEvent(_ message: String, parent: ObjectID?) throws -> String {
+        let parsed = Trailers.parse(message: message)
+        let probe = parsed.trailers["Dynix-Event"].flatMap(EventKind.init(rawValue:))
+        let isLiveness = probe == .apply || probe == .rebuild || probe == .boot || (probe == .applyFailed && parsed.trailers["Restored"] == "no")
+        if isLiveness { return message }
+        let base = message.hasSuffix("\n") ? String(message.dropLast()) : message
+        return base + "\nLive-Event: " + (try liveEventPointer(parent: parent)) + "\n"
     }
 }

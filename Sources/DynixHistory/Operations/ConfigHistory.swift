@@ -12,6 +12,7 @@ public final class ConfigHistory {
     private var cachedManifest: Manifest??
     /// The branch head and its file content, read once per command.
     var committedCache: (ObjectID, [UInt8])?
+    var liveStateCache: LiveState?
     /// Events of the rebuild hook that are waiting in the spool (counted by readers, folded by writers).
     public internal(set) var spooledEvents: [SpooledEvent] = []
 

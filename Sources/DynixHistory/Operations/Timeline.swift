@@ -37,30 +37,54 @@ extension ConfigHistory {
         HistoryEvent(try store.commit(id), changesFile: false)
     }
 
+    /// Read off the head commit: a liveness event itself, or the `Live-Event:` trailer every other commit
+    /// carries, so this costs one or two object reads however long the history (older histories are walked).
     public func liveState() throws -> LiveState {
+        if let cached = liveStateCache { return cached }
         var result = LiveState.nothing
-        try store.walk { event in
+        var found: HistoryEvent?
+        if let head = try store.head() {
+            let newest = try event(head)
+            if newest.isLivenessEvent {
+                found = newest
+            } else if let pointer = newest.trailers["Live-Event"] {
+                found = try ObjectID(hex: pointer).map(event)
+            } else {
+                try store.walk { event in
+                    if event.isLivenessEvent { found = event }
+                    return found == nil
+                }
+            }
+        }
+        if let event = found {
             switch event.kind {
             case .apply?:
                 let generation = Generation(number: event.generation ?? 0, event: event)
-                let boot = currentBootID()
-                if let recorded = event.bootID, let boot, recorded != boot {
+                if let recorded = event.bootID, let boot = currentBootID(), recorded != boot {
                     result = .rebooted(since: generation)
                 } else {
                     result = .generation(generation)
                 }
-                return false
-            case .rebuild?, .boot?:
-                result = .reset(event)
-                return false
-            case .applyFailed? where event.trailers["Restored"] == "no":
-                result = .unknown(event)
-                return false
-            default:
-                return true
+            case .applyFailed?: result = .unknown(event)
+            default: result = .reset(event)
             }
         }
+        liveStateCache = result
         return result
+    }
+
+    /// The `Live-Event:` trailer for a commit on top of `parent`: the nearest liveness event at or before it.
+    func liveEventPointer(parent: ObjectID?) throws -> String {
+        guard let parent else { return "none" }
+        let event = try event(parent)
+        if event.isLivenessEvent { return parent.hex }
+        if let pointer = event.trailers["Live-Event"] { return pointer }
+        var found = "none"
+        try store.walk { event in
+            if event.isLivenessEvent { found = event.commit.hex }
+            return found == "none"
+        }
+        return found
     }
 
     /// The live generation, if any.
