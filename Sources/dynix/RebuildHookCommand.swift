@@ -22,10 +22,10 @@ struct RebuildHookCommand: ParsableCommand {
         switch RebuildHook.run(global.paths, system: system, identity: global.identity, lockTimeout: min(global.lockTimeout, 5)) {
         case .recorded(let kind):
             print("dynix: recorded \(kind.rawValue)")
-        case .spooled(let kind, let reason):
-            Terminal.writeError("dynix: warning: \(kind.rawValue) spooled, not yet in the history (\(reason)); the next dynix command records it")
-        case .lost(let kind, let reason):
-            Terminal.writeError("dynix: warning: could not record \(kind.rawValue): \(reason)")
+        case .spooled(let reason):
+            Terminal.writeError("dynix: warning: reset spooled, not yet in the history (\(reason)); the next dynix command records it")
+        case .lost(let reason):
+            Terminal.writeError("dynix: warning: could not record the reset: \(reason)")
         }
     }
 }

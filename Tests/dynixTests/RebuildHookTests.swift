@@ -41,7 +41,7 @@ final class RebuildHookTests: XCTestCase {
         let fd = open(root.file("var/lib/dynix/lock"), O_RDWR)
         XCTAssertEqual(flock(fd, LOCK_EX), 0)
         let (result, _) = hook(root, ["--lock-timeout", "1"])
-        XCTAssertTrue(result.stderr.contains("dynix: warning: rebuild spooled"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("dynix: warning: reset spooled"), result.stderr)
         let spooledAt = Int(Date().timeIntervalSince1970)
         XCTAssertEqual(resetEvents(root).count, 0)
         close(fd)

@@ -8,62 +8,44 @@ public enum RebuildHook {
     public enum Outcome: Equatable, Sendable {
         case recorded(EventKind)
         /// Spooled; the next dynix command commits it. The reason is for one warning line.
-        case spooled(EventKind, reason: String)
+        case spooled(reason: String)
         /// Neither spool nor history could be written.
-        case lost(EventKind, reason: String)
+        case lost(reason: String)
     }
 
     public static func run(_ paths: Paths, system: String?, identity: Identity, lockTimeout: Double = 5) -> Outcome {
         let now = Clock.now()
         let bootID = FileSystem.readText(paths.bootID)?.trimmingWhitespace()
-        let kind = eventKind(paths, bootID: bootID)
         let host = StaticSystem.read(paths)
-        let staticGeneration = host.generation
         let systemPath = system ?? host.currentSystem
-        let spool = Spool(paths: paths)
+        // First make the event safe, without reading the history (which may be damaged or locked).
         var spoolError: String?
         do {
-            _ = try spool.write(kind, time: now, system: systemPath, staticGeneration: staticGeneration, bootID: bootID, user: identity.user)
-        } catch let error as DynixError {
-            spoolError = error.message
+            _ = try Spool(paths: paths).write(nil, time: now, system: systemPath, staticGeneration: host.generation, bootID: bootID, user: identity.user)
         } catch {
-            spoolError = "\(error)"
+            spoolError = (error as? DynixError)?.message ?? "\(error)"
         }
         do {
             let history = try ConfigHistory.open(paths, identity: identity)
             try ConfigHistory.checkWritable(paths)
             history.lock = try WriterLock.acquire(paths.lock, timeout: lockTimeout)
             try history.recoverTransaction()
-            if spoolError == nil {
-                try history.foldSpool()
-            } else {
-                // The spool is unwritable but the history is not: commit this event directly.
-                try history.foldSpool()
+            var kinds = try history.foldSpool()
+            if spoolError != nil {
+                // The spool refused but the history takes writes: commit this event directly.
+                let last = try history.store.head().flatMap { try? history.event($0).bootID }
+                let kind = ConfigHistory.resetKind(bootID: bootID, lastRecorded: last)
                 var trailers = Trailers()
-                trailers.add("Static-Generation", staticGeneration.map(String.init))
+                trailers.add("Static-Generation", host.generation.map(String.init))
                 trailers.add("Static-System", systemPath)
                 trailers.add("Boot-Id", bootID)
-                try history.commitEvent(message: history.message(kind, subject: ConfigHistory.resetSubject(kind, staticGeneration: staticGeneration), trailers: trailers))
+                try history.commitEvent(message: history.message(kind, subject: ConfigHistory.resetSubject(kind, staticGeneration: host.generation), trailers: trailers))
+                kinds.append(kind)
             }
-            return .recorded(kind)
-        } catch let error as DynixError {
-            return spoolError == nil ? .spooled(kind, reason: error.message) : .lost(kind, reason: "\(spoolError!); \(error.message)")
+            return .recorded(kinds.last ?? .rebuild)
         } catch {
-            return spoolError == nil ? .spooled(kind, reason: "\(error)") : .lost(kind, reason: "\(spoolError!); \(error)")
+            let reason = (error as? DynixError)?.message ?? "\(error)"
+            return spoolError == nil ? .spooled(reason: reason) : .lost(reason: "\(spoolError!); \(reason)")
         }
-    }
-
-    /// `boot` when the boot id differs from the last one recorded (in the history or the spool), else `rebuild`.
-    static func eventKind(_ paths: Paths, bootID: String?) -> EventKind {
-        guard let bootID else { return .rebuild }
-        var recorded: String? = Spool(paths: paths).pending().last?.bootID
-        if recorded == nil, FileSystem.isDirectory(paths.history), let store = try? HistoryStore.open(paths.history) {
-            try? store.walk { event in
-                recorded = event.bootID
-                return recorded == nil
-            }
-        }
-        guard let recorded else { return .rebuild }
-        return recorded == bootID ? .rebuild : .boot
     }
 }

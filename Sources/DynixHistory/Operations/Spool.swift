@@ -5,7 +5,9 @@ import Glibc
 /// A rebuild-hook event waiting to be committed, with the time it really happened.
 public struct SpooledEvent: Equatable, Sendable {
     public let name: String
-    public let kind: EventKind
+    /// nil until folded: whether a reset was a `rebuild` or a `boot` is decided against the history then,
+    /// so the hook never has to read a history that might be damaged before its event is safe.
+    public let kind: EventKind?
     public let time: Int64
     public let system: String?
     public let staticGeneration: Int?
@@ -14,14 +16,14 @@ public struct SpooledEvent: Equatable, Sendable {
     let directory: String
 
     var text: String {
-        var lines = ["kind \(kind.rawValue)", "time \(time)", "user \(user)"]
+        var lines = ["kind \(kind?.rawValue ?? "reset")", "time \(time)", "user \(user)"]
         if let system { lines.append("system \(system)") }
         if let staticGeneration { lines.append("static-generation \(staticGeneration)") }
         if let bootID { lines.append("boot-id \(bootID)") }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    init(name: String, kind: EventKind, time: Int64, system: String?, staticGeneration: Int?, bootID: String?, user: String, directory: String) {
+    init(name: String, kind: EventKind?, time: Int64, system: String?, staticGeneration: Int?, bootID: String?, user: String, directory: String) {
         self.directory = directory
         self.name = name
         self.kind = kind
@@ -38,7 +40,9 @@ public struct SpooledEvent: Equatable, Sendable {
             let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
             if parts.count == 2 { fields[parts[0]] = parts[1] }
         }
-        guard let kind = fields["kind"].flatMap(EventKind.init(rawValue:)), let time = fields["time"].flatMap({ Int64($0) }) else { return nil }
+        guard let kindText = fields["kind"], let time = fields["time"].flatMap({ Int64($0) }) else { return nil }
+        let kind = EventKind(rawValue: kindText)
+        guard kind != nil || kindText == "reset" else { return nil }
         self.init(name: name, kind: kind, time: time, system: fields["system"], staticGeneration: fields["static-generation"].flatMap { Int($0) },
                   bootID: fields["boot-id"], user: fields["user"] ?? "root", directory: directory)
     }
@@ -61,7 +65,7 @@ struct Spool {
     }
 
     /// Writes the event durably to the first spool that takes it; the name sorts by time and is unique per process.
-    func write(_ kind: EventKind, time: Int64, system: String?, staticGeneration: Int?, bootID: String?, user: String) throws -> SpooledEvent {
+    func write(_ kind: EventKind?, time: Int64, system: String?, staticGeneration: Int?, bootID: String?, user: String) throws -> SpooledEvent {
         var lastError: Error = DynixError.io(path: paths.spool, "no spool directory")
         for directory in directories {
             let name = "\(String(time).leftPadded(to: 12))-\(getpid()).event"
@@ -87,31 +91,45 @@ extension String {
 extension ConfigHistory {
     /// Commits spooled events in time order, each at its real time; a crash between commit and removal
     /// is harmless because a spooled event already in the history (by its `Dynix-Spool` name) is skipped.
-    func foldSpool() throws {
+    @discardableResult
+    func foldSpool() throws -> [EventKind] {
         let spool = Spool(paths: paths)
         let events = spool.pending()
-        guard !events.isEmpty else { return }
+        guard !events.isEmpty else { return [] }
         var recorded = Set<String>()
         var seen = 0
+        var lastBootID: String?
         try store.walk { event in
             if let name = event.trailers["Dynix-Spool"] { recorded.insert(name) }
+            if lastBootID == nil { lastBootID = event.bootID }
             seen += 1
             return seen < 200
         }
+        var folded: [EventKind] = []
         for event in events {
             if !recorded.contains(event.name) {
+                let kind = event.kind ?? ConfigHistory.resetKind(bootID: event.bootID, lastRecorded: lastBootID)
                 var trailers = Trailers()
                 trailers.add("Static-Generation", event.staticGeneration.map(String.init))
                 trailers.add("Static-System", event.system)
                 trailers.add("Boot-Id", event.bootID)
                 trailers.add("Dynix-Spool", event.name)
-                let text = message(event.kind, subject: ConfigHistory.resetSubject(event.kind, staticGeneration: event.staticGeneration), trailers: trailers, user: event.user)
+                let text = message(kind, subject: ConfigHistory.resetSubject(kind, staticGeneration: event.staticGeneration), trailers: trailers, user: event.user)
                 let author = GitSignature(name: event.user, email: "\(event.user)@localhost", time: event.time, offsetMinutes: Clock.localOffsetMinutes(at: event.time))
                 try commitEvent(message: text, author: author)
+                folded.append(kind)
             }
+            lastBootID = event.bootID ?? lastBootID
             spool.remove(event)
         }
         spooledEvents = []
+        return folded
+    }
+
+    /// A reset on a boot id other than the last one recorded is a boot; otherwise a switch.
+    static func resetKind(bootID: String?, lastRecorded: String?) -> EventKind {
+        guard let bootID, let lastRecorded, bootID != lastRecorded else { return .rebuild }
+        return .boot
     }
 
     static func resetSubject(_ kind: EventKind, staticGeneration: Int?) -> String {
