@@ -1,4 +1,5 @@
 import ArgumentParser
+import DynixHistory
 
 @main
 struct Dynix: ParsableCommand {
@@ -38,6 +39,10 @@ struct Dynix: ParsableCommand {
             arguments = [subcommand] + leading + arguments.dropFirst()
         } else {
             arguments = leading + arguments
+        }
+        if arguments.first != "rebuild-hook" {
+            let seconds = UInt32(ProcessEnvironment.values["DYNIX_WATCHDOG"] ?? "") ?? 120
+            Watchdog.start(seconds: seconds, exitStatus: 1, message: "dynix: error: gave up after \(seconds) s of its own work (waiting for the lock or for build and activation does not count)\nhint: the history repository may be damaged: `git --git-dir /var/lib/dynix/history.git fsck --full`\n")
         }
         main(arguments)
     }

@@ -94,4 +94,25 @@ final class RebuildHookTests: XCTestCase {
         XCTAssertEqual(Run.dynix(root, ["append", "services.harmonia.settings.workers", "5"]).status, 0)
         XCTAssertEqual(resetEvents(root).map(\.kind), ["rebuild"])
     }
+
+    /// libgit2 spins forever on some truncated objects: commands give up with an error, the hook still exits 0
+    /// in time, and its event is recorded once the repository is repaired.
+    func testTruncatedObjectNeitherHangsNorLosesTheEvent() throws {
+        let root = newRoot()
+        Run.dynix(root, ["append", "services.harmonia.settings.workers", "5"])
+        let head = Run.git(root, ["rev-parse", "main"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let object = root.historyPath + "/objects/" + head.prefix(2) + "/" + head.dropFirst(2)
+        let good = try Data(contentsOf: URL(fileURLWithPath: object))
+        chmod(object, 0o644)
+        try good.prefix(good.count / 2).write(to: URL(fileURLWithPath: object))
+        let start = Date()
+        let status = Run.dynix(root, ["status"], environment: ["DYNIX_WATCHDOG": "2"])
+        XCTAssertNotEqual(status.status, 0)
+        XCTAssertTrue(status.stderr.contains("dynix: error:"), status.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 8)
+        _ = hook(root)
+        try good.write(to: URL(fileURLWithPath: object))
+        XCTAssertEqual(Run.dynix(root, ["status"]).status, 0)
+        XCTAssertEqual(resetEvents(root).map(\.kind), ["rebuild"])
+    }
 }

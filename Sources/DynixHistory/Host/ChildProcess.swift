@@ -28,6 +28,10 @@ public struct ChildProcess {
 
     /// Runs to completion; `output` sees each chunk as it arrives. Throws only when the program cannot be started.
     public func run(output: (Stream, [UInt8]) -> Void = { _, _ in }) throws -> Result {
+        try Watchdog.paused { try runUnwatched(output: output) }
+    }
+
+    private func runUnwatched(output: (Stream, [UInt8]) -> Void) throws -> Result {
         guard let program = argv.first else { throw DynixError.io(path: "", "empty command") }
         ChildProcess.closeInheritedDescriptorsOnExec()
         var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]

@@ -10,6 +10,10 @@ public final class WriterLock {
 
     /// Waits up to `timeout` seconds; throws `lockTimeout` naming the holder.
     public static func acquire(_ path: String, timeout: Double) throws -> WriterLock {
+        try Watchdog.paused { try acquireUnwatched(path, timeout: timeout) }
+    }
+
+    private static func acquireUnwatched(_ path: String, timeout: Double) throws -> WriterLock {
         let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw FileSystem.failure(path: path) }
         let deadline = Clock.monotonic() + timeout
