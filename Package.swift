@@ -19,7 +19,9 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
-        .target(name: "DynixHistory", dependencies: ["CGit2"]),
+        // Keeps Debian's libgit2 from parsing the CA bundle at start-up (see its source for the why).
+        .target(name: "CGit2Startup"),
+        .target(name: "DynixHistory", dependencies: ["CGit2", "CGit2Startup"]),
         .executableTarget(
             name: "dynix",
             dependencies: [

@@ -1,4 +1,5 @@
 import CGit2
+import CGit2Startup
 
 /// Who made a commit or tag, and when (seconds since the epoch, UTC offset in minutes).
 public struct GitSignature: Equatable, Sendable {
@@ -49,6 +50,7 @@ public struct GitTag: Sendable {
 
 /// libgit2 must be initialised once per process before any call.
 private let libgit2Initialised: Bool = {
+    _ = dynix_git2_startup_linked()  // keeps the start-up shim linked in
     git_libgit2_init()
     // The history is the audit trail: objects and refs must reach the disk before dynix says "done".
     git_libgit2_opts_int(Int32(GIT_OPT_ENABLE_FSYNC_GITDIR.rawValue), 1)
