@@ -42,39 +42,33 @@ extension Entry {
         if path.components.contains(where: { $0.utf8.contains(0) }) {
             throw DynixError.unrepresentableValue("an attribute name contains a NUL character")
         }
-        let parsed: NixValue
+        // The declared type when the path is a declared option; nil without a manifest or inside an `attrs` option.
+        var declaredType: OptionType?
         if let manifest {
             guard let declared = manifest.option(covering: path) else {
                 throw DynixError.unknownOption(path.description, suggestions: manifest.suggestions(for: path))
             }
-            let type: OptionType = declared.path == path ? declared.type : .nullOr(.attrs)
-            switch reading {
-            case .string: parsed = .string(value)
-            case .json:
-                guard let v = try? JSON.parse(value) else { throw DynixError.invalidValue(option: path.description, value: value, expected: "JSON") }
-                parsed = declared.path == path ? declared.type.coerce(v) : v
-            case .inferred:
-                if declared.path == path {
-                    guard let v = declared.type.read(argument: value) else {
-                        throw DynixError.invalidValue(option: path.description, value: value, expected: declared.type.description)
-                    }
-                    parsed = v
-                } else {
-                    // Inside an `attrs` option any data may go; read it as without a manifest.
-                    parsed = inferValue(value)
+            declaredType = declared.path == path ? declared.type : nil
+        }
+        let parsed: NixValue
+        switch reading {
+        case .string:
+            parsed = .string(value)
+        case .json:
+            guard let v = try? JSON.parse(value) else { throw DynixError.invalidValue(option: path.description, value: value, expected: "JSON") }
+            parsed = declaredType?.coerce(v) ?? v
+        case .inferred:
+            if let declaredType {
+                guard let v = declaredType.read(argument: value) else {
+                    throw DynixError.invalidValue(option: path.description, value: value, expected: declaredType.description)
                 }
-            }
-            if declared.path == path, !type.accepts(parsed) {
-                throw DynixError.invalidValue(option: path.description, value: value, expected: type.description)
-            }
-        } else {
-            switch reading {
-            case .string: parsed = .string(value)
-            case .json:
-                guard let v = try? JSON.parse(value) else { throw DynixError.invalidValue(option: path.description, value: value, expected: "JSON") }
                 parsed = v
-            case .inferred: parsed = inferValue(value)
+            } else {
+                parsed = inferValue(value)
             }
+        }
+        if let declaredType, !declaredType.accepts(parsed) {
+            throw DynixError.invalidValue(option: path.description, value: value, expected: declaredType.description)
         }
         try parsed.checkRepresentable()
         return Entry(path: path, value: parsed)
