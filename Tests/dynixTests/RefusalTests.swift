@@ -136,6 +136,20 @@ final class RefusalTests: XCTestCase {
         refuse(root, ["init"], mentions: "`x` is not a literal")
     }
 
+    /// The dynamic file itself replaced by another user's symlink: not read, not written through.
+    func testForeignSymlinkedDynamicFileIsRefused() throws {
+        guard geteuid() == 0 else { throw XCTSkip("needs root to create a link owned by another user") }
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        let file = root.file("etc/nixos/dynamic.nix")
+        root.write("elsewhere.nix", root.dynamicFile)
+        try FileManager.default.removeItem(atPath: file)
+        symlink(root.file("elsewhere.nix"), file)
+        lchown(file, 65534, 65534)
+        refuse(root, ["append", "services.a", "1"], mentions: "symbolic link owned by uid 65534")
+        XCTAssertEqual(root.read("elsewhere.nix"), root.dynamicFile)
+    }
+
     func testBrokenJSONIsAnErrorNotACrash() {
         let root = TempRoot()
         Run.dynix(root, ["init"])
