@@ -24,7 +24,7 @@ struct StatusCommand: ParsableCommand {
             case .generation(let g):
                 lines.append("dynamic generation  \(g.number)    live since \(Formatting.time(g.event.time)) (\(g.event.user))")
             case .reset(let event):
-                let what = event.kind == .boot ? "boot" : "rebuild"
+                let what = event.kind == .boot ? "boot" : event.kind == .rebuild ? "rebuild" : "a failed apply restored the static configuration"
                 lines.append("dynamic generation  none since \(what) at \(Formatting.time(event.time))")
             case .rebooted(let g):
                 lines.append("dynamic generation  none: the machine booted since generation \(g.number) was applied")

@@ -43,6 +43,7 @@ public enum Fixtures {
             echo "$hash" >> \(root.file("activations.log"))
             if grep -q FAIL \(root.file("store"))/$hash-dynamic.nix; then echo "service refused to start" >&2; exit 3; fi
             if grep -q BACKGROUND \(root.file("store"))/$hash-dynamic.nix; then sleep 30 & fi
+            if grep -q SLOW \(root.file("store"))/$hash-dynamic.nix; then sleep 4; fi
             exit 0
             SCRIPT
             chmod +x "$program"

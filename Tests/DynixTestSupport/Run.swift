@@ -55,6 +55,20 @@ public enum Run {
         return RunResult(status: status, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Starts the binary without waiting, for tests that signal it mid-way.
+    public static func startDynix(_ root: TempRoot, _ arguments: [String]) -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: dynixBinary)
+        process.arguments = ["--root", root.path] + arguments
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try! process.run()
+        return process
+    }
+
     @discardableResult
     public static func dynix(_ root: TempRoot, _ arguments: [String], environment: [String: String] = [:]) -> RunResult {
         program([dynixBinary, "--root", root.path] + arguments, environment: environment)

@@ -183,4 +183,58 @@ final class GenerationTests: XCTestCase {
         XCTAssertEqual(pointer(), reset)
         XCTAssertTrue(dynix(root, "status").stdout.contains("none since rebuild"))
     }
+
+    func lastEvent(_ root: TempRoot) -> String {
+        Run.git(root, ["log", "-1", "--format=%s|%(trailers:key=Dynix-Event,valueonly,separator=)|%(trailers:key=Restored,valueonly,separator=)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// SIGTERM (or Ctrl-C, or a closed SSH session) during activation: the child is stopped, what was live
+    /// is put back, and the failure is recorded.
+    func testTerminationDuringActivationRestoresAndRecords() throws {
+        let root = Fixtures.applyRoot()
+        _ = dynix(root, "init")
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "ok")
+        _ = dynix(root, "apply")
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "SLOW")
+        let process = Run.startDynix(root, ["apply"])
+        Thread.sleep(forTimeInterval: 1.5)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 4)
+        XCTAssertTrue(lastEvent(root).hasSuffix("|apply-failed|yes"), lastEvent(root))
+        let activations = Fixtures.lines(root, "activations.log")
+        XCTAssertEqual(activations.last, activations.first, "generation 1's program ran again")
+        XCTAssertTrue(dynix(root, "status").stdout.contains("dynamic generation  1"))
+    }
+
+    /// SIGKILL during activation cannot be caught: the next command records that nobody knows what runs.
+    func testKillDuringActivationIsRecordedAsUnknown() throws {
+        let root = Fixtures.applyRoot()
+        _ = dynix(root, "init")
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "SLOW")
+        let process = Run.startDynix(root, ["apply"])
+        Thread.sleep(forTimeInterval: 1.5)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertTrue(dynix(root, "status").stdout.contains("UNKNOWN"))
+        XCTAssertTrue(lastEvent(root).hasPrefix("apply interrupted"), lastEvent(root))
+        // A later failed apply that puts the static configuration back ends the unknown state.
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "FAIL")
+        _ = dynix(root, "apply", status: 4)
+        XCTAssertTrue(lastEvent(root).hasSuffix("|apply-failed|static"), lastEvent(root))
+        XCTAssertFalse(dynix(root, "status").stdout.contains("UNKNOWN"))
+    }
+
+    func testGenerationsNameTheChangeNotTheEventBeforeIt() throws {
+        let root = Fixtures.applyRoot()
+        _ = dynix(root, "init")
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "FAIL", "-m", "broken name")
+        _ = dynix(root, "apply", status: 4)
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "fine")
+        _ = dynix(root, "checkpoint", "-m", "a good name")  // drops the overridden FAIL entry the fixture would see
+        _ = dynix(root, "apply")
+        let generations = dynix(root, "generations").stdout
+        XCTAssertTrue(generations.contains("a good name"), generations)
+        XCTAssertFalse(generations.contains("apply failed"), generations)
+    }
 }

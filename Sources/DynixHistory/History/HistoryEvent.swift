@@ -27,7 +27,7 @@ public struct HistoryEvent: Sendable {
     public var isLivenessEvent: Bool {
         switch kind {
         case .apply?, .rebuild?, .boot?: return true
-        case .applyFailed?: return trailers["Restored"] == "no"
+        case .applyFailed?: return trailers["Restored"] == "no" || trailers["Restored"] == "static"
         default: return false
         }
     }

@@ -62,6 +62,10 @@ public struct ChildProcess {
         defer { envStrings?.forEach { free($0) } }
 
         var pid: pid_t = 0
+        // Ctrl-C, a closed SSH session or `kill` reach dynix, not the child's process group: forward them, and
+        // let the child finish dying, so the caller's failure path (restore, record) still runs.
+        let forwarding = SignalForwarding.begin()
+        defer { forwarding.end() }
         let spawned: Int32 = cArgs.withUnsafeBufferPointer { args in
             if var env = envStrings {
                 return env.withUnsafeMutableBufferPointer { posix_spawnp(&pid, program, &actions, &attributes, args.baseAddress!, $0.baseAddress!) }
@@ -70,6 +74,7 @@ public struct ChildProcess {
         }
         close(outPipe[1])
         close(errPipe[1])
+        if spawned == 0 { SignalForwarding.target = pid }
         guard spawned == 0 else {
             close(outPipe[0]); close(errPipe[0])
             throw DynixError.io(path: program, String(cString: strerror(spawned)))
@@ -124,6 +129,30 @@ public struct ChildProcess {
         if exitStatus == nil { while waitpid(pid, &status, 0) < 0 && errno == EINTR {} }
         let exit: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return Result(status: timedOut ? 124 : exit, stdout: stdoutBytes, tail: tail.text, timedOut: timedOut)
+    }
+}
+
+/// While a child runs: SIGINT, SIGTERM and SIGHUP sent to dynix go to the child's process group instead.
+struct SignalForwarding {
+    static var target: pid_t = 0
+    /// The last signal forwarded, so the caller can tell an interruption from a failure.
+    static var received: Int32 = 0
+    private static let signals = [SIGINT, SIGTERM, SIGHUP]
+
+    static func begin() -> SignalForwarding {
+        target = 0
+        for number in signals {
+            signal(number) { number in
+                SignalForwarding.received = number
+                if SignalForwarding.target > 0 { kill(-SignalForwarding.target, number) }
+            }
+        }
+        return SignalForwarding()
+    }
+
+    func end() {
+        SignalForwarding.target = 0
+        for number in SignalForwarding.signals { signal(number, SIG_DFL) }
     }
 }
 

@@ -20,6 +20,8 @@ public struct Paths: Sendable {
     public var lock: String { under("var/lib/dynix/lock") }
     public var transaction: String { under("var/lib/dynix/txn") }
     public var spool: String { under("var/lib/dynix/spool") }
+    /// Present while an activation runs; left behind, it means the running system is in an unknown state.
+    public var activating: String { under("var/lib/dynix/activating") }
     public var manifest: String { under("etc/dynix/manifest.json") }
     public var systemProfile: String { under("nix/var/nix/profiles/system") }
     public var currentSystem: String { under("run/current-system") }

@@ -52,13 +52,16 @@ extension ConfigHistory {
         if options.dryRun { return .dryRun(program: program) }
 
         progress(.activating(program: program))
+        // From here until the outcome is recorded the running system is in between: a crash leaves this
+        // marker, and the next command records the state as unknown rather than trusting the old record.
+        try FileSystem.writeAtomically(paths.activating, Array((program + "\n").utf8), mode: 0o644)
         let activation = try activate(program, manifest: manifest, options: options, progress: progress)
         if let failure = activation {
-            let restoreError = restore(live, manifest: manifest, host: host, options: options, progress: progress)
+            let (restoreError, restoredStatic) = restore(live, manifest: manifest, host: host, options: options, progress: progress)
             var trailers = Trailers()
             trailers.add("Activation", program)
             trailers.add("Exit-Status", String(failure.status))
-            trailers.add("Restored", restoreError == nil ? "yes" : "no")
+            trailers.add("Restored", restoreError != nil ? "no" : restoredStatic ? "static" : "yes")
             let subject = "apply failed (exit status \(failure.status))" + (restoreError == nil ? "; previous state restored" : "; RESTORE FAILED")
             let body = failure.tail.isEmpty ? nil : "Output (last lines):\n" + failure.tail.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
             var recordError: String?
@@ -68,6 +71,7 @@ extension ConfigHistory {
                 // What happened to the system matters more than the record of it: report both.
                 recordError = (error as? DynixError)?.message ?? "\(error)"
             }
+            if recordError == nil { FileSystem.remove(paths.activating) }
             let output = failure.tail + (recordError.map { "\n(could not record the failure in the history: \($0))" } ?? "")
             throw DynixError.applyFailed(status: failure.status, output: output, restored: restoreError == nil, restoreError: restoreError)
         }
@@ -123,8 +127,10 @@ extension ConfigHistory {
         return ChildProcess.Result(status: last.status == 0 ? 1 : last.status, stdout: [], tail: "health check failed: " + last.tail, timedOut: false)
     }
 
-    /// Puts back what was live before a failed activation; returns why that failed, or nil.
-    func restore(_ live: LiveState, manifest: Manifest, host: StaticSystem, options: ApplyOptions, progress: (ApplyProgress) -> Void) -> String? {
+    /// Puts back what was live before a failed activation: why that failed (nil: it worked), and whether
+    /// it was the static configuration that was put back.
+    func restore(_ live: LiveState, manifest: Manifest, host: StaticSystem, options: ApplyOptions, progress: (ApplyProgress) -> Void) -> (error: String?, restoredStatic: Bool) {
+        var restoredStatic = false
         do {
             var argv: [String]
             if case .generation(let previous) = live {
@@ -136,15 +142,16 @@ extension ConfigHistory {
                 progress(.restoring("generation \(previous.number)"))
             } else {
                 argv = manifest.restoreStatic
+                restoredStatic = true
                 progress(.restoring("the static configuration"))
             }
-            guard !argv.isEmpty else { return "the manifest has no restoreStatic command" }
+            guard !argv.isEmpty else { return ("the manifest has no restoreStatic command", restoredStatic) }
             let result = try ChildProcess(argv, timeout: options.activationTimeout).run { progress(.output($0, $1)) }
-            return result.succeeded ? nil : "restoring exited with status \(result.status): \(result.tail)"
+            return (result.succeeded ? nil : "restoring exited with status \(result.status): \(result.tail)", restoredStatic)
         } catch let error as DynixError {
-            return error.message
+            return (error.message, restoredStatic)
         } catch {
-            return "\(error)"
+            return ("\(error)", restoredStatic)
         }
     }
 
@@ -153,7 +160,7 @@ extension ConfigHistory {
         let number = try nextGenerationNumber()
         var trailers = Trailers()
         trailers.add("Dynamic-Generation", String(number))
-        trailers.add("Applied-Commit", headID.hex)
+        trailers.add("Applied-Commit", try lastFileChange().hex)
         trailers.add("Activation", program)
         trailers.add("Rollback-Of", rollbackOf.map(String.init))
         let staticText = host.generation.map { "static \($0)" } ?? "the running static system"
@@ -168,9 +175,20 @@ extension ConfigHistory {
         try store.tagGeneration(number, commit: id, tagger: committer, message: text)
         FaultInjection.reach("apply-tagged")
         try store.advance(from: old, to: id, reason: "dynix: apply")
+        FileSystem.remove(paths.activating)
         FileSystem.remove(paths.transaction)
         liveStateCache = nil
         return Generation(number: number, event: try event(id))
+    }
+
+    /// The newest commit that changed the file: what an apply makes live, and what people remember it by.
+    func lastFileChange() throws -> ObjectID {
+        var found: ObjectID?
+        try store.walk { event in
+            if event.changesFile { found = event.commit }
+            return found == nil
+        }
+        return try found ?? head()
     }
 
     /// One more than any generation, counting an apply commit whose tag a crash prevented (and tagging it now).

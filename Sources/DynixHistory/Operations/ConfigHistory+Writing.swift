@@ -16,7 +16,7 @@ extension ConfigHistory {
     /// For reading commands: when a crash or the rebuild hook left work behind and nobody holds the lock,
     /// finish it now, so "the next command" of any kind records it. Never waits, never fails the reader.
     public func repairIfIdle() {
-        guard lock == nil, FileSystem.exists(paths.transaction) || !spooledEvents.isEmpty || hasCrashLeftovers() else { return }
+        guard lock == nil, FileSystem.exists(paths.transaction) || FileSystem.exists(paths.activating) || !spooledEvents.isEmpty || hasCrashLeftovers() else { return }
         guard (try? ConfigHistory.checkWritable(paths)) != nil, let idle = WriterLock.tryAcquire(paths.lock) else { return }
         lock = idle
         defer { lock = nil }
@@ -37,6 +37,22 @@ extension ConfigHistory {
     /// Finishes (file already new) or drops (file still old) a transaction a crash interrupted.
     func recoverTransaction() throws {
         removeCrashLeftovers()
+        try recoverFileTransaction()
+        try recoverInterruptedActivation()
+    }
+
+    /// An activation that was running when dynix died, with no outcome recorded: nobody knows what runs now.
+    func recoverInterruptedActivation() throws {
+        guard let program = FileSystem.readText(paths.activating)?.trimmingWhitespace() else { return }
+        var trailers = Trailers()
+        trailers.add("Activation", program)
+        trailers.add("Restored", "no")
+        let subject = "apply interrupted: dynix stopped while activating; the running state is unknown"
+        try commitEvent(message: message(.applyFailed, subject: subject, trailers: trailers))
+        FileSystem.remove(paths.activating)
+    }
+
+    private func recoverFileTransaction() throws {
         guard let text = FileSystem.readText(paths.transaction) else { return }
         guard let record = TransactionRecord(text: text) else {
             // A record torn before its fsync: the file was not touched yet, since the record comes first.
@@ -45,7 +61,7 @@ extension ConfigHistory {
         }
         let branch = try store.head()
         if branch == record.new {
-            try tagIfApply(record.new)
+            try finishApply(record.new)
             FileSystem.remove(paths.transaction)  // crashed after moving the branch: only the cleanup was left
             return
         }
@@ -55,7 +71,7 @@ extension ConfigHistory {
             return
         }
         if working == (try store.content(at: record.new)), branch == record.old {
-            try tagIfApply(record.new)
+            try finishApply(record.new)
             try store.advance(from: record.old, to: record.new, reason: "dynix: recover interrupted transaction")
         }
         // Equal to the old content: the change never reached the file; anything else is drift, reported by the caller.
@@ -82,11 +98,13 @@ extension ConfigHistory {
         }
     }
 
-    /// An interrupted apply's commit gets the `gen/N` tag the crash kept it from.
-    private func tagIfApply(_ id: ObjectID) throws {
+    /// An interrupted apply's commit gets the `gen/N` tag the crash kept it from; its activation is recorded,
+    /// so the in-progress marker goes.
+    private func finishApply(_ id: ObjectID) throws {
         let event = HistoryEvent(try store.commit(id), changesFile: false)
-        guard event.kind == .apply, let number = event.generation,
-              try !store.generationTags().contains(where: { $0.number == number }) else { return }
+        guard event.kind == .apply else { return }
+        FileSystem.remove(paths.activating)
+        guard let number = event.generation, try !store.generationTags().contains(where: { $0.number == number }) else { return }
         try store.tagGeneration(number, commit: id, tagger: committer, message: try store.commit(id).message)
     }
 
@@ -120,7 +138,8 @@ extension ConfigHistory {
     func withLiveEvent(_ message: String, parent: ObjectID?) throws -> String {
         let parsed = Trailers.parse(message: message)
         let probe = parsed.trailers["Dynix-Event"].flatMap(EventKind.init(rawValue:))
-        let isLiveness = probe == .apply || probe == .rebuild || probe == .boot || (probe == .applyFailed && parsed.trailers["Restored"] == "no")
+        let restored = parsed.trailers["Restored"]
+        let isLiveness = probe == .apply || probe == .rebuild || probe == .boot || (probe == .applyFailed && (restored == "no" || restored == "static"))
         if isLiveness { return message }
         let base = message.hasSuffix("\n") ? String(message.dropLast()) : message
         return base + "\nLive-Event: " + (try liveEventPointer(parent: parent)) + "\n"

@@ -65,6 +65,7 @@ extension ConfigHistory {
                 } else {
                     result = .generation(generation)
                 }
+            case .applyFailed? where event.trailers["Restored"] == "static": result = .reset(event)
             case .applyFailed?: result = .unknown(event)
             default: result = .reset(event)
             }
