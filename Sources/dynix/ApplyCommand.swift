@@ -32,7 +32,7 @@ struct ApplyCommand: ParsableCommand {
         let outcome = try history.apply(options) { progress in
             switch progress {
             case .building(let generation):
-                print("building against static generation \(generation.map(String.init) ?? "?") …")
+                print("building against " + (generation.map { "static generation \($0)" } ?? "the running static system") + " …")
             case .reusing(let program, let generation):
                 print("reusing the activation program of generation \(generation) (\(program)); nothing to build")
             case .output(let stream, let bytes):
@@ -48,8 +48,8 @@ struct ApplyCommand: ParsableCommand {
         }
         switch outcome {
         case .applied(let generation):
-            let staticGeneration = generation.event.staticGeneration.map(String.init) ?? "?"
-            print(Terminal.green("generation \(generation.number) is live") + " (static \(staticGeneration), \(generation.event.trailers["Applied-Commit"].map { String($0.prefix(7)) } ?? generation.commit.short))")
+            let staticGeneration = generation.event.staticGeneration.map { "static \($0)" } ?? "no static profile"
+            print(Terminal.green("generation \(generation.number) is live") + " (\(staticGeneration), \(generation.event.trailers["Applied-Commit"].map { String($0.prefix(7)) } ?? generation.commit.short))")
         case .alreadyLive(let generation):
             print("nothing to do: generation \(generation.number) is live and nothing is pending (use --force to re-apply)")
         case .dryRun(let program):

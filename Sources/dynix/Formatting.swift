@@ -47,8 +47,8 @@ enum Formatting {
     static func changeJSON(_ change: OptionChange) -> NixValue {
         func sideJSON(_ side: OptionChange.Side) -> NixValue {
             switch side {
-            case .dynamic(let v): return .attrs(["value": v, "static": .bool(false)])
-            case .staticValue(let v): return .attrs(["value": v ?? .null, "static": .bool(true)])
+            case .dynamic(let v): return .attrs(["value": v, "static": .bool(false), "set": .bool(true)])
+            case .staticValue(let v): return .attrs(["value": v ?? .null, "static": .bool(true), "set": .bool(v != nil)])
             }
         }
         return .attrs(["option": .string(change.option.description), "from": sideJSON(change.from), "to": sideJSON(change.to)])

@@ -16,14 +16,16 @@ struct OptionsCommand: ParsableCommand {
         try reportingErrors {
             let rows = try global.openHistory().optionRows()
             if json {
+                // A key is left out when there is no such value, so `null` always means the value null.
                 print(JSON.serialize(.list(rows.map { row in
-                    .attrs([
+                    var fields: [String: NixValue] = [
                         "option": .string(row.option.path.description),
                         "type": .string(row.option.type.description),
-                        "static": row.option.staticValue ?? .null,
-                        "live": row.live ?? .null,
-                        "pending": row.pending ?? .null,
-                    ])
+                    ]
+                    fields["static"] = row.option.staticValue
+                    fields["live"] = row.live
+                    fields["pending"] = row.pending
+                    return .attrs(fields)
                 }), pretty: true))
                 return
             }

@@ -28,6 +28,8 @@ struct StatusCommand: ParsableCommand {
                 lines.append("dynamic generation  none since \(what) at \(Formatting.time(event.time))")
             case .rebooted(let g):
                 lines.append("dynamic generation  none: the machine booted since generation \(g.number) was applied")
+            case .resetSpooled(let event):
+                lines.append("dynamic generation  none since a reset at \(Formatting.time(event.time)) (spooled; the next dynix command run as root records it)")
             case .unknown(let event):
                 lines.append(Terminal.red("dynamic generation  UNKNOWN: an apply failed at \(Formatting.time(event.time)) and restoring failed too; run `dynix apply` or `nixos-rebuild switch`"))
             case .nothing:
@@ -59,6 +61,7 @@ struct StatusCommand: ParsableCommand {
         case .reset(let e): live = ["state": .string(e.kind?.rawValue ?? "reset"), "since": .string(Formatting.isoTime(e.time))]
         case .rebooted(let g): live = ["state": .string("boot"), "lastGeneration": .int(Int64(g.number))]
         case .unknown(let e): live = ["state": .string("unknown"), "since": .string(Formatting.isoTime(e.time))]
+        case .resetSpooled(let e): live = ["state": .string("reset-spooled"), "since": .string(Formatting.isoTime(e.time))]
         case .nothing: live = ["state": .string("none")]
         }
         return .attrs([

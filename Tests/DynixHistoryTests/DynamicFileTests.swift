@@ -1,4 +1,5 @@
 import DynixHistory
+import DynixTestSupport
 import XCTest
 
 final class DynamicFileTests: XCTestCase {
@@ -103,5 +104,31 @@ final class DynamicFileTests: XCTestCase {
         }
         XCTAssertThrowsError(try Manifest(json: "{\"version\": 2, \"options\": {}}", path: "m"))
         XCTAssertThrowsError(try Manifest(json: "{\"version\": 1, \"options\": {\"a\": {\"type\": \"number\"}}}", path: "m"))
+    }
+
+    /// Whatever dynix accepts, real Nix parses and evaluates to exactly the entries dynix read;
+    /// these texts are where a hand-written parser and Nix's lexer most easily disagree.
+    func testDynixAcceptsOnlyWhatNixReadsTheSameWay() throws {
+        let corpus = [
+            "a = 1.0e-400;", "a = 0.0e-400;", "a = 1.5e3;", "a = 1e5;", "a = 00.5;", "a = 0.;", "a = .5;", "a = 1.;", "a = 01;",
+            "a = { b.x = 1; }; a = { b.y = 2; };", "a.b.x = 1; a = { b = { y = 2; }; };", "a.b.x = 1; a.b = { y = 2; };",
+            "a.b = { y = 2; }; a.b.x = 1;", "a = { b = 1; }; a.c = 2;", "a = 1; a = 2;", "a = \"x\r\ny\rz\";",
+            "a = \"\\${x}\";", "a = [ 1 (-2) ];", "a = [ 1 -2 ];", "a = -3;", "a = (-9223372036854775807 - 1);",
+            "a = 9223372036854775807;", "a = 9223372036854775808;", "\"a b\".\"c\" = true; # c\r d = 1;",
+            "a = /* x */ null;", "a = \"${\";", "a = { }; a.b = 1;", "\"\" = 1;",
+        ]
+        let root = TempRoot()
+        var accepted = 0
+        for (index, text) in corpus.enumerated() {
+            let source = "[\n  { \(text) }\n]\n"
+            root.write("c\(index).nix", source)
+            guard let file = try? DynamicFile(text: source) else { continue }
+            accepted += 1
+            let result = Run.program(["nix-instantiate", "--eval", "--strict", "--json", root.file("c\(index).nix")])
+            XCTAssertEqual(result.status, 0, "dynix accepted what Nix refuses: \(text)\n\(result.stderr)")
+            guard case .list(let elements)? = NixJSON.decode(result.stdout), elements.count == 1 else { continue }
+            XCTAssertTrue(NixJSON.matches(elements[0], .attrs(file.effective.tree)), "\(text): Nix \(result.stdout), dynix \(file.effective.tree)")
+        }
+        XCTAssertGreaterThan(accepted, 12)
     }
 }

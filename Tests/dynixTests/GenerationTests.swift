@@ -62,7 +62,7 @@ final class GenerationTests: XCTestCase {
         XCTAssertEqual(changes.count, 2)
         guard case .attrs(let first) = changes[0] else { return XCTFail() }
         XCTAssertEqual(first["option"], .string("services.harmonia.settings.max_connection_rate"))
-        XCTAssertEqual(first["to"], .attrs(["value": .int(256), "static": .bool(true)]))
+        XCTAssertEqual(first["to"], .attrs(["value": .int(256), "static": .bool(true), "set": .bool(true)]))
         let patch = dynix(root, "diff", "1", "2", "--patch").stdout
         XCTAssertTrue(patch.contains("+  { services.harmonia.settings.workers = 20; }"), patch)
         XCTAssertTrue(patch.hasPrefix("diff --git a/dynamic.nix b/dynamic.nix"), patch)

@@ -102,6 +102,18 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertEqual(Run.dynix(root, ["append", "services.a.y", "1"]).status, 0)
     }
 
+    /// Nix 2.8's JSON keeps six digits of a float: an import that would round a value is refused.
+    func testImportRefusesToRoundFloats() throws {
+        let root = TempRoot()
+        root.write("p.nix", "let r = 0.123456789; in [ { services.x.ratio = r; } ]")
+        let result = Run.dynix(root, ["init", "--import", root.file("p.nix")])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("six significant digits"), result.stderr)
+        root.write("q.nix", "[ { services.x.ratio = 0.123456789; } ]")
+        XCTAssertEqual(Run.dynix(root, ["init", "--import", root.file("q.nix")]).status, 0, "a file dynix reads itself is exact")
+        XCTAssertTrue(root.dynamicFile.contains("0.123456789"), root.dynamicFile)
+    }
+
     func testInitImportEvaluatesWithRealNix() throws {
         let root = TempRoot()
         root.write("prototype.nix", """

@@ -44,6 +44,8 @@ final class RebuildHookTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("dynix: warning: reset spooled"), result.stderr)
         let spooledAt = Int(Date().timeIntervalSince1970)
         XCTAssertEqual(resetEvents(root).count, 0)
+        // A reader cannot record it while the lock is held, but says that a reset happened.
+        XCTAssertTrue(Run.dynix(root, ["status"]).stdout.contains("none since a reset"), Run.dynix(root, ["status"]).stdout)
         close(fd)
         sleep(1)
         XCTAssertEqual(Run.dynix(root, ["append", "services.harmonia.settings.workers", "5"]).status, 0)

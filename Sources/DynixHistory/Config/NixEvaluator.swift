@@ -2,20 +2,22 @@
 import Glibc
 #endif
 
+enum TemporaryDirectory {
+    static var path: String {
+        guard let raw = getenv("TMPDIR") else { return "/tmp" }
+        let text = String(cString: raw)
+        return text.isEmpty ? "/tmp" : text
+    }
+}
+
 /// Real Nix, for what only Nix can do: evaluating a file someone else wrote.
 public enum NixEvaluator {
     /// Evaluates FILE (a list of attribute sets) with `nix-instantiate --eval --strict --json` into entries.
+    /// A file dynix can read itself is taken as written (exact). Anything else is evaluated by Nix, and the
+    /// result is checked inside Nix against the original, since Nix 2.8 prints floats with six digits only.
     public static func entries(ofFile path: String, manifest: Manifest?) throws -> [Entry] {
-        var argv = ["nix-instantiate", "--eval", "--strict", "--json"]
-        // Without root there is no store to open; evaluation needs none.
-        if geteuid() != 0 { argv += ["--store", "dummy://"] }
-        argv.append(path)
-        let result: ChildProcess.Result
-        do {
-            result = try ChildProcess(argv, timeout: 120).run()
-        } catch {
-            throw DynixError.nixUnavailable("\(error)")
-        }
+        if let bytes = try FileSystem.readBytes(path), let file = try? DynamicFile(bytes: bytes) { return file.entries }
+        let result = try run(["--eval", "--strict", "--json", path])
         guard result.succeeded else { throw DynixError.importFailed("nix-instantiate failed: \(result.tail)") }
         guard case .list(let items) = try JSON.parse(result.stdoutText) else { throw DynixError.importFailed("\(path) is not a list") }
         var entries: [Entry] = []
@@ -23,7 +25,37 @@ public enum NixEvaluator {
             guard case .attrs = item else { throw DynixError.importFailed("an element of \(path) is not an attribute set") }
             entries += flatten(item, prefix: [], manifest: manifest)
         }
+        try checkSameFold(original: path, entries: entries)
         return entries
+    }
+
+    /// `fold original == fold imported`, evaluated by Nix itself (exact for floats), with fold.nix's rule inline.
+    static func checkSameFold(original: String, entries: [Entry]) throws {
+        let temporary = TemporaryDirectory.path + "/dynix-import-\(getpid()).nix"
+        try FileSystem.writeAtomically(temporary, DynamicFile.rendering(entries).bytes, mode: 0o600)
+        defer { FileSystem.remove(temporary) }
+        let expression = """
+            let
+              merge = l: r: l // builtins.mapAttrs (n: v:
+                if builtins.isAttrs v && builtins.isAttrs (l.${n} or null) then merge l.${n} v else v) r;
+              fold = builtins.foldl' merge { };
+            in fold (import \(original)) == fold (import \(temporary))
+            """
+        let result = try run(["--eval", "--strict", "-E", expression])
+        guard result.succeeded, result.stdoutText.trimmingWhitespace() == "true" else {
+            throw DynixError.importFailed("Nix reads \(original) differently from what dynix would write (Nix 2.8 prints floats with six significant digits); set such values with `dynix append` instead")
+        }
+    }
+
+    static func run(_ arguments: [String]) throws -> ChildProcess.Result {
+        var argv = ["nix-instantiate"]
+        // Without root there is no store to open; evaluation needs none.
+        if geteuid() != 0 { argv += ["--store", "dummy://"] }
+        do {
+            return try ChildProcess(argv + arguments, timeout: 120).run()
+        } catch {
+            throw DynixError.nixUnavailable("\(error)")
+        }
     }
 
     /// Splits a nested attribute set into entries, stopping at a declared option (an `attrs` option stays whole).

@@ -6,6 +6,8 @@ public struct HistoryEvent: Sendable {
     public let body: String
     public let trailers: Trailers
     public let time: Int64
+    /// When the commit was made; differs from `time` for an event the hook spooled and a later command recorded.
+    public let recordedAt: Int64
     public let offsetMinutes: Int32
     public let user: String
     public let changesFile: Bool
@@ -18,6 +20,7 @@ public struct HistoryEvent: Sendable {
         self.body = parsed.body
         self.trailers = parsed.trailers
         self.time = commit.author.time
+        self.recordedAt = commit.committer.time
         self.offsetMinutes = commit.author.offsetMinutes
         self.user = parsed.trailers["Dynix-User"] ?? commit.author.name
         self.changesFile = kind?.changesFile ?? changesFile

@@ -15,8 +15,9 @@ public struct StaticSystem: Equatable, Sendable {
             if name.hasPrefix("system-"), name.hasSuffix("-link") {
                 generation = Int(name.dropFirst("system-".count).dropLast("-link".count))
             }
-            let target = link.hasPrefix("/") ? link : (FileSystem.directoryName(paths.systemProfile) + "/" + link)
-            switchedAt = FileSystem.linkModificationTime(target)
+            // The profile link is replaced on every switch, so its own time is the switch's (the system-N-link
+            // keeps the time generation N was built, also when switching back to it).
+            switchedAt = FileSystem.linkModificationTime(paths.systemProfile)
         }
         return StaticSystem(generation: generation, currentSystem: FileSystem.readLink(paths.currentSystem), switchedAt: switchedAt)
     }

@@ -175,7 +175,9 @@ struct DynamicFileParser {
         }
         if isFloat {
             // Nix refuses literals strtod cannot hold exactly in range ("invalid float").
-            guard let d = Double(text), d.isFinite, d == 0 || abs(d) >= Double.leastNormalMagnitude else {
+            // A literal whose digits are not all zero but that rounds to 0 underflowed: Nix refuses it too.
+            let allZero = text.prefix { $0 != "e" && $0 != "E" }.allSatisfy { $0 == "0" || $0 == "." }
+            guard let d = Double(text), d.isFinite, (d == 0 && allZero) || abs(d) >= Double.leastNormalMagnitude else {
                 throw DynixError.unparsableFile(line: startLine, column: startColumn, "`\(text)` is not a float Nix can hold")
             }
             return .float(d)
@@ -205,6 +207,10 @@ struct DynamicFileParser {
                 case UInt8(ascii: "t"): out.append(9)
                 default: out.append(e)
                 }
+            case 13:
+                // Nix reads CR and CRLF inside a string as LF.
+                if peek() == 10 { advance() }
+                out.append(10)
             case UInt8(ascii: "$") where peek() == UInt8(ascii: "{"):
                 throw DynixError.unparsableFile(line: line, column: column - 1, "string interpolation `${…}` is code, not data")
             default:
@@ -295,8 +301,12 @@ private struct DefinedPaths {
         let name = path.first!
         if path.count == 1 {
             guard let existing = set[name] else { set[name] = node; return true }
+            // Nix merges a set literal into an existing set one level deep only: a name both define is an error.
             guard case .set(var inner) = existing, case .set(let incoming) = node else { return false }
-            for (key, child) in incoming where !insert([key][...], child, into: &inner) { return false }
+            for (key, child) in incoming {
+                if inner[key] != nil { return false }
+                inner[key] = child
+            }
             set[name] = .set(inner)
             return true
         }

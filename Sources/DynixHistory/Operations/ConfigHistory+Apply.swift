@@ -124,7 +124,8 @@ extension ConfigHistory {
             }
             Clock.sleep(min(0.5, max(0, deadline - Clock.monotonic())))
         } while Clock.monotonic() < deadline
-        return ChildProcess.Result(status: last.status == 0 ? 1 : last.status, stdout: [], tail: "health check failed: " + last.tail, timedOut: false)
+        let detail = last.tail.isEmpty ? "it printed nothing" : last.tail
+        return ChildProcess.Result(status: last.status == 0 ? 1 : last.status, stdout: [], tail: "health check `\(check.joined(separator: " "))` did not pass within \(formatSeconds(options.confirmTimeout)) (exit status \(last.status)): \(detail)", timedOut: false)
     }
 
     /// Puts back what was live before a failed activation: why that failed (nil: it worked), and whether

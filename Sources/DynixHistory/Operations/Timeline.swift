@@ -21,6 +21,8 @@ extension ConfigHistory {
         case rebooted(since: Generation)
         /// An apply failed and so did restoring what was live: nobody knows what runs.
         case unknown(HistoryEvent)
+        /// The rebuild hook spooled a reset after the last apply; the next writing command records it.
+        case resetSpooled(SpooledEvent)
         case nothing
     }
 
@@ -70,6 +72,15 @@ extension ConfigHistory {
             default: result = .reset(event)
             }
         }
+        // A reset the hook could not record yet still ended what was live (readers cannot fold the spool).
+        if let spooled = spooledEvents.last {
+            switch result {
+            case .generation(let g) where spooled.time >= g.event.time: result = .resetSpooled(spooled)
+            case .unknown(let e) where spooled.time >= e.time: result = .resetSpooled(spooled)
+            case .nothing: result = .resetSpooled(spooled)
+            default: break
+            }
+        }
         liveStateCache = result
         return result
     }
@@ -98,7 +109,9 @@ extension ConfigHistory {
     public func events(limit: Int?, since: Int64? = nil) throws -> [HistoryEvent] {
         var result: [HistoryEvent] = []
         try store.walk { event in
-            if let since, event.time < since { return false }
+            // Commits are recorded in order; a spooled event's own time may be older than its neighbours'.
+            if let since, event.recordedAt < since { return false }
+            if let since, event.time < since { return true }
             result.append(event)
             return limit.map { result.count < $0 } ?? true
         }
@@ -111,7 +124,7 @@ extension ConfigHistory {
         // Walking newest first: the oldest apply seen since the last (newer) change is the one that made a change live.
         var applyAfter: Int?
         try store.walk { event in
-            if let since, event.time < since { return false }
+            if let since, event.recordedAt < since { return false }
             switch event.kind {
             case .apply?:
                 applyAfter = event.generation
