@@ -37,7 +37,12 @@ struct AppendCommand: ParsableCommand {
         try reportingErrors {
             let history = try global.openForWriting()
             let entry = try Entry.from(option: option, value: value, reading: json ? .json : (string ? .string : .inferred), manifest: try history.manifest())
+            let manifest = try history.manifest()
             let result = try history.append(entry, message: message)
+            if let covering = manifest?.option(covering: entry.path), covering.path != entry.path {
+                // The module layers dynamic values over the option as a whole: the static contents of the set do not show through.
+                Terminal.writeError("note: \(entry.path) is inside the attribute-set option \(covering.path); its dynamic value replaces the whole set. `dynix show` lists what it will be")
+            }
             let rendered = NixSyntax.render(entry.value)
             if apply {
                 print("appended \(entry.path) = \(rendered) (\(result.commit.short))")
