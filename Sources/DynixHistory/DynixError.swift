@@ -46,7 +46,7 @@ public enum DynixError: Error, Equatable {
         case .noSuchGeneration(let n): return "there is no generation \(n)"
         case .nothingToRollBack: return "there is no earlier generation to roll back to"
         case .staticDrift(let built, let running): return "the static configuration changed since the last switch (built against \(built), running \(running))"
-        case .buildFailed(let status, _): return "the build failed (exit status \(status))"
+        case .buildFailed(let status, _): return "the build failed (exit status \(status)); nothing was changed on the running system"
         case .noManifest(let path): return "no manifest at \(path): dynix does not know how to apply"
         case .applyFailed(let status, _, let restored, let restoreError):
             if restored { return "activation failed (exit status \(status)); the previous state was restored" }

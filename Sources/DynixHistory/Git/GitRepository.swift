@@ -41,13 +41,6 @@ public struct GitCommit: Sendable {
     public let committer: GitSignature
 }
 
-/// An annotated tag read out of the repository.
-public struct GitTag: Sendable {
-    public let name: String
-    public let target: ObjectID
-    public let message: String
-}
-
 /// libgit2 must be initialised once per process before any call.
 private let libgit2Initialised: Bool = {
     _ = dynix_git2_startup_linked()  // keeps the start-up shim linked in
@@ -242,14 +235,6 @@ public final class GitRepository {
         try check("peel \(reference)", git_reference_peel(&object, ref, GIT_OBJECT_COMMIT))
         defer { git_object_free(object) }
         return ObjectID(git_object_id(object))
-    }
-
-    public func tag(named reference: String, id: ObjectID) throws -> GitTag {
-        var oid = id.raw
-        var tag: OpaquePointer?
-        try check("lookup tag \(reference)", git_tag_lookup(&tag, handle, &oid))
-        defer { git_tag_free(tag) }
-        return GitTag(name: reference, target: ObjectID(git_tag_target_id(tag)), message: git_tag_message(tag).map { String(cString: $0) } ?? "")
     }
 
     /// Calls `visit` for each commit from `start` along first parents, newest first, until it returns false.

@@ -1,0 +1,44 @@
+/// `dynix adopt`, and the checks every entry that reaches the file passes, whoever wrote it.
+extension ConfigHistory {
+    /// `dynix adopt`: records the file on disk, edited outside dynix, once it parses.
+    public func adopt(message userMessage: String?) throws -> ObjectID? {
+        guard let bytes = try workingBytes() else { throw DynixError.io(path: paths.dynamicFile, "the file is missing; nothing to adopt") }
+        let file: DynamicFile
+        do {
+            file = try DynamicFile(bytes: bytes)
+        } catch DynixError.unparsableFile(let line, let column, let why) {
+            throw DynixError.fileUnparsable(path: paths.dynamicFile, line: line, column: column, why)
+        }
+        try checkEntries(file.entries)
+        let old = try committedFile()
+        if old.bytes == bytes { return nil }
+        var trailers = Trailers()
+        for path in ConfigHistory.changedOptions(old.effective, file.effective) { trailers.add("Dynix-Option", path.description) }
+        return try commitFileChange(file.bytes, message: message(.adopt, subject: userMessage ?? "adopt an edit made outside dynix", trailers: trailers))
+    }
+
+    /// Refuses entries the module system would read as code, and, with a manifest, undeclared options or wrong types.
+    func checkEntries(_ entries: [Entry]) throws {
+        try ConfigHistory.check(entries, manifest: try manifest())
+    }
+
+    static func check(_ entries: [Entry], manifest: Manifest?) throws {
+        for entry in entries {
+            if let first = entry.path.components.first, reservedTopLevelNames.contains(first) { throw DynixError.reservedOptionName(first) }
+            try entry.value.checkRepresentable()
+            guard let manifest else { continue }
+            guard let option = manifest.option(covering: entry.path) else {
+                throw DynixError.unknownOption(entry.path.description, suggestions: manifest.suggestions(for: entry.path))
+            }
+            if option.path == entry.path, !option.type.accepts(entry.value) {
+                throw DynixError.invalidValue(option: entry.path.description, value: NixSyntax.render(entry.value), expected: option.type.description)
+            }
+        }
+    }
+
+    static func changedOptions(_ a: EffectiveValues, _ b: EffectiveValues) -> [OptionPath] {
+        let left = Dictionary(a.leafEntries.map { ($0.path, $0.value) }, uniquingKeysWith: { $1 })
+        let right = Dictionary(b.leafEntries.map { ($0.path, $0.value) }, uniquingKeysWith: { $1 })
+        return Set(left.keys).union(right.keys).filter { left[$0] != right[$0] }.sorted()
+    }
+}
