@@ -21,7 +21,9 @@ let package = Package(
         ),
         // Keeps Debian's libgit2 from parsing the CA bundle at start-up (see its source for the why).
         .target(name: "CGit2Startup"),
-        .target(name: "DynixHistory", dependencies: ["CGit2", "CGit2Startup"]),
+        // Signal handling for an apply in progress; C because a handler may only touch sig_atomic_t state.
+        .target(name: "CInterruption"),
+        .target(name: "DynixHistory", dependencies: ["CGit2", "CGit2Startup", "CInterruption"]),
         .executableTarget(
             name: "dynix",
             dependencies: [

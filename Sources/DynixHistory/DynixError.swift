@@ -23,6 +23,7 @@ public enum DynixError: Error, Equatable {
     case applyFailed(status: Int32, output: String, restored: Bool, restoreError: String?)
     case nixUnavailable(String)
     case untrustedSymlink(path: String, owner: UInt32)
+    case interrupted(String)
 
     public var message: String {
         switch self {
@@ -52,6 +53,7 @@ public enum DynixError: Error, Equatable {
             if restored { return "activation failed (exit status \(status)); the previous state was restored" }
             return "ACTIVATION FAILED (exit status \(status)) AND RESTORING THE PREVIOUS STATE FAILED TOO: \(restoreError ?? "unknown error"); THE SYSTEM IS IN AN UNKNOWN STATE"
         case .nixUnavailable(let why): return "cannot run nix-instantiate: \(why)"
+        case .interrupted(let signal): return "interrupted by \(signal) before anything was activated"
         case .untrustedSymlink(let path, let owner): return "\(path) is a symbolic link owned by uid \(owner); dynix follows only links owned by root or itself"
         }
     }
@@ -82,6 +84,7 @@ public enum DynixError: Error, Equatable {
         case .applyFailed(_, let output, let restored, _):
             return (restored ? "" : "check the services by hand; ") + "`dynix log -n 3` shows what was recorded" + (output.isEmpty ? "" : "\nactivation output ended with:\n" + output)
         case .nixUnavailable: return "install Nix (Debian: apt-get install nix-bin)"
+        case .interrupted: return "nothing changed on the running system; the appends are still pending"
         case .untrustedSymlink: return "another user may have planted it: inspect it, remove it, and let NixOS recreate the file"
         }
     }

@@ -41,8 +41,11 @@ struct ApplyCommand: ParsableCommand {
                 print(Terminal.dim("activating \(program)"))
             case .checking(let attempt):
                 if attempt > 1 { print(Terminal.dim("health check, attempt \(attempt) …")) }
+            case .restoreStarted(let interrupted):
+                let cause = interrupted ? "interrupted" : "activation failed"
+                Terminal.writeError(Terminal.yellow("\(cause); restoring what was live (another interrupt will not stop this) …"))
             case .restoring(let what):
-                Terminal.writeError(Terminal.yellow("activation failed; restoring \(what) …"))
+                Terminal.writeError(Terminal.dim("restoring \(what)"))
             }
             fflush(stdout)
         }

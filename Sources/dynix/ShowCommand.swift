@@ -9,7 +9,7 @@ struct ShowCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: ArgumentHelp("A generation number, `live` or `pending`.", valueName: "GEN"))
+    @Argument(help: ArgumentHelp("A generation number, `live`, `pending`, `static` or `file` (the file on disk).", valueName: "GEN"))
     var state: String = "pending"
 
     @Flag(name: .customLong("nix"), help: "Print the committed dynamic file itself.")
@@ -19,7 +19,7 @@ struct ShowCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard ConfigHistory.StateName(state) != nil else { throw ValidationError("'\(state)' is not a generation number, `live` or `pending`") }
+        guard ConfigHistory.StateName(state) != nil else { throw ValidationError("'\(state)' is not a generation number, `live`, `pending`, `static` or `file`") }
     }
 
     func run() throws {

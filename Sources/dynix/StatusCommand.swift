@@ -31,7 +31,7 @@ struct StatusCommand: ParsableCommand {
             case .resetSpooled(let event):
                 lines.append("dynamic generation  none since a reset at \(Formatting.time(event.time)) (spooled; the next dynix command run as root records it)")
             case .unknown(let event):
-                lines.append(Terminal.red("dynamic generation  UNKNOWN: an apply failed at \(Formatting.time(event.time)) and restoring failed too; run `dynix apply` or `nixos-rebuild switch`"))
+                lines.append(Terminal.red("dynamic generation  UNKNOWN since \(Formatting.time(event.time)): \(event.subject); run `dynix apply` or `nixos-rebuild switch`"))
             case .nothing:
                 lines.append("dynamic generation  none yet")
             }

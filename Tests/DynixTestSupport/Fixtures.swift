@@ -44,6 +44,7 @@ public enum Fixtures {
             if grep -q FAIL \(root.file("store"))/$hash-dynamic.nix; then echo "service refused to start" >&2; exit 3; fi
             if grep -q BACKGROUND \(root.file("store"))/$hash-dynamic.nix; then sleep 30 & fi
             if grep -q SLOW \(root.file("store"))/$hash-dynamic.nix; then sleep 4; fi
+            if grep -q CLOSED \(root.file("store"))/$hash-dynamic.nix; then exec >/dev/null 2>&1; sleep 8; fi
             exit 0
             SCRIPT
             chmod +x "$program"
@@ -51,12 +52,15 @@ public enum Fixtures {
             echo "$program"
             """)
         root.write("bin/restore-static", "#!/bin/sh\necho static >> \(root.file("activations.log"))\n[ ! -e \(root.file("restore-fails")) ] || { echo 'restore broke' >&2; exit 1; }\n")
+        root.write("bin/check", "#!/bin/sh\n[ ! -e \(root.file("check-fails")) ] || { echo 'not healthy' >&2; exit 1; }\n")
+        chmod(root.file("bin/check"), 0o755)
         chmod(build, 0o755)
         chmod(root.file("bin/restore-static"), 0o755)
         let fields = """
             ,
               "build": ["\(build)", "{file}"],
-              "restoreStatic": ["\(root.file("bin/restore-static"))"]
+              "restoreStatic": ["\(root.file("bin/restore-static"))"],
+              "check": ["\(root.file("bin/check"))"]
             """
         root.write("etc/dynix/manifest.json", harmoniaManifest(buildFields: fields))
         return root

@@ -237,4 +237,55 @@ final class GenerationTests: XCTestCase {
         XCTAssertTrue(generations.contains("a good name"), generations)
         XCTAssertFalse(generations.contains("apply failed"), generations)
     }
+
+    /// A program that closes its output and then hangs is still held to --activation-timeout.
+    func testActivationTimeoutHoldsAfterTheProgramClosesItsOutput() throws {
+        let root = Fixtures.applyRoot()
+        _ = dynix(root, "init")
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "CLOSED")
+        let start = Date()
+        let result = dynix(root, "apply", "--activation-timeout", "1", status: 4)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 6, result.stderr)
+        XCTAssertTrue(lastEvent(root).contains("exit status 124"), lastEvent(root))
+    }
+
+    /// Ctrl-C while the health check is retrying: no child runs then, and still the previous state comes back.
+    func testInterruptDuringHealthCheckRestoresAndRecords() throws {
+        let root = Fixtures.applyRoot()
+        _ = dynix(root, "init")
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "ok")
+        _ = dynix(root, "apply")
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "next")
+        root.write("check-fails", "")
+        let process = Run.startDynix(root, ["apply", "--confirm-timeout", "20"])
+        Thread.sleep(forTimeInterval: 2)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 4)
+        XCTAssertTrue(lastEvent(root).hasPrefix("apply interrupted by SIGINT; previous state restored"), lastEvent(root))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.file("var/lib/dynix/activating")))
+    }
+
+    /// A marker whose outcome already reached the history is only cleaned up; one that knows how restoring
+    /// went is recorded with that outcome instead of "unknown".
+    func testActivationMarkerRecordsWhatItKnows() throws {
+        let root = Fixtures.applyRoot()
+        _ = dynix(root, "init")
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "ok")
+        _ = dynix(root, "apply")
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "FAIL")
+        _ = dynix(root, "apply", status: 4)
+        let program = Run.git(root, ["log", "-1", "--format=%(trailers:key=Activation,valueonly,separator=)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let before = Run.git(root, ["rev-parse", "main~1"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let commits = Run.git(root, ["rev-list", "--count", "main"]).stdout
+        root.write("var/lib/dynix/activating", "program \(program)\nhead \(before)\n")
+        XCTAssertEqual(Run.dynix(root, ["status"]).status, 0)
+        XCTAssertEqual(Run.git(root, ["rev-list", "--count", "main"]).stdout, commits, "nothing new to record")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.file("var/lib/dynix/activating")))
+
+        let head = Run.git(root, ["rev-parse", "main"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        root.write("var/lib/dynix/activating", "program /nix/store/other-activate\nhead \(head)\noutcome yes\n")
+        XCTAssertTrue(dynix(root, "status").stdout.contains("dynamic generation  1"))
+        XCTAssertTrue(lastEvent(root).hasPrefix("apply failed; dynix stopped before recording it (restored: yes)"), lastEvent(root))
+    }
 }

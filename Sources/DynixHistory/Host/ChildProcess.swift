@@ -1,3 +1,4 @@
+import CInterruption
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,7 +29,7 @@ public struct ChildProcess {
 
     /// Runs to completion; `output` sees each chunk as it arrives. Throws only when the program cannot be started.
     public func run(output: (Stream, [UInt8]) -> Void = { _, _ in }) throws -> Result {
-        try Watchdog.paused { try runUnwatched(output: output) }
+        try Watchdog.paused { try Interruption.guarding { try runUnwatched(output: output) } }
     }
 
     private func runUnwatched(output: (Stream, [UInt8]) -> Void) throws -> Result {
@@ -62,19 +63,19 @@ public struct ChildProcess {
         defer { envStrings?.forEach { free($0) } }
 
         var pid: pid_t = 0
-        // Ctrl-C, a closed SSH session or `kill` reach dynix, not the child's process group: forward them, and
-        // let the child finish dying, so the caller's failure path (restore, record) still runs.
-        let forwarding = SignalForwarding.begin()
-        defer { forwarding.end() }
+        // The child's pid must be the signal target before any signal can arrive, or it would be lost.
+        dynix_interruption_block(1)
         let spawned: Int32 = cArgs.withUnsafeBufferPointer { args in
             if var env = envStrings {
                 return env.withUnsafeMutableBufferPointer { posix_spawnp(&pid, program, &actions, &attributes, args.baseAddress!, $0.baseAddress!) }
             }
             return posix_spawnp(&pid, program, &actions, &attributes, args.baseAddress!, environ)
         }
+        if spawned == 0 { dynix_interruption_set_target(pid) }
+        dynix_interruption_block(0)
+        defer { dynix_interruption_set_target(0) }
         close(outPipe[1])
         close(errPipe[1])
-        if spawned == 0 { SignalForwarding.target = pid }
         guard spawned == 0 else {
             close(outPipe[0]); close(errPipe[0])
             throw DynixError.io(path: program, String(cString: strerror(spawned)))
@@ -88,27 +89,36 @@ public struct ChildProcess {
         var buffer = [UInt8](repeating: 0, count: 16384)
         var exitStatus: Int32?
         var drainUntil = Double.infinity
+        func reap(blocking: Bool) {
+            guard exitStatus == nil else { return }
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, blocking ? 0 : WNOHANG)
+            if result == pid {
+                exitStatus = status
+                dynix_interruption_set_target(0)
+            }
+        }
+        func killGroup() {
+            timedOut = true
+            kill(-pid, SIGTERM)
+            Clock.sleep(0.5)
+            kill(-pid, SIGKILL)
+        }
         while !open.isEmpty {
             // A daemon the program started in the background may keep our pipes open forever: once the
             // program itself has exited, read what is left for a moment and stop.
             if exitStatus == nil {
-                var status: Int32 = 0
-                if waitpid(pid, &status, WNOHANG) == pid {
-                    exitStatus = status
-                    drainUntil = Clock.monotonic() + 0.2
-                }
+                reap(blocking: false)
+                if exitStatus != nil { drainUntil = Clock.monotonic() + 0.2 }
             }
             if Clock.monotonic() >= drainUntil { break }
             let remaining = deadline - Clock.monotonic()
-            if remaining <= 0 {
-                timedOut = true
-                kill(-pid, SIGTERM)
-                Clock.sleep(0.5)
-                kill(-pid, SIGKILL)
+            if remaining <= 0 && exitStatus == nil {
+                killGroup()
                 break
             }
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            let ready = poll(&fds, nfds_t(fds.count), Int32(min(remaining, 0.05, max(0, drainUntil - Clock.monotonic())) * 1000))
+            let ready = poll(&fds, nfds_t(fds.count), Int32(max(0, min(remaining, 0.05, drainUntil - Clock.monotonic())) * 1000))
             if ready < 0 && errno != EINTR { break }
             for item in fds where item.revents != 0 {
                 let count = buffer.withUnsafeMutableBytes { read(item.fd, $0.baseAddress, 16384) }
@@ -125,34 +135,20 @@ public struct ChildProcess {
             }
         }
         open.forEach { close($0) }
-        var status: Int32 = exitStatus ?? 0
-        if exitStatus == nil { while waitpid(pid, &status, 0) < 0 && errno == EINTR {} }
+        // A program that closed its output may still run: the deadline holds until it exits.
+        while exitStatus == nil {
+            reap(blocking: false)
+            if exitStatus != nil { break }
+            if Clock.monotonic() >= deadline {
+                if !timedOut { killGroup() }
+                reap(blocking: true)
+                break
+            }
+            Clock.sleep(0.01)
+        }
+        let status = exitStatus ?? 0
         let exit: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return Result(status: timedOut ? 124 : exit, stdout: stdoutBytes, tail: tail.text, timedOut: timedOut)
-    }
-}
-
-/// While a child runs: SIGINT, SIGTERM and SIGHUP sent to dynix go to the child's process group instead.
-struct SignalForwarding {
-    static var target: pid_t = 0
-    /// The last signal forwarded, so the caller can tell an interruption from a failure.
-    static var received: Int32 = 0
-    private static let signals = [SIGINT, SIGTERM, SIGHUP]
-
-    static func begin() -> SignalForwarding {
-        target = 0
-        for number in signals {
-            signal(number) { number in
-                SignalForwarding.received = number
-                if SignalForwarding.target > 0 { kill(-SignalForwarding.target, number) }
-            }
-        }
-        return SignalForwarding()
-    }
-
-    func end() {
-        SignalForwarding.target = 0
-        for number in SignalForwarding.signals { signal(number, SIG_DFL) }
     }
 }
 

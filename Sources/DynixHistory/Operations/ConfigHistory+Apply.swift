@@ -16,6 +16,8 @@ extension ConfigHistory {
         case output(ChildProcess.Stream, [UInt8])
         case activating(program: String)
         case checking(attempt: Int)
+        /// Activation failed (or was interrupted): putting back what was live starts.
+        case restoreStarted(interrupted: Bool)
         case restoring(String)
     }
 
@@ -26,6 +28,11 @@ extension ConfigHistory {
     }
 
     public func apply(_ options: ApplyOptions, progress: (ApplyProgress) -> Void) throws -> ApplyOutcome {
+        // From the build on, SIGINT/TERM/HUP stop the running program, not dynix: the outcome is always recorded.
+        try Interruption.guarding { try applyGuarded(options, progress: progress) }
+    }
+
+    private func applyGuarded(_ options: ApplyOptions, progress: (ApplyProgress) -> Void) throws -> ApplyOutcome {
         guard let manifest = try manifest() else { throw DynixError.noManifest(paths.manifest) }
         let headID = try head()
         let content = try store.content(at: headID)
@@ -49,20 +56,29 @@ extension ConfigHistory {
             program = try build(content, manifest: manifest, host: host, allowStaticDrift: options.allowStaticDrift, progress: progress)
         }
         guard let program else { throw DynixError.buildFailed(status: 1, output: "") }
+        if let signal = Interruption.received { throw DynixError.interrupted(Interruption.name(signal)) }
         if options.dryRun { return .dryRun(program: program) }
 
         progress(.activating(program: program))
         // From here until the outcome is recorded the running system is in between: a crash leaves this
-        // marker, and the next command records the state as unknown rather than trusting the old record.
-        try FileSystem.writeAtomically(paths.activating, Array((program + "\n").utf8), mode: 0o644)
+        // marker, and the next command records what it says rather than trusting the old record.
+        var marker = ActivationMarker(program: program, head: try head(), outcome: nil)
+        try marker.write(paths)
         let activation = try activate(program, manifest: manifest, options: options, progress: progress)
         if let failure = activation {
-            let (restoreError, restoredStatic) = restore(live, manifest: manifest, host: host, options: options, progress: progress)
+            progress(.restoreStarted(interrupted: Interruption.received != nil))
+            let (restoreError, restoredStatic) = Interruption.shielded {
+                restore(live, manifest: manifest, host: host, options: options, progress: progress)
+            }
+            let restored = restoreError != nil ? "no" : restoredStatic ? "static" : "yes"
+            marker.outcome = restored
+            try? marker.write(paths)
             var trailers = Trailers()
             trailers.add("Activation", program)
             trailers.add("Exit-Status", String(failure.status))
-            trailers.add("Restored", restoreError != nil ? "no" : restoredStatic ? "static" : "yes")
-            let subject = "apply failed (exit status \(failure.status))" + (restoreError == nil ? "; previous state restored" : "; RESTORE FAILED")
+            trailers.add("Restored", restored)
+            let cause = Interruption.received.map { "apply interrupted by \(Interruption.name($0))" } ?? "apply failed (exit status \(failure.status))"
+            let subject = cause + (restoreError == nil ? "; previous state restored" : "; RESTORE FAILED")
             let body = failure.tail.isEmpty ? nil : "Output (last lines):\n" + failure.tail.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
             var recordError: String?
             do {
@@ -71,11 +87,16 @@ extension ConfigHistory {
                 // What happened to the system matters more than the record of it: report both.
                 recordError = (error as? DynixError)?.message ?? "\(error)"
             }
-            if recordError == nil { FileSystem.remove(paths.activating) }
+            if recordError == nil { ActivationMarker.remove(paths) }
             let output = failure.tail + (recordError.map { "\n(could not record the failure in the history: \($0))" } ?? "")
             throw DynixError.applyFailed(status: failure.status, output: output, restored: restoreError == nil, restoreError: restoreError)
         }
-        return .applied(try recordApply(program: program, headID: headID, host: host, rollbackOf: options.rollbackOf))
+        do {
+            return .applied(try recordApply(program: program, headID: headID, host: host, rollbackOf: options.rollbackOf))
+        } catch let error as DynixError {
+            // The system changed; the marker stays, so the next command records the state as unknown.
+            throw DynixError.git("the activation succeeded but recording it failed (\(error.message)); the next dynix command records the running state as unknown")
+        }
     }
 
     /// Runs the manifest's `build` on a copy of `content`; returns the activation program's path.
@@ -110,7 +131,7 @@ extension ConfigHistory {
         } catch {
             return ChildProcess.Result(status: 127, stdout: [], tail: "\(error)", timedOut: false)
         }
-        guard result.succeeded else { return result }
+        guard result.succeeded, Interruption.received == nil else { return result }
         guard let check = manifest.check else { return nil }
         let deadline = Clock.monotonic() + options.confirmTimeout
         var attempt = 0
@@ -122,8 +143,9 @@ extension ConfigHistory {
                 if outcome.succeeded { return nil }
                 last = outcome
             }
+            if Interruption.received != nil { break }
             Clock.sleep(min(0.5, max(0, deadline - Clock.monotonic())))
-        } while Clock.monotonic() < deadline
+        } while Clock.monotonic() < deadline && Interruption.received == nil
         let detail = last.tail.isEmpty ? "it printed nothing" : last.tail
         return ChildProcess.Result(status: last.status == 0 ? 1 : last.status, stdout: [], tail: "health check `\(check.joined(separator: " "))` did not pass within \(formatSeconds(options.confirmTimeout)) (exit status \(last.status)): \(detail)", timedOut: false)
     }
@@ -176,7 +198,7 @@ extension ConfigHistory {
         try store.tagGeneration(number, commit: id, tagger: committer, message: text)
         FaultInjection.reach("apply-tagged")
         try store.advance(from: old, to: id, reason: "dynix: apply")
-        FileSystem.remove(paths.activating)
+        ActivationMarker.remove(paths)
         FileSystem.remove(paths.transaction)
         liveStateCache = nil
         return Generation(number: number, event: try event(id))

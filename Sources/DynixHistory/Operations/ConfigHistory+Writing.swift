@@ -41,15 +41,29 @@ extension ConfigHistory {
         try recoverInterruptedActivation()
     }
 
-    /// An activation that was running when dynix died, with no outcome recorded: nobody knows what runs now.
+    /// An activation that was running when dynix died, its outcome unrecorded: record what the marker knows
+    /// (how restoring went, if it got that far), else that nobody knows what runs now.
     func recoverInterruptedActivation() throws {
-        guard let program = FileSystem.readText(paths.activating)?.trimmingWhitespace() else { return }
+        guard FileSystem.exists(paths.activating) else { return }
+        guard let marker = ActivationMarker.read(paths) else {
+            ActivationMarker.remove(paths)  // torn before its fsync: nothing had been activated yet
+            return
+        }
+        if let head = try store.head(), head != marker.head {
+            let newest = try event(head)
+            if (newest.kind == .apply || newest.kind == .applyFailed) && newest.activation == marker.program {
+                ActivationMarker.remove(paths)  // the outcome made it into the history; only the cleanup was left
+                return
+            }
+        }
         var trailers = Trailers()
-        trailers.add("Activation", program)
-        trailers.add("Restored", "no")
-        let subject = "apply interrupted: dynix stopped while activating; the running state is unknown"
+        trailers.add("Activation", marker.program)
+        trailers.add("Restored", marker.outcome ?? "no")
+        let subject = marker.outcome == nil
+            ? "apply interrupted: dynix stopped while activating; the running state is unknown"
+            : "apply failed; dynix stopped before recording it (restored: \(marker.outcome!))"
         try commitEvent(message: message(.applyFailed, subject: subject, trailers: trailers))
-        FileSystem.remove(paths.activating)
+        ActivationMarker.remove(paths)
     }
 
     private func recoverFileTransaction() throws {
@@ -70,7 +84,9 @@ extension ConfigHistory {
             FileSystem.remove(paths.transaction)
             return
         }
-        if working == (try store.content(at: record.new)), branch == record.old {
+        // An apply changes no file, so whatever the file holds now, its commit can be finished.
+        let isApply = HistoryEvent(try store.commit(record.new), changesFile: false).kind == .apply
+        if try branch == record.old && (isApply || working == store.content(at: record.new)) {
             try finishApply(record.new)
             try store.advance(from: record.old, to: record.new, reason: "dynix: recover interrupted transaction")
         }
@@ -103,7 +119,7 @@ extension ConfigHistory {
     private func finishApply(_ id: ObjectID) throws {
         let event = HistoryEvent(try store.commit(id), changesFile: false)
         guard event.kind == .apply else { return }
-        FileSystem.remove(paths.activating)
+        ActivationMarker.remove(paths)
         guard let number = event.generation, try !store.generationTags().contains(where: { $0.number == number }) else { return }
         try store.tagGeneration(number, commit: id, tagger: committer, message: try store.commit(id).message)
     }

@@ -71,8 +71,9 @@ struct Spool {
             let name = "\(String(time).leftPadded(to: 12))-\(getpid()).event"
             let event = SpooledEvent(name: name, kind: kind, time: time, system: system, staticGeneration: staticGeneration, bootID: bootID, user: user, directory: directory)
             do {
-                try FileSystem.makeDirectory(directory, mode: 0o700)
-                try FileSystem.writeAtomically(directory + "/" + name, Array(event.text.utf8), mode: 0o600)
+                // Readable by all, like the history: `dynix status` without sudo must see a reset waiting here.
+                try FileSystem.makeDirectory(directory, mode: 0o755)
+                try FileSystem.writeAtomically(directory + "/" + name, Array(event.text.utf8), mode: 0o644)
                 return event
             } catch {
                 lastError = error

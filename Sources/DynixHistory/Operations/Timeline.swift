@@ -72,14 +72,10 @@ extension ConfigHistory {
             default: result = .reset(event)
             }
         }
-        // A reset the hook could not record yet still ended what was live (readers cannot fold the spool).
+        // A reset the hook could not record yet still ended what was live: it will be committed on top of
+        // everything there is now (readers cannot fold the spool), so it wins whatever its time.
         if let spooled = spooledEvents.last {
-            switch result {
-            case .generation(let g) where spooled.time >= g.event.time: result = .resetSpooled(spooled)
-            case .unknown(let e) where spooled.time >= e.time: result = .resetSpooled(spooled)
-            case .nothing: result = .resetSpooled(spooled)
-            default: break
-            }
+            if case .reset = result {} else { result = .resetSpooled(spooled) }
         }
         liveStateCache = result
         return result
