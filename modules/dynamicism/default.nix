@@ -7,7 +7,7 @@
 # function from an evaluated system configuration to the unit's runtime
 # drop-in. Everything else is here:
 #
-#   config.dynamicism.applyDynamicConfiguration { dynamicFile ? cfg.file; }
+#   config.dynamicism.applyDynamicConfiguration { dynamicFile ? cfg.file }
 #
 # evaluates this very system again (extendModules) with the folded entries of
 # the dynamic file defined over the static definitions, runs every service's
@@ -257,7 +257,7 @@ in
       default = applyDynamicConfiguration;
       defaultText = lib.literalExpression "a function { dynamicFile ? config.dynamicism.file }: derivation";
       description = ''
-        Function from `{ dynamicFile ? config.dynamicism.file; }` to a
+        Function from `{ dynamicFile ? config.dynamicism.file }` to a
         derivation whose `bin/apply` makes the dynamic settings live and
         whose `static-system` names the static system it was evaluated on.
       '';
