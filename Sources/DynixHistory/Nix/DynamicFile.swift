@@ -21,6 +21,15 @@ public struct DynamicFile: Equatable, Sendable {
 
     public init(text: String) throws { try self.init(bytes: Array(text.utf8)) }
 
+    /// Parses bytes read from `source` (a path, or a commit); a refusal names it as `source:line:column`.
+    public init(bytes: [UInt8], source: String, note: String? = nil) throws {
+        do {
+            try self.init(bytes: bytes)
+        } catch DynixError.unparsableFile(let line, let column, let why) {
+            throw DynixError.fileUnparsable(path: source, line: line, column: column, note.map { "\(why) (\($0))" } ?? why)
+        }
+    }
+
     /// A whole file holding `entries`, one per line.
     public static func rendering(_ entries: [Entry]) -> DynamicFile {
         var text = header + "[\n"

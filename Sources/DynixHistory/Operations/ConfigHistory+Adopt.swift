@@ -3,12 +3,7 @@ extension ConfigHistory {
     /// `dynix adopt`: records the file on disk, edited outside dynix, once it parses.
     public func adopt(message userMessage: String?) throws -> ObjectID? {
         guard let bytes = try workingBytes() else { throw DynixError.io(path: paths.dynamicFile, "the file is missing; nothing to adopt") }
-        let file: DynamicFile
-        do {
-            file = try DynamicFile(bytes: bytes)
-        } catch DynixError.unparsableFile(let line, let column, let why) {
-            throw DynixError.fileUnparsable(path: paths.dynamicFile, line: line, column: column, why)
-        }
+        let file = try DynamicFile(bytes: bytes, source: paths.dynamicFile)
         try checkEntries(file.entries)
         let old = try committedFile()
         if old.bytes == bytes { return nil }

@@ -14,17 +14,8 @@ extension ConfigHistory {
         trailers.add("Dynix-Value", rendered)
         let body = userMessage == nil ? nil : generated
         // Appends must stay fast on a long history: no parse when the file ends the way dynix writes it.
-        let current = try committedBytes()
-        let bytes = try DynamicFile.appendingLine(entry, to: current) ?? parsedCommitted(current).appending(entry).bytes
+        let bytes = try DynamicFile.appendingLine(entry, to: committedBytes()) ?? committedFile().appending(entry).bytes
         let id = try commitFileChange(bytes, message: message(.append, subject: subject, body: body, trailers: trailers))
         return AppendResult(commit: id, entry: entry)
-    }
-
-    private func parsedCommitted(_ bytes: [UInt8]) throws -> DynamicFile {
-        do {
-            return try DynamicFile(bytes: bytes)
-        } catch DynixError.unparsableFile(let line, let column, let why) {
-            throw DynixError.fileUnparsable(path: "\(store.path) (branch main)", line: line, column: column, why)
-        }
     }
 }

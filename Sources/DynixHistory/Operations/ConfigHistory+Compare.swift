@@ -39,11 +39,7 @@ extension ConfigHistory {
         case .staticOnly: return nil
         case .working:
             guard let bytes = try workingBytes() else { return nil }
-            do {
-                return try DynamicFile(bytes: bytes)
-            } catch DynixError.unparsableFile(let line, let column, let why) {
-                throw DynixError.fileUnparsable(path: paths.dynamicFile, line: line, column: column, why)
-            }
+            return try DynamicFile(bytes: bytes, source: paths.dynamicFile)
         case .generation(let n): return try committedFile(at: generation(n).commit)
         case .live:
             guard let live = try liveGeneration() else { return nil }

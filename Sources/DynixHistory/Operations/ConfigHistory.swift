@@ -62,11 +62,8 @@ public final class ConfigHistory {
     /// The dynamic file as the history has it at `commit` (default: the branch head).
     public func committedFile(at commit: ObjectID? = nil) throws -> DynamicFile {
         let id = try commit ?? head()
-        do {
-            return try DynamicFile(bytes: try store.content(at: id))
-        } catch DynixError.unparsableFile(let line, let column, let why) {
-            throw DynixError.fileUnparsable(path: "\(store.path) at \(id.short)", line: line, column: column, why)
-        }
+        let bytes = try id == head() ? committedBytes() : store.content(at: id)
+        return try DynamicFile(bytes: bytes, source: "\(store.path) at \(id.short)")
     }
 
     /// The bytes on disk now, or nil when the file is missing.
