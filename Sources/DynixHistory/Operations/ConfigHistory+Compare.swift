@@ -80,12 +80,14 @@ extension ConfigHistory {
     }
 
     public func status() throws -> Status {
-        Status(
+        // The live file is parsed once for both comparisons (it can be long before a checkpoint).
+        let live = try effective(.live), manifest = try manifest()
+        return Status(
             staticSystem: StaticSystem.read(paths),
             live: try liveState(),
             head: try head(),
-            pending: try changes(from: .live, to: .pending),
-            liveValues: try changes(from: .staticOnly, to: .live),
+            pending: OptionChange.between(live, try effective(.pending), manifest: manifest),
+            liveValues: OptionChange.between(EffectiveValues(entries: []), live, manifest: manifest),
             drift: try hasDrift(),
             interruptedTransaction: FileSystem.exists(paths.transaction),
             spooled: spooledEvents
