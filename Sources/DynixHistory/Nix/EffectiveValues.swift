@@ -50,13 +50,4 @@ public struct EffectiveValues: Equatable, Sendable {
         walk([], tree)
         return result
     }
-
-    /// The effective value of each declared option that the entries set; options nested in an `attrs` option stay whole.
-    public func values(for options: [OptionPath]) -> [OptionPath: NixValue] {
-        var result: [OptionPath: NixValue] = [:]
-        for option in options {
-            if let value = value(at: option) { result[option] = value }
-        }
-        return result
-    }
 }

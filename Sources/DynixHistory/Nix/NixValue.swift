@@ -8,16 +8,4 @@ public indirect enum NixValue: Equatable, Sendable {
     case list([NixValue])
     /// Attribute sets keep their names sorted, as Nix itself does, so equal sets compare equal.
     case attrs([String: NixValue])
-
-    public var typeName: String {
-        switch self {
-        case .null: return "null"
-        case .bool: return "bool"
-        case .int: return "int"
-        case .float: return "float"
-        case .string: return "string"
-        case .list: return "list"
-        case .attrs: return "attribute set"
-        }
-    }
 }

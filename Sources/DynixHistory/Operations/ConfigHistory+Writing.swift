@@ -11,8 +11,6 @@ extension ConfigHistory {
         if !allowDrift, try hasDrift() { throw DynixError.drift(path: paths.dynamicFile) }
     }
 
-    public func endWriting() { lock = nil }
-
     /// For reading commands: when a crash or the rebuild hook left work behind and nobody holds the lock,
     /// finish it now, so "the next command" of any kind records it. Never waits, never fails the reader.
     public func repairIfIdle() {
