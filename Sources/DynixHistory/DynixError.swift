@@ -21,6 +21,8 @@ public enum DynixError: Error, Equatable {
     case buildFailed(status: Int32, output: String)
     case noManifest(String)
     case applyFailed(status: Int32, output: String, restored: Bool, restoreError: String?)
+    /// SIGINT, SIGTERM or SIGHUP during activation or the health check; what was live was put back (or not).
+    case applyInterrupted(signal: String, restored: Bool, restoreError: String?)
     case nixUnavailable(String)
     case untrustedSymlink(path: String, owner: UInt32)
     case interrupted(String)
@@ -53,7 +55,10 @@ public enum DynixError: Error, Equatable {
             if restored { return "activation failed (exit status \(status)); the previous state was restored" }
             return "ACTIVATION FAILED (exit status \(status)) AND RESTORING THE PREVIOUS STATE FAILED TOO: \(restoreError ?? "unknown error"); THE SYSTEM IS IN AN UNKNOWN STATE"
         case .nixUnavailable(let why): return "cannot run nix-instantiate: \(why)"
-        case .interrupted(let signal): return "interrupted by \(signal) before anything was activated"
+        case .interrupted(let signal): return "interrupted by \(signal) before anything was activated; nothing on the running system changed"
+        case .applyInterrupted(let signal, let restored, let restoreError):
+            if restored { return "apply interrupted by \(signal); the previous state was restored" }
+            return "APPLY INTERRUPTED BY \(signal) AND RESTORING THE PREVIOUS STATE FAILED: \(restoreError ?? "unknown error"); THE SYSTEM IS IN AN UNKNOWN STATE"
         case .untrustedSymlink(let path, let owner): return "\(path) is a symbolic link owned by uid \(owner); dynix follows only links owned by root or itself"
         }
     }
@@ -84,16 +89,21 @@ public enum DynixError: Error, Equatable {
         case .applyFailed(_, let output, let restored, _):
             return (restored ? "" : "check the services by hand; ") + "`dynix log -n 3` shows what was recorded" + (output.isEmpty ? "" : "\nactivation output ended with:\n" + output)
         case .nixUnavailable: return "install Nix (Debian: apt-get install nix-bin)"
-        case .interrupted: return "nothing changed on the running system; the appends are still pending"
+        case .interrupted: return "what was committed is still pending; run `dynix apply` again when ready"
+        case .applyInterrupted(_, let restored, _):
+            return (restored ? "" : "check the services by hand; ") + "what was committed is still pending; `dynix log -n 3` shows what was recorded"
         case .untrustedSymlink: return "another user may have planted it: inspect it, remove it, and let NixOS recreate the file"
         }
     }
 
-    /// Exit statuses of DESIGN.md: 1 refused, 3 lock, 4 apply failed and restored, 5 restore failed too.
+    /// 1 refused, 3 lock, 4 apply failed and restored, 5 restore failed too, 130 interrupted (restored or
+    /// nothing changed yet): the table in README.md.
     public var exitStatus: Int32 {
         switch self {
         case .lockTimeout: return 3
         case .applyFailed(_, _, let restored, _): return restored ? 4 : 5
+        case .interrupted: return 130
+        case .applyInterrupted(_, let restored, _): return restored ? 130 : 5
         default: return 1
         }
     }

@@ -16,14 +16,10 @@ struct ApplyCommand: ParsableCommand {
     @Flag(help: "Build only; show what would be activated.")
     var dryRun = false
 
-    @Flag(help: "Apply even when the committed state is already live.")
-    var force = false
-
     func run() throws {
         try reportingErrors {
             var options = applyOptions.options
             options.dryRun = dryRun
-            options.force = force
             try ApplyCommand.runApply(try global.openForWriting(), options: options)
         }
     }
@@ -41,9 +37,12 @@ struct ApplyCommand: ParsableCommand {
                 print(Terminal.dim("activating \(program)"))
             case .checking(let attempt):
                 if attempt > 1 { print(Terminal.dim("health check, attempt \(attempt) …")) }
-            case .restoreStarted(let interrupted):
-                let cause = interrupted ? "interrupted" : "activation failed"
-                Terminal.writeError(Terminal.yellow("\(cause); restoring what was live (another interrupt will not stop this) …"))
+            case .restoreStarted(let signal):
+                if let signal {
+                    Terminal.writeError(Terminal.yellow("interrupted by \(signal); restoring what was live (a further interrupt will be refused) …"))
+                } else {
+                    Terminal.writeError(Terminal.yellow("activation failed; restoring what was live …"))
+                }
             case .restoring(let what):
                 Terminal.writeError(Terminal.dim("restoring \(what)"))
             }
@@ -53,8 +52,10 @@ struct ApplyCommand: ParsableCommand {
         case .applied(let generation):
             let staticGeneration = generation.event.staticGeneration.map { "static \($0)" } ?? "no static profile"
             print(Terminal.green("generation \(generation.number) is live") + " (\(staticGeneration), \(generation.event.trailers["Applied-Commit"].map { String($0.prefix(7)) } ?? generation.commit.short))")
-        case .alreadyLive(let generation):
-            print("nothing to do: generation \(generation.number) is live and nothing is pending (use --force to re-apply)")
+        case .nothingToApply(let generation?):
+            print("nothing to apply: generation \(generation.number) is live with these values (--force applies anyway)")
+        case .nothingToApply(nil):
+            print("nothing to apply: the static configuration is live and no dynamic value is committed (--force applies anyway)")
         case .dryRun(let program):
             print("would activate \(program)")
         }
@@ -63,6 +64,9 @@ struct ApplyCommand: ParsableCommand {
 
 /// Options shared by `apply`, `append --apply` and `rollback`.
 struct ApplyFlags: ParsableArguments {
+    @Flag(help: "Build and activate even when the committed values are already live.")
+    var force = false
+
     @Flag(help: "Apply even though the static configuration changed since the last switch.")
     var allowStaticDrift = false
 
@@ -75,6 +79,7 @@ struct ApplyFlags: ParsableArguments {
     var options: ConfigHistory.ApplyOptions {
         var options = ConfigHistory.ApplyOptions()
         options.allowStaticDrift = allowStaticDrift
+        options.force = force
         options.activationTimeout = activationTimeout
         options.confirmTimeout = confirmTimeout
         return options

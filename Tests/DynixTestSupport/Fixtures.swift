@@ -33,6 +33,7 @@ public enum Fixtures {
             #!/bin/sh
             set -e
             echo "build $1" >> \(root.file("build.log"))
+            if grep -q SLOWBUILD "$1"; then sleep 6; fi
             hash=$(sha256sum "$1" | cut -c1-16)
             program=\(root.file("store"))/$hash-activate
             mkdir -p \(root.file("store"))
@@ -44,6 +45,11 @@ public enum Fixtures {
             if grep -q FAIL \(root.file("store"))/$hash-dynamic.nix; then echo "service refused to start" >&2; exit 3; fi
             if grep -q BACKGROUND \(root.file("store"))/$hash-dynamic.nix; then sleep 30 & fi
             if grep -q SLOW \(root.file("store"))/$hash-dynamic.nix; then sleep 4; fi
+            if grep -q SIGNALS \(root.file("store"))/$hash-dynamic.nix; then
+              grep -E '^Sig(Blk|Ign):' /proc/self/status > \(root.file("activation-signals"))
+              sleep 300 </dev/null >/dev/null 2>&1 &
+              echo \\$! > \(root.file("daemon.pid"))
+            fi
             if grep -q CLOSED \(root.file("store"))/$hash-dynamic.nix; then exec >/dev/null 2>&1; sleep 8; fi
             exit 0
             SCRIPT

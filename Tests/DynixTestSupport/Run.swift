@@ -55,8 +55,9 @@ public enum Run {
         return RunResult(status: status, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    /// Starts the binary without waiting, for tests that signal it mid-way.
-    public static func startDynix(_ root: TempRoot, _ arguments: [String]) -> Process {
+    /// Starts the binary without waiting, for tests that signal it mid-way; `stderr` names a file that
+    /// receives its standard error as it is written.
+    public static func startDynix(_ root: TempRoot, _ arguments: [String], stderr: String? = nil) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: dynixBinary)
         process.arguments = ["--root", root.path] + arguments
@@ -64,7 +65,12 @@ public enum Run {
         env["NO_COLOR"] = "1"
         process.environment = env
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let stderr {
+            FileManager.default.createFile(atPath: stderr, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: stderr)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try! process.run()
         return process
     }

@@ -203,7 +203,7 @@ final class GenerationTests: XCTestCase {
         Thread.sleep(forTimeInterval: 1.5)
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 4)
+        XCTAssertEqual(process.terminationStatus, 130)
         XCTAssertTrue(lastEvent(root).hasSuffix("|apply-failed|yes"), lastEvent(root))
         let activations = Fixtures.lines(root, "activations.log")
         XCTAssertEqual(activations.last, activations.first, "generation 1's program ran again")
@@ -261,7 +261,7 @@ final class GenerationTests: XCTestCase {
         Thread.sleep(forTimeInterval: 2)
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 4)
+        XCTAssertEqual(process.terminationStatus, 130)
         XCTAssertTrue(lastEvent(root).hasPrefix("apply interrupted by SIGINT; previous state restored"), lastEvent(root))
         XCTAssertFalse(FileManager.default.fileExists(atPath: root.file("var/lib/dynix/activating")))
     }

@@ -1,12 +1,22 @@
 #include <sys/types.h>
 
 /* Interruption of an apply by SIGINT, SIGTERM or SIGHUP (see interruption.c). */
+enum {
+    /* Building or deciding: nothing on the running system changed yet. */
+    DYNIX_PHASE_PREPARING = 0,
+    /* Activating or checking: an interrupt stops the program, then what was live is restored. */
+    DYNIX_PHASE_CHANGING = 1,
+    /* Restoring what was live: interrupts are refused. */
+    DYNIX_PHASE_RESTORING = 2,
+};
+
 void dynix_interruption_begin(void);
 void dynix_interruption_end(void);
 /* Blocks (1) or unblocks (0) the three signals, so a child's pid is known before one can arrive. */
 void dynix_interruption_block(int block);
 void dynix_interruption_set_target(pid_t process_group);
-/* 1: pass signals on to the target; 0: only remember them (while restoring). */
-void dynix_interruption_set_forwarding(int forward);
-/* The last signal received since begin, or 0. */
+/* Sets the phase the handler reports and acts on; returns the previous one. */
+int dynix_interruption_set_phase(int phase);
+int dynix_interruption_phase(void);
+/* The first signal received since begin, or 0. */
 int dynix_interruption_received(void);

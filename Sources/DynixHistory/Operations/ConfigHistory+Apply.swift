@@ -16,14 +16,15 @@ extension ConfigHistory {
         case output(ChildProcess.Stream, [UInt8])
         case activating(program: String)
         case checking(attempt: Int)
-        /// Activation failed (or was interrupted): putting back what was live starts.
-        case restoreStarted(interrupted: Bool)
+        /// Activation failed, or was interrupted by the named signal: putting back what was live starts.
+        case restoreStarted(interruptedBy: String?)
         case restoring(String)
     }
 
     public enum ApplyOutcome: Sendable {
         case applied(Generation)
-        case alreadyLive(Generation)
+        /// The committed values are the ones live: generation N, or (nil) the static configuration.
+        case nothingToApply(Generation?)
         case dryRun(program: String)
     }
 
@@ -32,14 +33,28 @@ extension ConfigHistory {
         try Interruption.guarding { try applyGuarded(options, progress: progress) }
     }
 
+    /// The generation whose values are exactly the committed ones, when applying would change nothing.
+    /// An unknown live state is never "the same": applying is how it becomes known again.
+    func liveMatchesCommitted(_ live: LiveState) throws -> (matches: Bool, generation: Generation?) {
+        let committed = try effective(.pending)
+        switch live {
+        case .generation(let current):
+            return (try committedFile(at: current.commit).effective == committed, current)
+        case .reset, .rebooted, .resetSpooled, .nothing:
+            return (committed.tree.isEmpty, nil)
+        case .unknown:
+            return (false, nil)
+        }
+    }
+
     private func applyGuarded(_ options: ApplyOptions, progress: (ApplyProgress) -> Void) throws -> ApplyOutcome {
         guard let manifest = try manifest() else { throw DynixError.noManifest(paths.manifest) }
         let headID = try head()
         let content = try store.content(at: headID)
         let live = try liveState()
-        if case .generation(let current) = live, !options.force, !options.dryRun,
-           try store.content(at: current.commit) == content {
-            return .alreadyLive(current)
+        if !options.force {
+            let same = try liveMatchesCommitted(live)
+            if same.matches { return .nothingToApply(same.generation) }
         }
         let host = StaticSystem.read(paths)
 
@@ -64,9 +79,14 @@ extension ConfigHistory {
         // marker, and the next command records what it says rather than trusting the old record.
         var marker = ActivationMarker(program: program, head: try head(), outcome: nil)
         try marker.write(paths)
-        let activation = try activate(program, manifest: manifest, options: options, progress: progress)
-        if let failure = activation {
-            progress(.restoreStarted(interrupted: Interruption.received != nil))
+        var failure = try Interruption.during(.changing) { try activate(program, manifest: manifest, options: options, progress: progress) }
+        // An interrupt that arrived as the check passed still counts: the administrator asked to stop.
+        if failure == nil, let signal = Interruption.received {
+            failure = ChildProcess.Result(status: 128 + signal, stdout: [], tail: "", timedOut: false)
+        }
+        if let failure {
+            let interruption = Interruption.received.map(Interruption.name)
+            progress(.restoreStarted(interruptedBy: interruption))
             let (restoreError, restoredStatic) = Interruption.shielded {
                 restore(live, manifest: manifest, host: host, options: options, progress: progress)
             }
@@ -77,7 +97,7 @@ extension ConfigHistory {
             trailers.add("Activation", program)
             trailers.add("Exit-Status", String(failure.status))
             trailers.add("Restored", restored)
-            let cause = Interruption.received.map { "apply interrupted by \(Interruption.name($0))" } ?? "apply failed (exit status \(failure.status))"
+            let cause = interruption.map { "apply interrupted by \($0)" } ?? "apply failed (exit status \(failure.status))"
             let subject = cause + (restoreError == nil ? "; previous state restored" : "; RESTORE FAILED")
             let body = failure.tail.isEmpty ? nil : "Output (last lines):\n" + failure.tail.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
             var recordError: String?
@@ -89,6 +109,9 @@ extension ConfigHistory {
             }
             if recordError == nil { ActivationMarker.remove(paths) }
             let output = failure.tail + (recordError.map { "\n(could not record the failure in the history: \($0))" } ?? "")
+            if let interruption {
+                throw DynixError.applyInterrupted(signal: interruption, restored: restoreError == nil, restoreError: restoreError)
+            }
             throw DynixError.applyFailed(status: failure.status, output: output, restored: restoreError == nil, restoreError: restoreError)
         }
         do {
@@ -109,6 +132,9 @@ extension ConfigHistory {
             // Build chatter goes to stderr; stdout carries the answer.
             if stream == .stderr { progress(.output(.stderr, bytes)) }
         }
+        // An interrupted build fails because it was stopped; say that, not "the build failed". While
+        // restoring, an interrupt is refused, so the rebuild of what was live carries on.
+        if let signal = Interruption.received, !Interruption.isShielded { throw DynixError.interrupted(Interruption.name(signal)) }
         guard result.succeeded else { throw DynixError.buildFailed(status: result.status, output: result.tail) }
         let lines = result.stdoutText.split(separator: "\n").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
         guard let last = lines.last, last.hasPrefix("/") else {
@@ -170,7 +196,8 @@ extension ConfigHistory {
             }
             guard !argv.isEmpty else { return ("the manifest has no restoreStatic command", restoredStatic) }
             let result = try ChildProcess(argv, timeout: options.activationTimeout).run { progress(.output($0, $1)) }
-            return (result.succeeded ? nil : "restoring exited with status \(result.status): \(result.tail)", restoredStatic)
+            let detail = result.tail.isEmpty ? "it printed nothing" : result.tail
+            return (result.succeeded ? nil : "restoring exited with status \(result.status): \(detail)", restoredStatic)
         } catch let error as DynixError {
             return (error.message, restoredStatic)
         } catch {

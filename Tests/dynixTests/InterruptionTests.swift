@@ -1,0 +1,205 @@
+import DynixHistory
+import DynixTestSupport
+import Foundation
+import XCTest
+
+/// What the programs dynix starts inherit, and SIGINT/SIGTERM/SIGHUP in each phase of an apply:
+/// acknowledged at once, the previous state restored, exit 130, a second interrupt refused while restoring.
+final class InterruptionTests: XCTestCase {
+    func dynix(_ root: TempRoot, _ arguments: String..., status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) -> RunResult {
+        let result = Run.dynix(root, arguments)
+        XCTAssertEqual(result.status, status, "dynix \(arguments.joined(separator: " ")): \(result.stdout)\n\(result.stderr)", file: file, line: line)
+        return result
+    }
+
+    func lastEvent(_ root: TempRoot) -> String {
+        Run.git(root, ["log", "-1", "--format=%s|%(trailers:key=Dynix-Event,valueonly,separator=)|%(trailers:key=Restored,valueonly,separator=)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func rootWithGeneration1(name: String = "ok") -> TempRoot {
+        let root = Fixtures.applyRoot()
+        _ = dynix(root, "init")
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", name)
+        _ = dynix(root, "apply")
+        return root
+    }
+
+    /// Starts `dynix ARGS`, sends `signal` after `delay`, and returns its exit status and stderr.
+    func interrupt(_ root: TempRoot, _ arguments: [String], with signals: [(delay: Double, signal: Int32)]) -> (status: Int32, stderr: String) {
+        let errFile = root.file("stderr.txt")
+        let process = Run.startDynix(root, arguments, stderr: errFile)
+        for (delay, signal) in signals {
+            Thread.sleep(forTimeInterval: delay)
+            kill(process.processIdentifier, signal)
+        }
+        process.waitUntilExit()
+        return (process.terminationStatus, root.read("stderr.txt") ?? "")
+    }
+
+    /// Fields of /proc/PID/status as hexadecimal masks.
+    func mask(_ text: String, _ field: String) -> UInt64? {
+        for line in text.split(separator: "\n") where line.hasPrefix(field + ":") {
+            return UInt64(line.dropFirst(field.count + 1).trimmingCharacters(in: .whitespaces), radix: 16)
+        }
+        return nil
+    }
+
+    func testProgramsStartWithNoBlockedSignalsAndTheirDaemonsStopOnSIGTERM() throws {
+        let root = Fixtures.applyRoot()
+        _ = dynix(root, "init")
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "SIGNALS")
+        _ = dynix(root, "apply")
+        let status = root.read("activation-signals") ?? ""
+        XCTAssertEqual(mask(status, "SigBlk"), 0, status)
+        let ignored = try XCTUnwrap(mask(status, "SigIgn"), status)
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] {
+            XCTAssertEqual(ignored & (1 << UInt64(signal - 1)), 0, "signal \(signal) ignored in the activation program: \(status)")
+        }
+        let pid = try XCTUnwrap(root.read("daemon.pid").flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        defer { kill(pid, SIGKILL) }
+        let daemonStatus = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        XCTAssertEqual(mask(daemonStatus, "SigBlk"), 0, daemonStatus)
+        XCTAssertEqual(kill(pid, SIGTERM), 0)
+        let deadline = Date().addingTimeInterval(1)
+        while kill(pid, 0) == 0, Date() < deadline {
+            // A zombie has stopped; its parent (the activation shell) is gone, so init reaps it.
+            if let state = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), state.contains(") Z") { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        XCTAssertTrue(state.isEmpty || state.contains(") Z"), "the daemon ignored SIGTERM: \(state)")
+    }
+
+    func testInterruptDuringTheBuildStopsItAndChangesNothing() throws {
+        let root = rootWithGeneration1()
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "SLOWBUILD")
+        let activations = Fixtures.lines(root, "activations.log")
+        let start = Date()
+        let result = interrupt(root, ["apply"], with: [(1.5, SIGINT)])
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5, "the build was stopped, not waited for")
+        XCTAssertEqual(result.status, 130, result.stderr)
+        XCTAssertTrue(result.stderr.contains("dynix: SIGINT received: stopping; nothing on the running system has changed"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("dynix: error: interrupted by SIGINT before anything was activated"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("the build failed"), result.stderr)
+        XCTAssertEqual(Fixtures.lines(root, "activations.log"), activations, "nothing was activated")
+        XCTAssertTrue(dynix(root, "status").stdout.contains("dynamic generation  1"))
+    }
+
+    func testInterruptDuringActivationRestoresAndExits130() throws {
+        let root = rootWithGeneration1()
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "SLOW")
+        let result = interrupt(root, ["apply"], with: [(1.5, SIGINT)])
+        XCTAssertEqual(result.status, 130, result.stderr)
+        XCTAssertTrue(result.stderr.contains("dynix: SIGINT received: stopping the activation; what was live will be restored"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("dynix: error: apply interrupted by SIGINT; the previous state was restored"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("exit status 0"), result.stderr)
+        XCTAssertTrue(lastEvent(root).hasPrefix("apply interrupted by SIGINT; previous state restored|apply-failed|yes"), lastEvent(root))
+        let activations = Fixtures.lines(root, "activations.log")
+        XCTAssertEqual(activations.last, activations.first, "generation 1's program ran again")
+    }
+
+    func testInterruptDuringTheHealthCheckIsNotIgnored() throws {
+        let root = rootWithGeneration1()
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "next")
+        root.write("check-fails", "")
+        // The check fails until the interrupt; removing the marker then would let a retry pass, and the
+        // interrupt must still win.
+        let result = interrupt(root, ["apply", "--confirm-timeout", "20"], with: [(2, SIGTERM)])
+        XCTAssertEqual(result.status, 130, result.stderr)
+        XCTAssertTrue(result.stderr.contains("apply interrupted by SIGTERM; the previous state was restored"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("is live"), result.stderr)
+        XCTAssertTrue(dynix(root, "status").stdout.contains("dynamic generation  1"))
+    }
+
+    func testASecondInterruptDuringTheRestoreIsRefusedAndTheRestoreFinishes() throws {
+        // Generation 1's program sleeps, so restoring it takes seconds.
+        let root = rootWithGeneration1(name: "SLOW-first")
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "SLOW-second")
+        let result = interrupt(root, ["apply"], with: [(1.5, SIGINT), (1.5, SIGINT)])
+        XCTAssertEqual(result.status, 130, result.stderr)
+        XCTAssertTrue(result.stderr.contains("dynix: SIGINT refused: what was live is being restored, and that must finish"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("the previous state was restored"), result.stderr)
+        let activations = Fixtures.lines(root, "activations.log")
+        XCTAssertEqual(activations.count, 3, "gen 1, the interrupted one, gen 1 again: \(activations)")
+        XCTAssertEqual(activations.last, activations.first)
+        XCTAssertTrue(lastEvent(root).hasSuffix("|apply-failed|yes"), lastEvent(root))
+    }
+
+    func testARollbackIsInterruptedTheSameWay() throws {
+        let root = rootWithGeneration1(name: "SLOW-first")
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "second")
+        _ = dynix(root, "apply")
+        let program = Run.git(root, ["log", "-1", "--format=%(trailers:key=Activation,valueonly,separator=)", "gen/1"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = interrupt(root, ["rollback", "1"], with: [(1.5, SIGHUP)])
+        XCTAssertEqual(result.status, 130, result.stderr)
+        XCTAssertTrue(result.stderr.contains("apply interrupted by SIGHUP; the previous state was restored"), result.stderr)
+        XCTAssertTrue(dynix(root, "status").stdout.contains("dynamic generation  2"))
+        XCTAssertFalse(program.isEmpty)
+    }
+
+    /// exit 5 names why restoring failed even when the program printed nothing.
+    func testARestoreThatPrintsNothingStillSaysSo() throws {
+        let root = Fixtures.applyRoot()
+        _ = dynix(root, "init")
+        root.write("restore-fails", "")
+        root.write("bin/restore-static", "#!/bin/sh\nexit 1\n")
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "FAIL")
+        let result = dynix(root, "apply", status: 5)
+        XCTAssertTrue(result.stderr.contains("restoring exited with status 1: it printed nothing"), result.stderr)
+    }
+}
+
+/// `apply` and `rollback` when the committed values are already live: nothing built, restarted or recorded.
+final class NothingToApplyTests: XCTestCase {
+    func dynix(_ root: TempRoot, _ arguments: String..., status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) -> RunResult {
+        let result = Run.dynix(root, arguments)
+        XCTAssertEqual(result.status, status, "dynix \(arguments.joined(separator: " ")): \(result.stdout)\n\(result.stderr)", file: file, line: line)
+        return result
+    }
+
+    func counts(_ root: TempRoot) -> [Int] {
+        [Fixtures.lines(root, "build.log").count, Fixtures.lines(root, "activations.log").count,
+         Int(Run.git(root, ["tag", "-l", "gen/*"]).stdout.split(separator: "\n").count)]
+    }
+
+    func testAppendingTheLiveValueAgainLeavesNothingToApply() throws {
+        let root = Fixtures.applyRoot()
+        _ = dynix(root, "init")
+        _ = dynix(root, "append", "services.harmonia.settings.workers", "7")
+        _ = dynix(root, "apply")
+        _ = dynix(root, "append", "services.harmonia.settings.workers", "7")
+        XCTAssertTrue(dynix(root, "status").stdout.contains("pending             none"))
+        let before = counts(root)
+        let result = dynix(root, "apply")
+        XCTAssertEqual(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "nothing to apply: generation 1 is live with these values (--force applies anyway)")
+        XCTAssertEqual(counts(root), before, "no build, no activation, no generation")
+        let forced = dynix(root, "apply", "--force")
+        XCTAssertTrue(forced.stdout.contains("generation 2 is live"), forced.stdout)
+        XCTAssertEqual(counts(root)[2], before[2] + 1)
+    }
+
+    func testARollbackToTheLiveValuesAppliesNothing() throws {
+        let root = Fixtures.applyRoot()
+        _ = dynix(root, "init")
+        _ = dynix(root, "append", "services.harmonia.settings.workers", "7")
+        _ = dynix(root, "apply")
+        _ = dynix(root, "append", "services.harmonia.settings.workers", "8")
+        _ = dynix(root, "apply")
+        _ = dynix(root, "append", "services.harmonia.settings.workers", "7")
+        _ = dynix(root, "apply")  // generation 3 has generation 1's values
+        _ = dynix(root, "rollback", "1", "--no-apply")
+        let before = counts(root)
+        XCTAssertTrue(dynix(root, "apply").stdout.contains("nothing to apply: generation 3 is live with these values"))
+        let rollback = dynix(root, "rollback", "3")
+        XCTAssertTrue(rollback.stdout.contains("nothing to apply: generation 3 is live"), rollback.stdout)
+        XCTAssertEqual(counts(root), before)
+    }
+
+    func testNothingDynamicCommittedWhileStaticIsLive() throws {
+        let root = Fixtures.applyRoot()
+        _ = dynix(root, "init")
+        let result = dynix(root, "apply")
+        XCTAssertTrue(result.stdout.contains("nothing to apply: the static configuration is live"), result.stdout)
+        XCTAssertEqual(counts(root), [0, 0, 0])
+    }
+}
