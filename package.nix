@@ -1,110 +1,69 @@
-# The dynix command, built with nixpkgs' Swift toolchain.
+# The dynix command, built the way nixpkgs builds Swift packages since it
+# moved to Swift 6 (nixpkgs PR 557896, nixos-unstable after 2026-08-30):
+# `fetchSwiftPMDeps` vendors what Package.resolved pins into one
+# fixed-output derivation, and the `swiftpm` setup hooks (swiftpmHook,
+# swiftpmUnpackHook) link it in as edited packages and build with
+# `swift build -c release`. No hand-written workspace-state.json.
 #
-# Not built in the workplace where this was written (no nixpkgs there); it
-# parses, and is written for a NixOS/nixpkgs host. Two things need a human
-# with network access the first time:
-#   * the hash of swift-argument-parser below (lib.fakeHash: the first build
-#     prints the real one), and
-#   * a Swift 6 toolchain: swift-argument-parser 1.8.2 does not build with
-#     Swift 5. Pass one with `callPackage ./package.nix { swift = …; swiftpm = …; }`
-#     if your nixpkgs' default `swift` is older.
-#
-# Dependencies are pinned like swiftpm2nix does it: the checkout is placed in
-# .build/checkouts with a workspace-state.json that matches Package.resolved,
-# and SwiftPM is told not to resolve anything (no network in the sandbox).
+# The hash below was computed without network on the workplace where this
+# was written, from the GitHub tree of swift-argument-parser 1.8.2
+# (commit 6a52f325…, as Package.resolved pins it) and this Package.resolved,
+# laid out as fetchSwiftPMDeps' staging output (Package.resolved +
+# Packages/swift-argument-parser); see README, "VM tests and the package on
+# a NixOS host", for how it was computed and how a host confirms it.
+# Changing Package.resolved in any byte changes the hash.
 { lib
 , stdenv
-, fetchFromGitHub
 , swift
 , swiftpm
 , pkg-config
 , libgit2
-, staticSwiftStdlib ? false
+  # Only in nixpkgs with the Swift 6 package set; null elsewhere so the
+  # error below can say what is missing.
+, fetchSwiftPMDeps ? null
 }:
 
 let
-  resolved = builtins.fromJSON (builtins.readFile ./Package.resolved);
-  argumentParserPin = builtins.head (builtins.filter (pin: pin.identity == "swift-argument-parser") resolved.pins);
-
-  argumentParser = fetchFromGitHub {
-    owner = "apple";
-    repo = "swift-argument-parser";
-    rev = argumentParserPin.state.revision;
-    hash = lib.fakeHash;
-  };
-
-  # What `swift package resolve` would leave behind for this one pin.
-  workspaceState = builtins.toJSON {
-    version = 6;
-    object = {
-      artifacts = [ ];
-      dependencies = [{
-        basedOn = null;
-        packageRef = {
-          identity = "swift-argument-parser";
-          kind = "remoteSourceControl";
-          location = argumentParserPin.location;
-          name = "swift-argument-parser";
-        };
-        state = {
-          name = "sourceControlCheckout";
-          checkoutState = { inherit (argumentParserPin.state) revision version; };
-        };
-        subpath = "swift-argument-parser";
-      }];
-    };
-  };
-
   swiftVersion = lib.getVersion swift;
 in
-lib.throwIf (lib.versionOlder swiftVersion "6")
-  "dynix needs a Swift 6 toolchain (swift-argument-parser 1.8.2); this nixpkgs has Swift ${swiftVersion}. Pass `swift` and `swiftpm` to package.nix."
-stdenv.mkDerivation {
+lib.throwIf (fetchSwiftPMDeps == null || lib.versionOlder swiftVersion "6")
+  "dynix needs a nixpkgs with Swift 6 and fetchSwiftPMDeps (nixos-unstable after 2026-08-30); this one has Swift ${swiftVersion}${lib.optionalString (fetchSwiftPMDeps == null) " and no fetchSwiftPMDeps"}."
+(stdenv.mkDerivation (finalAttrs: {
   pname = "dynix";
   version = "0.1.0";
 
-  # Only what SwiftPM reads: a change to the modules or tests does not
-  # rebuild the binary.
-  src = lib.cleanSourceWith {
-    src = ./.;
-    filter = path: type:
-      let rel = lib.removePrefix (toString ./. + "/") (toString path); in
-      rel == "Package.swift" || rel == "Package.resolved"
-      || rel == "Sources" || lib.hasPrefix "Sources/" rel;
+  # Only what SwiftPM reads: a change to the modules, tests or docs does not
+  # rebuild the binary (nor change the dependency hash).
+  src = lib.fileset.toSource {
+    root = ./.;
+    fileset = lib.fileset.unions [ ./Package.swift ./Package.resolved ./Sources ];
   };
 
+  swiftpmDeps = fetchSwiftPMDeps {
+    inherit (finalAttrs) pname version src;
+    hash = "sha256-1qDNNBCwI5UdOF1lbdt9dp9DiGlqAafZZi1HD/7cMzE=";
+  };
+
+  strictDeps = true;
+
+  # swiftpm propagates swiftpmHook (build, install, check phases) and
+  # swiftpmUnpackHook (links swiftpmDeps in before the build).
   nativeBuildInputs = [ swift swiftpm pkg-config ];
+  # CGit2 is a system-library target over `pkg-config libgit2`.
   buildInputs = [ libgit2 ];
 
-  configurePhase = ''
-    runHook preConfigure
-    mkdir -p .build/checkouts
-    cp -r ${argumentParser} .build/checkouts/swift-argument-parser
-    chmod -R u+w .build/checkouts
-    cat > .build/workspace-state.json <<'JSON'
-    ${workspaceState}
-    JSON
-    runHook postConfigure
-  '';
-
-  swiftpmFlags = [ "--disable-automatic-resolution" "--product" "dynix" ]
-    # DESIGN.md's start-up numbers are for a statically linked stdlib;
-    # whether nixpkgs' toolchain supports it on your platform varies.
-    ++ lib.optional staticSwiftStdlib "--static-swift-stdlib";
-
-  installPhase = ''
-    runHook preInstall
-    install -D "$(swiftpmBinPath)/dynix" "$out/bin/dynix"
-    runHook postInstall
-  '';
+  # Only the command; the test targets need git and Nix at run time.
+  swiftpmFlags = [ "--product" "dynix" ];
 
   # The test suite drives git and nix-instantiate against temporary roots;
   # run it with scripts/test outside the sandbox.
   doCheck = false;
+
+  __structuredAttrs = true;
 
   meta = {
     description = "Change selected NixOS service settings at run time, with a git-backed history";
     mainProgram = "dynix";
     platforms = lib.platforms.linux;
   };
-}
+}))
