@@ -5,10 +5,11 @@
 
 def distccd_flags() -> list[str]:
     """argv of the oldest distccd process (the daemon; its children are the
-    workers). The unit's main process is the start script's shell."""
+    workers). The unit's main process may be a start script's shell. The
+    match is on the exact process name: `pgrep -f` on a command line would
+    also match the `timeout … bash -c` the driver runs this command in."""
     machine.wait_for_unit("distccd.service")
-    machine.wait_until_succeeds("pgrep -o -f '/bin/distccd '")
-    pid = int(machine.succeed("pgrep -o -f '/bin/distccd '").strip())
+    pid = int(machine.wait_until_succeeds("pgrep -o -x distccd").strip())
     return cmdline(pid)
 
 

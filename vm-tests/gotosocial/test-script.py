@@ -1,9 +1,10 @@
 # The prototype's gotosocial story, with dynix: the application name changed
 # at run time, then a static switch puts it back. The settings are read from
 # the config file named on the running process's command line.
+import json
 
 
-def gotosocial_settings() -> dict:
+def gotosocial_settings() -> dict[str, object]:
     pid = main_pid("gotosocial.service")
     path = flag(cmdline(pid), "--config-path")
     assert path is not None, "gotosocial runs without --config-path"

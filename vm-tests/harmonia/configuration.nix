@@ -1,7 +1,9 @@
-# The static configuration of the harmonia test (the prototype's).
+# The static configuration of the harmonia test (the prototype's), in
+# today's nixpkgs shape: services.harmonia.cache.* (the cache is
+# socket-activated).
 { ... }:
 {
-  services.harmonia = {
+  services.harmonia.cache = {
     enable = true;
     settings = {
       workers = 4;

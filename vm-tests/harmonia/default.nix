@@ -1,6 +1,2 @@
 { pkgs, dynix }:
-import ../lib/make-test.nix { inherit pkgs dynix; } {
-  name = "harmonia";
-  service = ./configuration.nix;
-  script = ./test-script.py;
-}
+import ../lib/make-test.nix { inherit pkgs dynix; } (import ./test.nix)

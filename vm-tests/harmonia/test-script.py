@@ -1,11 +1,16 @@
 # The prototype's harmonia story, with dynix: two settings changed one after
 # the other at run time, both live, then a static switch puts both back.
+# Today's nixpkgs: the options are services.harmonia.cache.*, and the cache
+# is socket-activated (started here before it is read).
 import tomllib
 
+SETTINGS = "services.harmonia.cache.settings"
 
-def harmonia_settings() -> dict:
+
+def harmonia_settings() -> dict[str, object]:
     """The settings the running harmonia process was started with: the TOML
     file named by CONFIG_FILE in its environment."""
+    start_unit("harmonia.service")
     pid = main_pid("harmonia.service")
     path = environ(pid)["CONFIG_FILE"]
     return tomllib.loads(machine.succeed(f"cat {path}"))
@@ -25,13 +30,13 @@ with subtest("1. the static configuration is in effect"):
     dynix("init")
 
 with subtest("2-4. append workers = 20, apply, it is live"):
-    dynix("append", "services.harmonia.settings.workers", "20", "-m", "more workers")
+    dynix("append", f"{SETTINGS}.workers", "20", "-m", "more workers")
     assert_settings(workers=4, rate=256)  # appended, not applied yet
     dynix("apply")
     assert_settings(workers=20, rate=256)
 
 with subtest("5-7. append max_connection_rate = 100, apply, both are live"):
-    dynix("append", "services.harmonia.settings.max_connection_rate", "100", "-m", "slower")
+    dynix("append", f"{SETTINGS}.max_connection_rate", "100", "-m", "slower")
     dynix("apply")
     assert_settings(workers=20, rate=100)
     assert_equal(generation_tags(), ["gen/1", "gen/2"], "generations")

@@ -1,7 +1,8 @@
-# The static configuration of the history test: harmonia, the lightest of the three services.
+# The static configuration of the history test: harmonia, the lightest of
+# the three services (services.harmonia.cache.*, socket-activated).
 { ... }:
 {
-  services.harmonia = {
+  services.harmonia.cache = {
     enable = true;
     settings = {
       workers = 4;

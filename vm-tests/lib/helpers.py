@@ -1,7 +1,8 @@
 # Helpers shared by the dynix VM tests; the NixOS test driver provides
-# `machine`. Concatenated before each test's own script.
+# `machine`. Concatenated before each test's own script (make-test.nix), and
+# linted so by the driver: pyflakes fails the build on an unused import, so
+# a module only one script needs is imported by that script.
 import base64
-import json
 import shlex
 
 
@@ -25,15 +26,25 @@ def dynix_fails(*args: str) -> tuple[int, str]:
 def prepare_static_configuration() -> None:
     """Make /etc/nixos the static configuration and switch to it once, so the
     live system is what `nixos-rebuild switch` builds in this VM (dynix refuses
-    to apply on top of a system it did not evaluate: static drift)."""
+    to apply on top of a system it did not evaluate: static drift). The host
+    evaluated the same file; its system is already in the store, so the
+    rebuild builds nothing (lib/static-configuration.nix)."""
     machine.succeed("mkdir -p /etc/nixos")
-    machine.succeed("cp -rL --no-preserve=mode /etc/dynix-test/. /etc/nixos/")
-    machine.succeed("nixos-generate-config")
+    machine.succeed("cp --no-preserve=mode /etc/dynix-test/configuration.nix /etc/nixos/configuration.nix")
     static_switch()
 
 
 def static_switch() -> None:
     machine.succeed("nixos-rebuild switch 2>&1")
+
+
+def start_unit(unit: str) -> None:
+    """Start a unit that may be socket-activated and wait until it is active.
+    harmonia's cache is socket-activated on today's nixpkgs: inactive, with
+    no job pending, until a request or this start (systemd hands it the
+    socket either way); wait_for_unit alone would raise."""
+    machine.succeed(f"systemctl start {shlex.quote(unit)}")
+    machine.wait_for_unit(unit)
 
 
 def main_pid(unit: str) -> int:
@@ -84,5 +95,5 @@ def no_dynix_drop_ins() -> None:
     machine.succeed("! ls /run/systemd/system/*.d/zz-dynix.conf 2>/dev/null")
 
 
-def assert_equal(actual, expected, what: str) -> None:
+def assert_equal(actual: object, expected: object, what: str) -> None:
     assert actual == expected, f"{what}: expected {expected!r}, got {actual!r}"

@@ -1,0 +1,3 @@
+class VLan:
+    nr: int
+    def stop(self) -> None: ...
