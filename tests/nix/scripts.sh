@@ -12,7 +12,17 @@ nix_text() {
 cat > "$work/systemctl" <<'SH'
 #!/bin/sh
 echo "$*" >> "$DYNIX_TEST_LOG"
-case "$1" in is-active) exit "${DYNIX_TEST_ACTIVE:-0}" ;; esac
+# DYNIX_TEST_ACTIVE: exit status of is-active; DYNIX_TEST_FAILED_UNIT: the
+# one unit that is failed (is-active A B answers 0 if ANY is active, as
+# systemd does).
+case "$1" in is-active)
+  shift
+  status=1
+  for u in "$@"; do
+    if [ "$u" = "${DYNIX_TEST_FAILED_UNIT:-}" ] || [ "${DYNIX_TEST_ACTIVE:-0}" != 0 ]; then echo failed; else echo active; status=0; fi
+  done
+  exit "$status" ;;
+esac
 SH
 chmod +x "$work/systemctl"
 export DYNIX_SYSTEMCTL=$work/systemctl DYNIX_SYSTEMD_RUNTIME_DIR=$work/run DYNIX_NIXOS_RUN_DIR=$work/nixos
@@ -80,6 +90,13 @@ nix_text "$work/check" "(import $scripts).check { systemctl = \"/unused\"; settl
 expect_run "check: is-active on the dynamic units" "is-active a.service" "$work/check"
 : > "$DYNIX_TEST_LOG"
 if DYNIX_TEST_ACTIVE=3 "$work/check" >/dev/null 2>&1; then fail "check: fails when a unit is not active"; else pass "check: fails when a unit is not active"; fi
+nix_text "$work/check2" "(import $scripts).check { systemctl = \"/unused\"; settleSeconds = 0; units = [ \"a.service\" \"b.service\" ]; }"
+if output=$(DYNIX_TEST_FAILED_UNIT=b.service "$work/check2" 2>&1); then
+  fail "check: two units, one failed: fails (each unit checked on its own)" "$output"
+else
+  case $output in *"b.service is failed"*) pass "check: two units, one failed: fails (each unit checked on its own)" ;;
+    *) fail "check: two units, one failed: fails (each unit checked on its own)" "$output" ;; esac
+fi
 
 # The build program, with a fake nix-build that records its arguments and
 # returns an output like applyDynamicConfiguration's.

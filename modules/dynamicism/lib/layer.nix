@@ -1,6 +1,7 @@
 # Match the folded dynamic entries against the declared dynamic options.
 #
-#   layer { declared = { "<path text>" = { type = T; }; ... }; folded = <fold result>; }
+#   layer { declared = { "<path text>" = { type = T; min = N; max = N; }; ... }; folded = <fold result>; }
+#   (min and max optional: bounds on every integer, see types.nix)
 #   => { matched    = [ { key; path; value; } ... ];   # in path order
 #        undeclared = [ "<path text>" ... ];           # entries nobody declared
 #        mistyped   = [ "<path text>: expected T, got V" ... ]; }
@@ -64,8 +65,8 @@ let
   showValue = v: if builtins.isFunction v then "a function" else builtins.toJSON v;
 
   mistyped = map
-    (m: "${m.key}: expected ${types.describe declaredByKey.${m.key}.type}, got ${showValue m.value}")
-    (builtins.filter (m: !(types.check declaredByKey.${m.key}.type m.value)) matched);
+    (m: "${m.key}: expected ${types.describeDecl declaredByKey.${m.key}}, got ${showValue m.value}")
+    (builtins.filter (m: !(types.checkDecl declaredByKey.${m.key} m.value)) matched);
 in
 {
   inherit matched mistyped;

@@ -2,7 +2,7 @@
 # declarations. See "The manifest" in DESIGN.md.
 #
 #   manifest {
-#     options = { "<path text>" = { type = T; static = V; /* optional */ }; };
+#     options = { "<path text>" = { type = T; min = N; max = N; static = V; /* all but type optional */ }; };
 #     build = [ "/nix/store/…/dynix-build" "{file}" ];
 #     restoreStatic = [ "/nix/store/…/dynix-restore-static" ];
 #     check = null or [ … ];
@@ -31,8 +31,13 @@ let
   entry = text: decl:
     if !(types.valid decl.type) then
       throw "dynix: dynamic option ${text} has an unknown manifest type ${builtins.toJSON decl.type}"
+    else if !(types.validBounds decl) then
+      throw "dynix: dynamic option ${text} has bounds that are not integers"
     else
       { type = decl.type; }
+      # Bounds only when there are any: a manifest without them reads as before.
+      // (if (decl.min or null) != null then { inherit (decl) min; } else { })
+      // (if (decl.max or null) != null then { inherit (decl) max; } else { })
       // (if decl ? static then { static = jsonSafe decl.static; } else { });
 
   hasFileArgument = builtins.elem "{file}" build;

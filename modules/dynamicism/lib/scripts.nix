@@ -27,13 +27,22 @@ let
 
   # units: { "<unit>" = "<drop-in text>" or null; } for every unit dynix
   # manages; null means "static settings" (no drop-in).
+  # groups: lists of units restarted together (a service and its socket:
+  # a socket that listens elsewhere must be restarted with the service that
+  # holds its old descriptor). A unit in no group is a group of its own.
   #
   # Writes drop-ins that differ, removes those no longer wanted, reloads
-  # systemd once, and restarts only the units whose drop-in changed: a unit
-  # whose effective settings are the same as before is left running.
-  apply = { units, systemctl, shell ? "/bin/sh" }:
+  # systemd once, and restarts only the groups with a unit whose drop-in
+  # changed, one `systemctl restart` per group (systemd orders the jobs): a
+  # unit whose effective settings are the same as before is left running.
+  apply = { units, systemctl, shell ? "/bin/sh", groups ? [ ] }:
     let
       unitNames = builtins.attrNames units;
+      grouped = builtins.concatLists groups;
+      allGroups = builtins.filter (g: g != [ ])
+        (map (g: builtins.filter (u: units ? ${u}) g) groups
+          ++ map (u: [ u ]) (builtins.filter (u: !(builtins.elem u grouped)) unitNames));
+      flag = unit: "changed_" + builtins.substring 0 16 (builtins.hashString "sha256" unit);
       step = unit:
         let
           text = units.${unit};
@@ -45,7 +54,7 @@ let
           if [ -e ${file} ]; then
             rm -f ${file}
             rmdir ${dir} 2>/dev/null || true
-            set -- "$@" ${quote unit}
+            ${flag unit}=1
           fi
         '' else ''
           new=$(cat <<'DYNIX_DROPIN_END'
@@ -56,34 +65,35 @@ let
             mkdir -p ${dir}
             printf '%s\n' "$new" > ${tmp}
             mv -f ${tmp} ${file}
-            set -- "$@" ${quote unit}
+            ${flag unit}=1
           fi
         '';
+      restartGroup = g: ''
+        if ${builtins.concatStringsSep " || " (map (u: "[ -n \"\${${flag u}:-}\" ]") g)}; then
+          echo ${quote "restarting ${builtins.concatStringsSep " " g}"}
+          "$systemctl" restart ${builtins.concatStringsSep " " (map quote g)}
+        fi
+      '';
     in
     ''
       #!${shell}
       # dynix: make the dynamic settings of this generation live.
       ${preamble systemctl}
-      # The units to restart accumulate in "$@" (a unit name is one word to
-      # systemd, but quoting costs nothing).
-      set --
+      ${builtins.concatStringsSep "" (map (u: "${flag u}=\n") unitNames)}
       ${builtins.concatStringsSep "\n" (map step unitNames)}
-      if [ "$#" -eq 0 ]; then
+      if ${if unitNames == [ ] then "true" else builtins.concatStringsSep " && " (map (u: "[ -z \"\$${flag u}\" ]") unitNames)}; then
         echo "no unit changed"
         exit 0
       fi
       "$systemctl" daemon-reload
-      for unit in "$@"; do
-        echo "restarting $unit"
-        "$systemctl" restart "$unit"
-      done
+      ${builtins.concatStringsSep "" (map restartGroup allGroups)}
     '';
 
   # Back to the static settings of the running generation, without a rebuild:
   # the manifest's `restoreStatic`.
-  restoreStatic = { units, systemctl, shell ? "/bin/sh" }:
+  restoreStatic = { units, systemctl, shell ? "/bin/sh", groups ? [ ] }:
     apply {
-      inherit systemctl shell;
+      inherit systemctl shell groups;
       units = builtins.listToAttrs (map (u: { name = u; value = null; }) units);
     };
 
@@ -119,17 +129,38 @@ let
       fi
     '');
 
-  # The manifest's default `check`, run by dynix after each activation.
-  # `systemctl is-active` alone passes for a Type=simple service that crashes
-  # a moment after it was started, so wait a little first; dynix retries the
-  # check within its --confirm-timeout.
-  check = { units, systemctl, settleSeconds, shell ? "/bin/sh" }:
+  # The manifest's default `check`, run by dynix after each activation: each
+  # dynamic unit on its own (`systemctl is-active A B` succeeds when ANY of
+  # them is active), after settleSeconds, because `is-active` alone passes
+  # for a Type=simple service that crashes a moment after it was started.
+  # A service in `lazy` is socket-activated: it may be inactive (not yet
+  # started, or stopped while idle) as long as it has not failed and its
+  # socket is active. Every unit that is not healthy is named, with its state.
+  check = { units, systemctl, settleSeconds, shell ? "/bin/sh", lazy ? { } }:
+    let
+      one = unit: if lazy ? ${unit} then ''
+        state=$("$systemctl" is-active ${quote unit} 2>/dev/null) || true
+        socket=$("$systemctl" is-active ${quote lazy.${unit}} 2>/dev/null) || true
+        if [ "$state" != active ] && { [ "$state" != inactive ] || [ "$socket" != active ]; }; then
+          echo ${quote unit}" is $state (its socket ${lazy.${unit}} is $socket)" >&2
+          status=1
+        fi
+      '' else ''
+        state=$("$systemctl" is-active ${quote unit} 2>/dev/null) || true
+        if [ "$state" != active ]; then
+          echo ${quote unit}" is $state" >&2
+          status=1
+        fi
+      '';
+    in
     ''
       #!${shell}
-      set -eu
+      set -u
       systemctl=''${DYNIX_SYSTEMCTL:-${systemctl}}
       sleep ${toString settleSeconds}
-      exec "$systemctl" is-active ${builtins.concatStringsSep " " (map quote units)}
+      status=0
+      ${builtins.concatStringsSep "" (map one units)}
+      exit "$status"
     '';
 
   # The manifest's `build`: evaluate the system with the dynamic file given

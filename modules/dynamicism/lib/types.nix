@@ -3,6 +3,11 @@
 #   "int" "bool" "float" "str" "attrs"
 #   { enum = [ ... ]; }  { nullOr = T; }  { listOf = T; }
 #
+# An option's declaration may bound its integers: `min` and `max` (either may
+# be absent or null) hold for every integer the value contains (the option
+# types ints.between, ints.unsigned, types.port, … derive them; see
+# option-type.nix). `checkDecl` and `describeDecl` take such a declaration.
+#
 # dynix checks values when they are appended; this is the second line of
 # defence for a dynamic.nix edited by hand (and adopted), so the error names the
 # option and the expected type instead of failing deep inside a service module.
@@ -37,7 +42,28 @@ let
     else if builtins.isAttrs t && builtins.attrNames t == [ "nullOr" ] then valid t.nullOr
     else if builtins.isAttrs t && builtins.attrNames t == [ "listOf" ] then valid t.listOf
     else false;
+  bounded = decl: (decl.min or null) != null || (decl.max or null) != null;
+
+  # Every integer in `value` within the declaration's bounds.
+  inBounds = decl: value:
+    if builtins.isInt value then
+      ((decl.min or null) == null || value >= decl.min) && ((decl.max or null) == null || value <= decl.max)
+    else if builtins.isList value then builtins.all (inBounds decl) value
+    else true;
+
+  checkDecl = decl: value: check decl.type value && inBounds decl value;
+
+  describeBounds = decl:
+    if (decl.min or null) != null && (decl.max or null) != null then "integers between ${toString decl.min} and ${toString decl.max}"
+    else if (decl.min or null) != null then "integers >= ${toString decl.min}"
+    else "integers <= ${toString decl.max}";
+
+  describeDecl = decl:
+    describe decl.type + (if bounded decl then " (${describeBounds decl})" else "");
+
+  validBounds = decl:
+    builtins.all (b: b == null || builtins.isInt b) [ (decl.min or null) (decl.max or null) ];
 in
 {
-  inherit describe check valid;
+  inherit describe check valid checkDecl describeDecl validBounds inBounds;
 }
