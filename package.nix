@@ -34,9 +34,12 @@ lib.throwIf (fetchSwiftPMDeps == null || lib.versionOlder swiftVersion "6")
 
   # Only what SwiftPM reads: a change to the modules, tests or docs does not
   # rebuild the binary (nor change the dependency hash).
-  src = lib.fileset.toSource {
-    root = ./.;
-    fileset = lib.fileset.unions [ ./Package.swift ./Package.resolved ./Sources ];
+  src = lib.cleanSourceWith {
+    name = "dynix-source";
+    src = ./.;
+    filter = path: type:
+      let rel = lib.removePrefix (toString ./. + "/") (toString path); in
+      lib.elem rel [ "Package.swift" "Package.resolved" "Sources" ] || lib.hasPrefix "Sources/" rel;
   };
 
   swiftpmDeps = fetchSwiftPMDeps {

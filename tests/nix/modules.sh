@@ -35,11 +35,4 @@ for name, r in sorted(json.loads(sys.argv[1]).items()):
   expect_json "modules: assertions hold" '[true,true]' \
     "map (a: a.assertion) ($system).config.assertions"
 fi
-
-if [ -n "${NIXPKGS_LIB:-}" ] && [ -f "$NIXPKGS_LIB/lib/default.nix" ]; then
-  expect_json "packaging: default.nix layout, pin from Package.resolved, Swift 6 guard" \
-    '{"allTests":["distccd","gotosocial","harmonia","history"],"defaultHasTests":["distccd","gotosocial","harmonia","history"],
-      "oldSwiftRefused":false,"pin":"dynix --disable-automatic-resolution","scriptHasHelpers":true,"testName":"dynix-history",
-      "testNames":["distccd","gotosocial","harmonia","history"],"workspaceStatePinned":true}' \
-    "import ./tests/nix/modules/packaging.nix { nixpkgsLib = $NIXPKGS_LIB; }"
-fi
+# packaging: tests/nix/packaging.sh

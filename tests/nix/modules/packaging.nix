@@ -1,27 +1,36 @@
 # default.nix and package.nix evaluated with a stub pkgs around nixpkgs' real
-# lib: the attribute layout (tests.<name>, allTests, default.tests), the pin
-# read from Package.resolved, and the Swift 6 guard. Nothing is built.
+# lib: the attribute layout (tests.<name>, allTests, default.tests), the
+# package built the way today's nixpkgs builds Swift packages
+# (fetchSwiftPMDeps + the swiftpm hooks, no hand-written workspace state),
+# a real dependency hash, and the refusal on a nixpkgs without Swift 6.
+# Nothing is built.
 { nixpkgsLib }:
 
 let
   lib = import (nixpkgsLib + "/lib");
 
-  pkgsWith = swiftVersion: lib.fix (pkgs: {
+  pkgsWith = { swiftVersion, withFetcher ? true }: lib.fix (pkgs: {
     inherit lib;
-    path = "/nix/store/nixpkgs";
+    path = "/nix/store/00000000000000000000000000000000-nixpkgs";
     swift = { name = "swift-${swiftVersion}"; version = swiftVersion; };
     swiftpm = { name = "swiftpm"; };
-    pkg-config = { }; libgit2 = { }; git = { }; yq-go = { name = "yq-go"; };
-    stdenv.mkDerivation = lib.fix (mk: attrs: attrs // (attrs.passthru or { }) // {
-      overrideAttrs = f: mk (attrs // f attrs);
-    });
-    fetchFromGitHub = args: args // { outPath = "/nix/store/src"; };
+    pkg-config = { name = "pkg-config"; }; libgit2 = { name = "libgit2"; };
+    git = { }; yq-go = { name = "yq-go"; };
+    # mkDerivation with the finalAttrs form; no builder runs.
+    stdenv.mkDerivation = lib.fix (mk: argsOrFn:
+      let attrs = if builtins.isFunction argsOrFn then lib.fix argsOrFn else argsOrFn; in
+      attrs // (attrs.passthru or { }) // { overrideAttrs = f: mk (attrs // f attrs); });
     callPackage = fn: args: (import fn) ((builtins.intersectAttrs (builtins.functionArgs (import fn)) pkgs) // args);
     testers.runNixOSTest = test: test // { outPath = "/nix/store/test-${test.name}"; };
     linkFarm = name: entries: { inherit name entries; };
+  } // lib.optionalAttrs withFetcher {
+    fetchSwiftPMDeps = args: { fetcher = "fetchSwiftPMDeps"; inherit args; };
   });
 
-  top = import ../../../default.nix { pkgs = pkgsWith "6.0.3"; };
+  top = import ../../../default.nix { pkgs = pkgsWith { swiftVersion = "6.2.4"; }; };
+  dynix = top.dynix;
+  resolved = builtins.fromJSON (builtins.readFile ../../../Package.resolved);
+  refused = pkgs: !(builtins.tryEval (builtins.seq (pkgs.callPackage ../../../package.nix { }).pname true)).success;
 in
 {
   testNames = builtins.attrNames top.tests;
@@ -30,10 +39,31 @@ in
     && lib.hasInfix "a reboot is a reset" top.tests.history.testScript;
   allTests = map (e: e.name) top.allTests.entries;
   defaultHasTests = builtins.attrNames top.default.tests;
-  pin = top.dynix.pname + " " + (builtins.head (lib.filter (lib.hasPrefix "--") top.dynix.swiftpmFlags));
-  workspaceStatePinned = lib.hasInfix "\"revision\":\"${(builtins.head (builtins.fromJSON (builtins.readFile ../../../Package.resolved)).pins).state.revision}\""
-    top.dynix.configurePhase;
-  oldSwiftRefused = (builtins.tryEval (import ../../../package.nix (
-    builtins.intersectAttrs (builtins.functionArgs (import ../../../package.nix)) (pkgsWith "5.10.1")
-  )).pname).success;
+
+  # fetchSwiftPMDeps vendors from the package's own source (it reads the
+  # Package.resolved in it), with a real SRI sha256.
+  deps = {
+    fetcher = dynix.swiftpmDeps.fetcher;
+    sameSource = toString dynix.swiftpmDeps.args.src.origSrc == toString dynix.src.origSrc;
+    named = dynix.swiftpmDeps.args.pname + "-" + dynix.swiftpmDeps.args.version;
+    realHash = builtins.match "sha256-[A-Za-z0-9+/]{43}=" dynix.swiftpmDeps.args.hash != null
+      && dynix.swiftpmDeps.args.hash != lib.fakeHash && dynix.swiftpmDeps.args.hash != lib.fakeSha256;
+  };
+  # Only what SwiftPM reads is in the source (and so in the dependency hash).
+  source = map (rel: dynix.src.filter (toString ../../.. + "/" + rel) "regular")
+    [ "Package.swift" "Package.resolved" "Sources/dynix/Dynix.swift" "package.nix" "modules/dynix.nix" "README.md" ];
+  # The swiftpm hooks build and install; nothing writes SwiftPM's state.
+  hooks = {
+    nativeBuildInputs = map (d: d.name) dynix.nativeBuildInputs;
+    ownPhases = builtins.filter (p: dynix ? ${p}) [ "configurePhase" "buildPhase" "installPhase" ];
+    mentionsWorkspaceState = lib.hasInfix "workspace-state" (builtins.toJSON (removeAttrs dynix [ "overrideAttrs" "src" ]));
+    flags = dynix.swiftpmFlags;
+  };
+  pin = {
+    identity = (builtins.head resolved.pins).identity;
+    version = (builtins.head resolved.pins).state.version;
+    revisionIsCommit = builtins.match "[0-9a-f]{40}" (builtins.head resolved.pins).state.revision != null;
+  };
+  refusedOldSwift = refused (pkgsWith { swiftVersion = "5.10.1"; });
+  refusedWithoutFetcher = refused (pkgsWith { swiftVersion = "6.2.4"; withFetcher = false; });
 }
