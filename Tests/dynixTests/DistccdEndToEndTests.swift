@@ -13,8 +13,10 @@ final class DistccdEndToEndTests: XCTestCase {
             let actual = host.daemonFlags()
             for flag in expected { XCTAssertTrue(actual.contains(flag + " "), "\(step): expected \(flag) in \(actual)", file: file, line: line) }
         }
+        var everything = ""
         func dynix(_ arguments: String..., status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) -> RunResult {
             let result = Run.dynix(root, arguments)
+            everything += result.stdout + result.stderr
             XCTAssertEqual(result.status, status, "dynix \(arguments.joined(separator: " ")): \(result.stdout)\n\(result.stderr)", file: file, line: line)
             return result
         }
@@ -24,7 +26,7 @@ final class DistccdEndToEndTests: XCTestCase {
         _ = dynix("append", "services.distccd.maxJobs", "4", "-m", "share the build farm")
         XCTAssertTrue(dynix("apply").stdout.contains("generation 1 is live"))
         flags(["--jobs 4", "--log-level warning"], "gen 1")
-        XCTAssertTrue(dynix("apply").stdout.contains("nothing to do"), "a second apply with nothing pending changes nothing")
+        XCTAssertTrue(dynix("apply").stdout.contains("nothing to apply"), "a second apply with nothing pending changes nothing")
 
         _ = dynix("append", "services.distccd.logLevel", "error")
         _ = dynix("apply")
@@ -54,6 +56,8 @@ final class DistccdEndToEndTests: XCTestCase {
             .split(separator: "\n").map(String.init)
         XCTAssertEqual(events, ["init", "append", "apply", "append", "apply", "rebuild", "rollback", "apply", "append", "apply-failed"])
         XCTAssertEqual(Run.git(root, ["fsck", "--full", "--strict"]).status, 0)
+        // A daemon an activation started must stop on SIGTERM: it inherits no blocked signals from dynix.
+        XCTAssertFalse(everything.contains("ignored SIGTERM"), everything)
         XCTAssertEqual(Run.git(root, ["tag", "-l", "gen/*"]).stdout.split(separator: "\n"), ["gen/1", "gen/2", "gen/3"])
     }
 }

@@ -20,9 +20,22 @@ public final class HistoryStore {
         }
     }
 
+    /// A repository directory that `create` began and a crash (or power cut) interrupted: libgit2 cannot
+    /// open it and it holds no branch, so nothing was ever recorded in it and creating it again is safe.
+    /// A damaged repository that holds a branch is never taken for one.
+    static func isUnfinished(_ path: String) -> Bool {
+        guard FileSystem.isDirectory(path), (try? GitRepository.open(at: path)) == nil else { return false }
+        return !FileSystem.exists(path + "/refs/heads/main") && !FileSystem.exists(path + "/packed-refs")
+    }
+
     public static func create(_ path: String) throws -> HistoryStore {
         do {
-            return HistoryStore(repository: try GitRepository.initBare(at: path, initialBranch: "main"), path: path)
+            // libgit2 creates the repository's files and directories without fsync: a power cut right
+            // after `dynix init` said done would leave no repository, or half of one.
+            try FileSystem.makeDirectory(path, mode: 0o755)
+            let repository = try GitRepository.initBare(at: path, initialBranch: "main")
+            try FileSystem.syncTree(path)
+            return HistoryStore(repository: repository, path: path)
         } catch let error as GitError {
             throw DynixError.git(error.description)
         }
@@ -49,7 +62,9 @@ public final class HistoryStore {
             } else {
                 tree = try repository.createTree(fileName: HistoryStore.fileName, blob: try repository.createBlob([]))
             }
-            return try repository.createCommit(tree: tree, parents: parent.map { [$0] } ?? [], author: author, committer: committer, message: message)
+            let commit = try repository.createCommit(tree: tree, parents: parent.map { [$0] } ?? [], author: author, committer: committer, message: message)
+            try repository.syncNewObjectDirectories()
+            return commit
         }
     }
 
@@ -59,7 +74,13 @@ public final class HistoryStore {
     }
 
     func tagGeneration(_ number: Int, commit: ObjectID, tagger: GitSignature, message: String) throws {
-        _ = try wrap { try repository.createAnnotatedTag(name: "gen/\(number)", target: commit, tagger: tagger, message: message) }
+        try wrap {
+            _ = try repository.createAnnotatedTag(name: "gen/\(number)", target: commit, tagger: tagger, message: message)
+            try repository.syncNewObjectDirectories()
+            // The first tag creates refs/tags/gen/; libgit2 fsyncs the directory it writes the tag in,
+            // not the one that directory was created in.
+            try repository.syncDirectory("refs/tags")
+        }
     }
 
     /// Generation numbers and the commits they tag, ascending.

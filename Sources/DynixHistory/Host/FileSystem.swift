@@ -107,7 +107,7 @@ public enum FileSystem {
             throw error
         }
         faultStep.map { FaultInjection.reach($0 + "-renamed") }
-        syncDirectory(directory)
+        try syncDirectory(directory)
     }
 
     static func baseName(_ path: String) -> String {
@@ -126,19 +126,46 @@ public enum FileSystem {
         }
     }
 
-    static func syncDirectory(_ path: String) {
+    /// Makes the entries of a directory durable: after a power cut a new name exists only once its
+    /// directory was fsync'd (POSIX promises no more; SIGKILL tests cannot tell the difference).
+    static func syncDirectory(_ path: String) throws {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        fsync(fd)
-        close(fd)
+        guard fd >= 0 else { throw failure(path: path) }
+        defer { close(fd) }
+        // Some file systems cannot fsync a directory at all; there is nothing more to do there.
+        if fsync(fd) != 0 && errno != EINVAL && errno != ENOTSUP { throw failure(path: path) }
     }
 
-    /// Creates the directory and its parents; new directories get `mode`.
+    /// Creates the directory and its parents; new directories get `mode`. Each new directory's entry
+    /// is made durable in its parent before anything is put inside it.
     public static func makeDirectory(_ path: String, mode: mode_t) throws {
         if isDirectory(path) { return }
         let parent = directoryName(path)
         if parent != path, !isDirectory(parent) { try makeDirectory(parent, mode: 0o755) }
-        if mkdir(path, mode) != 0 && errno != EEXIST { throw failure(path: path) }
+        if mkdir(path, mode) != 0 {
+            if errno == EEXIST { return }
+            throw failure(path: path)
+        }
+        try syncDirectory(parent)
+    }
+
+    /// Makes everything under `path` durable, files and directories, deepest first: for a tree another
+    /// library wrote without fsync (libgit2's `init` writes HEAD, config and the directories so).
+    static func syncTree(_ path: String) throws {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { throw failure(path: path) }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR:
+            for name in listDirectory(path) { try syncTree(path + "/" + name) }
+            try syncDirectory(path)
+        case S_IFREG:
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw failure(path: path) }
+            defer { close(fd) }
+            guard fsync(fd) == 0 else { throw failure(path: path) }
+        default:
+            break  // a symlink's target is part of its entry, made durable with the directory
+        }
     }
 
     public static func remove(_ path: String) {

@@ -13,7 +13,7 @@ extension ConfigHistory {
         let manifest = try readManifest(paths)
         if let importing { try check(importing, manifest: manifest) }
         // Everything that can be refused is checked before anything is created.
-        let existed = FileSystem.isDirectory(paths.history)
+        let existed = FileSystem.isDirectory(paths.history) && !HistoryStore.isUnfinished(paths.history)
         let takeOver = existed || importing != nil ? nil : try existingFile(paths, manifest: manifest)
         let stateExisted = FileSystem.isDirectory(paths.stateDirectory)
         try FileSystem.makeDirectory(paths.stateDirectory, mode: 0o755)

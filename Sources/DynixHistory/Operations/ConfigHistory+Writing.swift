@@ -141,7 +141,8 @@ extension ConfigHistory {
     /// Commits an event that changes no file (apply, rebuild, boot, apply-failed).
     @discardableResult
     func commitEvent(message: String, author: GitSignature? = nil) throws -> ObjectID {
-        let old = try store.head()
+        // An event needs a history to belong to: the first commit is always `init`'s, with the file.
+        guard let old = try store.head() else { throw DynixError.notInitialised(store.path) }
         let new = try store.makeCommit(parent: old, content: nil, message: try withLiveEvent(message, parent: old), author: author ?? self.author(), committer: committer)
         try store.advance(from: old, to: new, reason: "dynix")
         liveStateCache = nil

@@ -96,7 +96,8 @@ extension ConfigHistory {
     func foldSpool() throws -> [EventKind] {
         let spool = Spool(paths: paths)
         let events = spool.pending()
-        guard !events.isEmpty else { return [] }
+        // A history whose `init` a crash interrupted has no commit yet: the events wait for it.
+        guard !events.isEmpty, try store.head() != nil else { return [] }
         var recorded = Set<String>()
         var seen = 0
         var lastBootID: String?
