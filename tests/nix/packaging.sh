@@ -11,7 +11,7 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     fail "packaging: .gitignore does not ignore Package.resolved" "$(grep -n Package.resolved .gitignore)"
   else pass "packaging: .gitignore does not ignore Package.resolved"; fi
 else
-  echo "skip  packaging: not a git checkout; tracked files not checked"
+  echo "skip  packaging: not a git checkout (or git refuses this user one); tracked files not checked"
 fi
 
 # No placeholder hash: lib.fakeHash / fakeSha256, an empty hash, or the
