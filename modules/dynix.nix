@@ -1,5 +1,5 @@
 # dynix itself: the command, its state directory, the framework, and the
-# three service modules. Import this one file:
+# four service modules. Import this one file:
 #
 #   imports = [ /path/to/dynix/modules/dynix.nix ];
 #   programs.dynix.enable = true;
@@ -14,6 +14,7 @@ in
     ./dynamicism/gotosocial.nix
     ./dynamicism/harmonia.nix
     ./dynamicism/distccd.nix
+    ./dynamicism/memcached.nix
   ];
 
   options.programs.dynix = {

@@ -2,22 +2,32 @@
 # time, how to evaluate the system with the dynamic file layered over it, and
 # how to make that live without `nixos-rebuild switch`.
 #
-# A service module (gotosocial.nix, harmonia.nix, distccd.nix) declares
-# `dynamicism.services.<name>`: its dynamic options, its systemd unit, and a
-# function from an evaluated system configuration to the unit's runtime
-# drop-in. Everything else is here:
+# A service module (gotosocial.nix, harmonia.nix, distccd.nix, memcached.nix)
+# declares `dynamicism.services.<name>`: which options are dynamic and which
+# units run the service. Everything else is derived here:
+#
+#   - each dynamic option's manifest type, from the option's own type
+#     (lib/option-type.nix); only keys inside a freeform option are typed by
+#     hand;
+#   - each unit's run-time drop-in, from the difference between the unit as
+#     this system renders it and as the dynamic evaluation renders it
+#     (`systemd.units.<unit>.text`, lib/unit-file.nix), socket units
+#     included;
+#   - that no entry is silently shadowed: every entry's value must be the
+#     value at its path in the dynamic evaluation (lib/shadow.nix), or the
+#     build fails naming the option and the cause.
 #
 #   config.dynamicism.applyDynamicConfiguration { dynamicFile ? cfg.file }
 #
 # evaluates this very system again (extendModules) with the folded entries of
-# the dynamic file defined over the static definitions, runs every service's
-# override function on both the static and the dynamic configuration, and
-# returns a derivation whose bin/apply writes the drop-ins that differ under
-# /run/systemd/system/UNIT.d/ and restarts only those units.
+# the dynamic file defined over the static definitions and returns a
+# derivation whose bin/apply writes the drop-ins that differ under
+# /run/systemd/system/UNIT.d/ and restarts only the services whose units
+# changed (a service with its socket).
 #
 # The pure parts live in ./lib and ./fold.nix (builtins only, tested with plain
 # nix-instantiate); this file only wires them into the module system.
-{ config, lib, pkgs, extendModules, ... }:
+{ config, options, lib, pkgs, extendModules, ... }:
 
 let
   inherit (lib) mkOption types;
@@ -28,21 +38,60 @@ let
   layer = import ./lib/layer.nix;
   attrpath = import ./lib/attrpath.nix;
   manifestTypes = import ./lib/types.nix;
+  optionTypes = import ./lib/option-type.nix;
   buildManifest = import ./lib/manifest.nix;
-  renderDropIn = import ./lib/dropin.nix;
+  unitFile = import ./lib/unit-file.nix;
+  shadow = import ./lib/shadow.nix;
   scripts = import ./lib/scripts.nix;
 
   serviceModule = import ./service-options.nix { inherit lib manifestTypes; };
 
   enabledServices = lib.filterAttrs (_: service: service.enable) cfg.services;
 
-  # { "<canonical path text>" = { type; description; service; }; }
+  # Where a path lands among the declared options of an evaluation:
+  #   { kind = "option"; option; }          a declared option
+  #   { kind = "inside"; option; rest; }    a key inside a (freeform) option
+  #   { kind = "none"; }                    nothing declares it
+  # Submodule options are descended into (getSubOptions).
+  lookup = opts: path:
+    let
+      walk = node: rest:
+        if lib.isOption node then
+          (if rest == [ ] then { kind = "option"; option = node; }
+          else
+            let sub = node.type.getSubOptions node.loc; in
+            if sub ? ${builtins.head rest} then walk sub.${builtins.head rest} (builtins.tail rest)
+            else { kind = "inside"; option = node; inherit rest; })
+        else if rest == [ ] || !(builtins.isAttrs node) || !(node ? ${builtins.head rest}) then { kind = "none"; }
+        else walk node.${builtins.head rest} (builtins.tail rest);
+    in
+    walk opts path;
+
+  # The manifest declaration of one dynamic option: { type; min; max; }.
+  declaration = key: option:
+    let
+      found = lookup options (attrpath.parse key);
+      derived = optionTypes.derive found.option.type;
+    in
+    if found.kind == "option" then
+      (if option.type != null then
+        throw "dynix: dynamic option ${key} is a declared option: its manifest type comes from its option type (${found.option.type.description or "?"}); remove the `type` given by hand"
+      else if derived ? unsupported then
+        throw "dynix: ${key} cannot be dynamic: its type (${derived.unsupported}) has values the manifest cannot state exactly, so dynix could not refuse what the option refuses"
+      else derived)
+    else if found.kind == "inside" then
+      (if option.type == null then
+        throw "dynix: dynamic option ${key} is a key inside ${lib.showOption found.option.loc}, which does not declare it: give its manifest type (`type`)"
+      else { inherit (option) type min max; })
+    else throw "dynix: dynamic option ${key} is not an option of this system";
+
+  # { "<canonical path text>" = { type; min; max; description; service; }; }
   declared = lib.foldl'
     (acc: serviceName:
       acc // lib.mapAttrs'
         (text: option: {
           name = attrpath.render (attrpath.parse text);
-          value = { inherit (option) type description; service = serviceName; };
+          value = declaration text option // { inherit (option) description; service = serviceName; };
         })
         enabledServices.${serviceName}.options)
     { }
@@ -50,13 +99,27 @@ let
 
   # Two services claiming one option would make "which unit restarts" ambiguous.
   declaredTwice = lib.filter
-    (key: lib.length (lib.filter (s: enabledServices.${s}.options ? ${key}) (builtins.attrNames enabledServices)) > 1)
+    (key: lib.length (lib.filter
+      (s: builtins.elem key (map (t: attrpath.render (attrpath.parse t)) (builtins.attrNames enabledServices.${s}.options)))
+      (builtins.attrNames enabledServices)) > 1)
     (builtins.attrNames declared);
 
-  units = lib.unique (lib.mapAttrsToList (_: service: service.unit) enabledServices);
+  # Units of the enabled services that this system actually has.
+  unitsOf = service: builtins.filter (u: config.systemd.units ? ${u}) service.units;
+  groups = lib.mapAttrsToList (_: unitsOf) enabledServices;
+  units = lib.unique (lib.concatLists groups);
+  allDeclaredUnits = lib.concatLists (lib.mapAttrsToList (_: s: s.units) enabledServices);
 
-  # A unique value to tell "not defined" from any value the config can hold.
-  missing = { dynixMissing = true; };
+  # A socket-activated service may be idle while its socket listens.
+  lazy = lib.listToAttrs (lib.concatMap
+    (group: lib.concatMap
+      (u: let base = lib.removeSuffix ".service" u; in
+        lib.optional (lib.hasSuffix ".service" u && builtins.elem "${base}.socket" group)
+          (lib.nameValuePair u "${base}.socket"))
+      group)
+    groups);
+
+  inherit (shadow) missing;
 
   staticValue = key: lib.attrByPath (attrpath.parse key) missing config;
 
@@ -64,7 +127,7 @@ let
   shell = pkgs.runtimeShell;
 
   restoreStaticProgram = pkgs.writeScript "dynix-restore-static"
-    (scripts.restoreStatic { inherit units systemctl shell; });
+    (scripts.restoreStatic { inherit units groups systemctl shell; });
 
   buildProgram = pkgs.writeScript "dynix-build" (scripts.build {
     inherit shell;
@@ -73,14 +136,14 @@ let
   });
 
   checkProgram = pkgs.writeScript "dynix-check" (scripts.check {
-    inherit units systemctl shell;
+    inherit units systemctl shell lazy;
     inherit (cfg) settleSeconds;
   });
 
   manifest = buildManifest {
     options = lib.mapAttrs
-      (key: option:
-        { inherit (option) type; }
+      (key: decl:
+        { inherit (decl) type min max; }
         // lib.optionalAttrs (staticValue key != missing) { static = staticValue key; })
       declared;
     build = [ "${buildProgram}" "{file}" ];
@@ -93,20 +156,14 @@ let
   readEntries = dynamicFile:
     if builtins.pathExists dynamicFile then import dynamicFile else [ ];
 
+  dropInHeader = "# Written by dynix (dynamicism). Removed by the next static switch or reboot.\n";
+
   applyDynamicConfiguration = { dynamicFile ? cfg.file }:
     let
       layered = layer {
-        declared = lib.mapAttrs (_: option: { inherit (option) type; }) declared;
+        declared = lib.mapAttrs (_: d: { inherit (d) type min max; }) declared;
         folded = fold (readEntries dynamicFile);
       };
-
-      errors =
-        lib.optional (layered.undeclared != [ ])
-          ("${toString dynamicFile} sets options that are not dynamic on this system: "
-            + lib.concatStringsSep ", " layered.undeclared
-            + ". Dynamic options: "
-            + (if declared == { } then "none" else lib.concatStringsSep ", " (builtins.attrNames declared)))
-        ++ map (message: "${toString dynamicFile}: ${message}") layered.mistyped;
 
       # Only the matched entries become definitions, and only under `config`:
       # an entry can never add an import or declare an option.
@@ -116,27 +173,68 @@ let
           layered.matched);
       };
 
-      dynamicConfig = (extendModules { modules = [ dynamicModule ]; }).config;
+      dynamicEval = extendModules { modules = [ dynamicModule ]; };
+      dynamicConfig = dynamicEval.config;
+
+      # Why an entry's value is not the evaluated one.
+      causeOf = entry:
+        let
+          found = lookup dynamicEval.options entry.path;
+          o = found.option;
+          prio = o.highestPrio or 100;
+        in
+        if found.kind == "option" && (o.readOnly or false) then
+          "${lib.showOption o.loc} is read-only"
+        else if found.kind == "option" && prio < cfg.priority then
+          "a static definition of ${lib.showOption o.loc} with priority ${toString prio} beats dynamicism.priority (${toString cfg.priority})"
+        else if found.kind == "inside" && prio < 100 then
+          "a static definition of the enclosing option ${lib.showOption o.loc} with priority ${toString prio} (${if prio == 50 then "lib.mkForce" else "lib.mkOverride ${toString prio}"}) replaces its whole value, and with it the entry (dynamicism.priority applies at the entry's own path only)"
+        else if (o.apply or null) != null then
+          "the option ${lib.showOption o.loc} has an apply function that changes the value"
+        else
+          "another definition or module computes the value at that path";
+
+      shadowed = shadow.check {
+        entries = layered.matched;
+        valueAt = path: lib.attrByPath path missing dynamicConfig;
+        inherit causeOf;
+      };
 
       servicesWithEntries = lib.unique (map (entry: declared.${entry.key}.service) layered.matched);
 
-      # null: the unit runs on its static settings. A service whose entries
-      # happen to equal its static values gets no drop-in and no restart.
-      dropInFor = name:
+      # The drop-in of one unit: the difference between the static and the
+      # dynamic rendering. Units of services without entries stay static.
+      diffFor = service: unit:
         let
-          service = enabledServices.${name};
-          staticSections = service.runtimeOverride config;
-          dynamicSections = service.runtimeOverride dynamicConfig;
+          static = config.systemd.units.${unit}.text or null;
+          dynamic = dynamicConfig.systemd.units.${unit}.text or null;
         in
-        if !(builtins.elem name servicesWithEntries) || staticSections == dynamicSections
-        then null
-        else renderDropIn dynamicSections;
+        if static == null || dynamic == null then
+          { sections = [ ]; refused = [ "${unit}: the unit has no rendered text (systemd.units.\"${unit}\".text) in ${if static == null then "the static" else "the dynamic"} evaluation" ]; }
+        else unitFile.dropIn { inherit unit static dynamic; };
 
-      dropIns = lib.listToAttrs (lib.mapAttrsToList
-        (name: service: lib.nameValuePair service.unit (dropInFor name))
-        enabledServices);
+      diffs = lib.listToAttrs (lib.concatMap
+        (name: map (u: lib.nameValuePair u (diffFor name u)) (unitsOf enabledServices.${name}))
+        servicesWithEntries);
 
-      applyText = scripts.apply { units = dropIns; inherit systemctl shell; };
+      dropIns = lib.genAttrs units (u:
+        if !(diffs ? ${u}) || diffs.${u}.sections == [ ] then null
+        else dropInHeader + unitFile.render diffs.${u}.sections);
+
+      errors =
+        lib.optional (layered.undeclared != [ ])
+          ("${toString dynamicFile} sets options that are not dynamic on this system: "
+            + lib.concatStringsSep ", " layered.undeclared
+            + ". Dynamic options: "
+            + (if declared == { } then "none" else lib.concatStringsSep ", " (builtins.attrNames declared)))
+        ++ map (message: "${toString dynamicFile}: ${message}") layered.mistyped
+        # Only once the entries are well-typed: evaluating a mistyped one
+        # would fail inside the module system instead.
+        ++ lib.optionals (layered.undeclared == [ ] && layered.mistyped == [ ]) (
+          shadowed
+          ++ lib.concatMap (d: d.refused) (builtins.attrValues diffs));
+
+      applyText = scripts.apply { units = dropIns; inherit systemctl shell groups; };
 
       # The static system these entries were evaluated against, for dynix's
       # drift check. Without its string context: the apply program must not
@@ -192,8 +290,12 @@ in
       default = 10;
       description = ''
         Priority of the dynamic definitions (lower wins). 10 is stronger than
-        `lib.mkForce` (50): the value the administrator set at run time must
-        be the value that runs, not silently shadowed by a static force.
+        `lib.mkForce` (50) on the option itself. It cannot beat a force on an
+        enclosing option (`settings = lib.mkForce { … }` replaces the whole
+        set, entry included), nor an `apply` function or a read-only
+        option: then the build fails naming the option and the cause, and
+        `dynix apply` changes nothing. A run-time value is never silently
+        shadowed.
       '';
     };
 
@@ -220,7 +322,9 @@ in
       default = null;
       description = ''
         Health check (argv) dynix runs after each activation; null means
-        `systemctl is-active` on every dynamic unit after settleSeconds.
+        `systemctl is-active` on each dynamic unit on its own after
+        settleSeconds (a socket-activated service may be idle while its
+        socket is active).
       '';
     };
 
@@ -271,7 +375,7 @@ in
         message = "dynamicism: options declared dynamic by more than one service: ${lib.concatStringsSep ", " declaredTwice}";
       }
       {
-        assertion = lib.length units == lib.length (builtins.attrNames enabledServices);
+        assertion = lib.length (lib.unique allDeclaredUnits) == lib.length allDeclaredUnits;
         message = "dynamicism: two dynamicism services share one systemd unit";
       }
     ];

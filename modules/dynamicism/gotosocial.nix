@@ -1,17 +1,15 @@
 # GoToSocial settings that may change at run time.
 #
 # nixpkgs' module renders `services.gotosocial.settings` to a YAML file whose
-# store path is an argument of ExecStart (`--config-path …`), so the drop-in
-# replaces ExecStart with the dynamic configuration's command line.
+# store path is an argument of ExecStart (`--config-path …`); the framework
+# derives the drop-in (ExecStart reset, then the dynamic command line). The
+# settings are freeform, so their manifest types are given here.
 { config, lib, ... }:
 
-let
-  execStart = import ./lib/exec-start.nix;
-in
 {
   config.dynamicism.services.gotosocial = {
     enable = lib.mkDefault config.services.gotosocial.enable;
-    unit = "gotosocial.service";
+    units = [ "gotosocial.service" ];
 
     options = {
       # The prototype's test changes this one.
@@ -34,10 +32,6 @@ in
       # capabilities are derived from them), db-* and storage-* (state).
       # The gotosocial-admin wrapper keeps the static config file: it is in
       # the system path, which a dynamic apply does not touch.
-    };
-
-    runtimeOverride = systemConfig: {
-      Service.ExecStart = execStart systemConfig.systemd.services.gotosocial.serviceConfig.ExecStart;
     };
   };
 }

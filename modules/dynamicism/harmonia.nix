@@ -1,46 +1,46 @@
 # harmonia (Nix binary cache) settings that may change at run time.
 #
-# nixpkgs' module renders `services.harmonia.settings` to a TOML file and
-# hands it to the service as the environment variable CONFIG_FILE, so the
-# drop-in only has to point CONFIG_FILE at the dynamic configuration's file
-# (a later Environment= assignment of the same variable wins).
-{ config, lib, ... }:
+# Today's nixpkgs (since NixOS/nixpkgs PR 515949, 2026-05) configures the
+# cache under services.harmonia.cache.*; the flat enable/settings/
+# signKeyPath(s) are mkRenamedOptionModule aliases, and reading one traces
+# "Obsolete option … is used" in every evaluation. So this module decides the
+# shape from the declared options and reads only the real one; on an older
+# nixpkgs (flat shape, no socket) it uses the flat names.
+#
+# The settings become a TOML file in the service's CONFIG_FILE; with socket
+# activation, `settings.bind` is also the socket's ListenStream. The
+# framework derives both drop-ins (harmonia.service's Environment,
+# harmonia.socket's ListenStream) and restarts socket and service together.
+{ config, options, lib, ... }:
 
 let
-  unitOf = systemConfig: systemConfig.systemd.services.harmonia;
+  hasHarmonia = options ? services.harmonia;
+  current = lib.hasAttrByPath [ "services" "harmonia" "cache" "enable" ] options;
+  prefix = if current then "services.harmonia.cache" else "services.harmonia";
+  enabled =
+    if !hasHarmonia then false
+    else if current then config.services.harmonia.cache.enable
+    else config.services.harmonia.enable;
+  freeform = type: description: { inherit type description; };
 in
 {
   config.dynamicism.services.harmonia = {
-    enable = lib.mkDefault config.services.harmonia.enable;
-    unit = "harmonia.service";
+    enable = lib.mkDefault enabled;
+    units = [ "harmonia.socket" "harmonia.service" ];
 
+    # Keys of the freeform `settings` (no module declares them): typed here.
     options = {
       # The prototype's test changes these two.
-      "services.harmonia.settings.workers" = {
-        type = "int";
-        description = "Worker threads; only the harmonia process reads it.";
-      };
-      "services.harmonia.settings.max_connection_rate" = {
-        type = "int";
-        description = "Connection rate limit; only the harmonia process reads it.";
-      };
+      "${prefix}.settings.workers" = freeform "int" "Worker threads; only the harmonia process reads it.";
+      "${prefix}.settings.max_connection_rate" = freeform "int" "Connection rate limit; only the harmonia process reads it.";
       # Also safe: the priority advertised in nix-cache-info, and the listen
-      # address. Nothing else in the system is derived from `bind` (the
-      # firewall is configured separately, and stays static).
-      "services.harmonia.settings.priority" = {
-        type = "int";
-        description = "Cache priority advertised to clients in nix-cache-info.";
-      };
-      "services.harmonia.settings.bind" = {
-        type = "str";
-        description = "Listen address; the firewall is not derived from it.";
-      };
-      # Not dynamic: signKeyPath(s) (credentials loaded by systemd, a key
+      # address: the socket's ListenStream is derived from it and follows
+      # (both units restart). The firewall is configured separately and
+      # stays static.
+      "${prefix}.settings.priority" = freeform "int" "Cache priority advertised to clients in nix-cache-info.";
+      "${prefix}.settings.bind" = freeform "str" "Listen address (the socket's ListenStream follows); the firewall is not derived from it.";
+      # Not dynamic: signKeyPaths (credentials loaded by systemd, a key
       # change is a security event that belongs in a reviewed rebuild).
-    };
-
-    runtimeOverride = systemConfig: {
-      Service.Environment = "CONFIG_FILE=${toString (unitOf systemConfig).environment.CONFIG_FILE}";
     };
   };
 }

@@ -73,9 +73,51 @@ expect_error "manifest: build without {file} is refused" 'must contain the argum
 expect_error "manifest: an unknown type is refused" 'unknown manifest type' \
   "import $lib/manifest.nix { options = { a.type = \"integer\"; }; build = [ \"b\" \"{file}\" ]; restoreStatic = [ ]; }"
 
-# dropin.nix and exec-start.nix.
-expect_json "dropin: sections, repeated keys, booleans" \
-  '"# Written by dynix (dynamicism). Removed by the next static switch or reboot.\n[Service]\nEnvironment=CONFIG_FILE=/a\nExecStart=\nExecStart=/x --jobs 4\nNoNewPrivileges=yes\n\n[Unit]\nX=1\n"' \
-  "import $lib/dropin.nix { Service = { ExecStart = import $lib/exec-start.nix \"/x --jobs 4\"; Environment = \"CONFIG_FILE=/a\"; NoNewPrivileges = true; }; Unit.X = 1; }"
-expect_json "exec-start: list and derivation" '["","/nix/store/a","b"]' \
-  "import $lib/exec-start.nix [ { outPath = \"/nix/store/a\"; __toString = s: s.outPath; } \"b\" ]"
+# unit-file.nix: drop-ins derived from two renderings of a unit.
+unit_static='[Unit]\nDescription=d\nAfter=network.target\nX-Restart-Triggers=/nix/store/a\n\n[Service]\nEnvironment=\"A=1\"\nEnvironment=\"B=2\"\nExecStart=/bin/x --jobs 4 \\\n  --nice 3\nUser=distcc\nNice=3\n'
+unit_dynamic='[Unit]\nDescription=d\nAfter=network.target\nX-Restart-Triggers=/nix/store/b\n\n[Service]\nEnvironment=\"A=1\"\nEnvironment=\"B=3\"\nExecStart=/bin/x --jobs 5\nUser=distcc\nRestartSec=2\n'
+expect_json "unit-file: lists reset first, removed settings reset, X- settings ignored, continuations joined" \
+  '{"refused":[],"sections":[{"name":"Service","lines":["Environment=","Environment=\"A=1\"","Environment=\"B=3\"","ExecStart=","ExecStart=/bin/x --jobs 5","RestartSec=2","Nice="]}]}' \
+  "(import $lib/unit-file.nix).dropIn { unit = \"a.service\"; static = \"$unit_static\"; dynamic = \"$unit_dynamic\"; }"
+expect_json "unit-file: a socket's ListenStream" '"[Socket]\nListenStream=\nListenStream=127.0.0.1:5001\n"' \
+  "let u = import $lib/unit-file.nix; in u.render (u.dropIn { unit = \"h.socket\"; static = \"[Socket]\nListenStream=[::]:5000\n\"; dynamic = \"[Socket]\nListenStream=127.0.0.1:5001\n\"; }).sections"
+expect_json "unit-file: [Unit] and [Install] changes are refused, naming unit and setting" \
+  '["a.service: [Unit] After would change ([\"x\"] -> [\"y\"]); a run-time drop-in cannot change [Unit]"]' \
+  "((import $lib/unit-file.nix).dropIn { unit = \"a.service\"; static = \"[Unit]\nAfter=x\n\"; dynamic = \"[Unit]\nAfter=y\n\"; }).refused"
+expect_json "unit-file: the same text is no drop-in" '[]' \
+  "((import $lib/unit-file.nix).dropIn { unit = \"a.service\"; static = \"$unit_static\"; dynamic = \"$unit_static\"; }).sections"
+
+# option-type.nix on the shapes lib.types builds (name, description,
+# nestedTypes, functor.payload); the real lib.types are in tests/nix/modules.
+expect_json "option-type: bounded, unsigned, port, nullOr/listOf/enum, unsupported" \
+  '[{"max":19,"min":-20,"type":{"nullOr":"int"}},{"max":null,"min":0,"type":"int"},{"max":65535,"min":0,"type":"int"},
+    {"max":null,"min":null,"type":{"listOf":{"enum":["a","b"]}}},{"unsupported":"strings concatenated with \"\\n\""},{"unsupported":"one of 1, 2"}]' \
+  "let d = (import $lib/option-type.nix).derive; in map d [
+     { name = \"nullOr\"; nestedTypes.elemType = { name = \"intBetween\"; description = \"integer between -20 and 19 (both inclusive)\"; }; }
+     { name = \"unsignedInt\"; description = \"unsigned integer, meaning >=0\"; }
+     { name = \"unsignedInt16\"; description = \"16 bit unsigned integer; between 0 and 65535 (both inclusive)\"; }
+     { name = \"listOf\"; nestedTypes.elemType = { name = \"enum\"; functor.payload.values = [ \"a\" \"b\" ]; }; }
+     { name = \"separatedString\"; description = \"strings concatenated with \\\"\\\\n\\\"\"; }
+     { name = \"enum\"; description = \"one of 1, 2\"; functor.payload.values = [ 1 2 ]; } ]"
+
+# types.nix bounds.
+expect_json "types: bounds on every integer" '[true,false,true,false,true,false]' \
+  "let t = import $lib/types.nix; d = { type = { nullOr = \"int\"; }; min = -20; max = 19; }; l = { type = { listOf = \"int\"; }; min = 0; }; in
+   [ (t.checkDecl d null) (t.checkDecl d 100) (t.checkDecl d (-20)) (t.checkDecl d (-21)) (t.checkDecl l [ 0 5 ]) (t.checkDecl l [ 1 (-1) ]) ]"
+expect_json "types: describeDecl" '"null or int (integers between -20 and 19)"' \
+  "(import $lib/types.nix).describeDecl { type = { nullOr = \"int\"; }; min = -20; max = 19; }"
+expect_json "manifest: bounds written only when present" \
+  '{"a":{"type":{"nullOr":"int"},"min":-20,"max":19},"b":{"type":"int","min":0},"c":{"type":"str"}}' \
+  "(import $lib/manifest.nix { options = { a = { type = { nullOr = \"int\"; }; min = -20; max = 19; }; b = { type = \"int\"; min = 0; max = null; }; c.type = \"str\"; };
+     build = [ \"b\" \"{file}\" ]; restoreStatic = [ \"r\" ]; }).options"
+expect_json "layer: a value outside the bounds is mistyped" \
+  '["services.distccd.nice: expected null or int (integers between -20 and 19), got 100"]' \
+  "(import $lib/layer.nix { declared = { \"services.distccd.nice\" = { type = { nullOr = \"int\"; }; min = -20; max = 19; }; };
+     folded = { services.distccd.nice = 100; }; }).mistyped"
+
+# shadow.nix: an entry whose value is not the evaluated one.
+expect_json "shadow: names option, both values and the cause" \
+  '["a.b = 20 would not take effect: the evaluated configuration has 4, because forced","a.c = 1 would not take effect: the evaluated configuration has nothing (the option is not set), because forced"]' \
+  "let s = import $lib/shadow.nix; config = { a.b = 4; a.d = 2; }; in s.check {
+     entries = [ { key = \"a.b\"; path = [ \"a\" \"b\" ]; value = 20; } { key = \"a.d\"; path = [ \"a\" \"d\" ]; value = 2; } { key = \"a.c\"; path = [ \"a\" \"c\" ]; value = 1; } ];
+     valueAt = p: s.attrAt p config; causeOf = _: \"forced\"; }"

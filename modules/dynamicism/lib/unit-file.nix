@@ -13,7 +13,9 @@
 # with an empty assignment, so the drop-in replaces the list instead of
 # appending to it; a setting the dynamic rendering no longer has is reset
 # alone. Differences in [Unit] and [Install] are refused: dependencies cannot
-# be reset by a drop-in and installation is not a run-time matter.
+# be reset by a drop-in and installation is not a run-time matter. `X-`
+# settings (NixOS's X-Restart-Triggers, …) are for other programs than
+# systemd and are neither written nor refused.
 # Builtins only.
 let
   lines = text: builtins.filter builtins.isString (builtins.split "\n" text);
@@ -87,7 +89,7 @@ let
       d = index (parse dynamic);
       keys = unique (d.order ++ s.order);
       changed = builtins.filter
-        (o: (s.values.${o.k} or null) != (d.values.${o.k} or null))
+        (o: (s.values.${o.k} or null) != (d.values.${o.k} or null) && builtins.substring 0 2 o.key != "X-")
         keys;
       refusedSections = [ "Unit" "Install" ];
       refused = map

@@ -45,6 +45,26 @@ let
   };
 
   anyAttrs = lib.mkOption { type = lib.types.attrsOf lib.types.anything; default = { }; };
+  strings = lib.mkOption { type = lib.types.listOf lib.types.str; default = [ ]; };
+  description = lib.mkOption { type = lib.types.str; default = ""; };
+
+  # Unit texts the way NixOS's systemd-lib renders them (serviceToUnit,
+  # socketToUnit): [Unit] from description and dependencies, then the
+  # environment as quoted Environment= lines, then the settings in name
+  # order, a list one line per element, booleans true/false.
+  unitValue = v: if builtins.isBool v then lib.boolToString v else toString v;
+  section = attrs: lib.concatStrings (lib.mapAttrsToList
+    (k: v: lib.concatMapStrings (x: "${k}=${unitValue x}\n") (lib.toList v))
+    (lib.filterAttrs (_: v: v != null) attrs));
+  unitSection = s: "[Unit]\n" + section ({ Description = s.description; }
+    // lib.optionalAttrs (s.after != [ ]) { After = toString s.after; }
+    // lib.optionalAttrs (s.requires != [ ]) { Requires = toString s.requires; });
+  serviceText = s: unitSection s + "\n[Service]\n"
+    + lib.concatMapStrings (n: "Environment=${builtins.toJSON "${n}=${toString s.environment.${n}}"}\n") (builtins.attrNames s.environment)
+    + section s.serviceConfig;
+  socketText = s: unitSection s + "\n[Socket]\n"
+    + lib.concatMapStrings (l: "ListenStream=${l}\n") s.listenStreams
+    + section s.socketConfig;
 in
 {
   inherit pkgs;
@@ -53,6 +73,7 @@ in
   module = {
     options = {
       assertions = lib.mkOption { type = lib.types.listOf lib.types.anything; default = [ ]; };
+      warnings = lib.mkOption { type = lib.types.listOf lib.types.str; default = [ ]; };
       environment.etc = lib.mkOption {
         type = lib.types.attrsOf (lib.types.submodule { options.text = lib.mkOption { type = lib.types.lines; }; });
         default = { };
@@ -66,9 +87,26 @@ in
           options = {
             environment = anyAttrs;
             serviceConfig = anyAttrs;
-            description = lib.mkOption { type = lib.types.str; default = ""; };
+            inherit description;
+            after = strings; requires = strings; wantedBy = strings;
           };
         });
+        default = { };
+      };
+      systemd.sockets = lib.mkOption {
+        type = lib.types.attrsOf (lib.types.submodule {
+          options = {
+            socketConfig = anyAttrs;
+            listenStreams = strings;
+            inherit description;
+            after = strings; requires = strings; wantedBy = strings;
+          };
+        });
+        default = { };
+      };
+      # What NixOS writes to /etc/systemd/system: the rendered unit texts.
+      systemd.units = lib.mkOption {
+        type = lib.types.attrsOf (lib.types.submodule { options.text = lib.mkOption { type = lib.types.nullOr lib.types.str; default = null; }; });
         default = { };
       };
       system.activationScripts = lib.mkOption {
@@ -88,8 +126,11 @@ in
   };
 
   toplevel = { config, ... }: {
+    systemd.units =
+      lib.mapAttrs' (n: s: lib.nameValuePair "${n}.service" { text = serviceText s; }) config.systemd.services
+      // lib.mapAttrs' (n: s: lib.nameValuePair "${n}.socket" { text = socketText s; }) config.systemd.sockets;
     system.build.toplevel = fakeDerivation "nixos-system"
-      (builtins.toJSON (lib.mapAttrs (_: s: { inherit (s) environment; serviceConfig = lib.mapAttrs (_: toString) s.serviceConfig; }) config.systemd.services))
+      (builtins.toJSON (lib.mapAttrs (_: u: u.text) config.systemd.units))
       { };
   };
 }

@@ -15,6 +15,7 @@ lib.evalModules {
     services.harmonia
     services.distccd
     services.gotosocial
+    services.memcached
     (repo + "/modules/dynix.nix")
     {
       _module.args.pkgs = stubs.pkgs;
