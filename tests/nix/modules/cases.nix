@@ -50,8 +50,15 @@ let
   distccdApply = apply "distccd-override";
   gotosocialApply = apply "gotosocial-name";
 
-  # Sample values a manifest declaration admits (types.nix's checkDecl).
+  # Whether the manifest admits a value: its type (types.nix's check) and,
+  # written out here again as an independent reading of the manifest
+  # format, its min/max on every integer.
   manifestTypes = import ../../../modules/dynamicism/lib/types.nix;
+  withinBounds = decl: v:
+    if builtins.isInt v then (decl.min or null == null || v >= decl.min) && (decl.max or null == null || v <= decl.max)
+    else if builtins.isList v then lib.all (withinBounds decl) v
+    else true;
+  manifestAdmits = decl: v: manifestTypes.check decl.type v && withinBounds decl v;
   samplesOf = t:
     if t == "int" then [ 0 1 (-1) 19 20 (-20) (-21) 100 65535 65536 4294967296 (-4294967296) ]
     else if t == "bool" then [ true false ]
@@ -102,7 +109,7 @@ in
     actual = lib.concatLists (lib.mapAttrsToList
       (key: decl:
         map (v: "${key} = ${builtins.toJSON v}")
-          (lib.filter (v: manifestTypes.checkDecl decl v && !(realCheck key v)) (samplesOf decl.type)))
+          (lib.filter (v: manifestAdmits decl v && !(realCheck key v)) (samplesOf decl.type)))
       base.dynamicism.manifest.options);
     expected = [ ];
   };
