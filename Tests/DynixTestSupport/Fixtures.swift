@@ -23,7 +23,8 @@ public enum Fixtures {
 
     /// A root with the manifest above whose `build` is a shell script that records each run in
     /// `build.log`, writes an activation program that appends the effective file to `activations.log`
-    /// and fails when the file contains `FAIL`; `restoreStatic` records itself too.
+    /// and fails when the file contains `FAIL`; `restoreStatic` records itself too. The activation is bash,
+    /// which keeps the signal mask it was started with (dash clears it, and would hide a blocked mask).
     public static func applyRoot() -> TempRoot {
         let root = TempRoot()
         root.switchStatic(to: 1)
@@ -39,7 +40,7 @@ public enum Fixtures {
             mkdir -p \(root.file("store"))
             cp "$1" \(root.file("store"))/$hash-dynamic.nix
             cat > "$program" <<SCRIPT
-            #!/bin/sh
+            #!/bin/bash
             echo "activating $hash"
             echo "$hash" >> \(root.file("activations.log"))
             if grep -q FAIL \(root.file("store"))/$hash-dynamic.nix; then echo "service refused to start" >&2; exit 3; fi

@@ -163,13 +163,7 @@ echo "$program"
                 self.stats["unreadable"] += 1
                 raise Failure(f"init after a cut during init: {result.stdout}{result.stderr}")
         fsck = run(["git", "--git-dir", history, "fsck", "--full", "--strict"])
-        if fsck.returncode != 0:
-            self.stats["unreadable"] += 1
-            raise Failure(f"git fsck: {fsck.stdout}{fsck.stderr}")
         status = self.dynix(root, ["status"])
-        if status.returncode != 0:
-            self.stats["unreadable"] += 1
-            raise Failure(f"dynix status after recovery: {status.stdout}{status.stderr}")
         values = set(self.git(root, "log", "main", "--format=%(trailers:key=Dynix-Value,valueonly,separator=%x0a)").stdout.split())
         tags = set(self.git(root, "tag", "-l", "gen/*").stdout.split())
         events = self.git(root, "log", "main", "--format=%(trailers:key=Dynix-Event,valueonly,separator=)").stdout.split()
@@ -186,8 +180,12 @@ echo "$program"
                     lost.append("rollback commit")
             elif name == "rebuild-hook" and "rebuild" not in events:
                 lost.append("the rebuild hook's reset")
+        self.stats["lost"] += len(lost)
+        if fsck.returncode != 0 or status.returncode != 0:
+            self.stats["unreadable"] += 1
+            raise Failure(f"unreadable history: git fsck: {fsck.stdout}{fsck.stderr}; dynix status: {status.stderr}"
+                          + ("; acknowledged but lost: " + ", ".join(lost) if lost else ""))
         if lost:
-            self.stats["lost"] += len(lost)
             raise Failure("acknowledged but lost: " + ", ".join(lost))
         after = self.dynix(root, ["append", OPTION, "999"])
         if after.returncode != 0:
