@@ -15,7 +15,9 @@ public enum Fixtures {
             "services.gotosocial.settings.application-name": { "type": "str", "static": "gotosocial-for-machine" },
             "services.nginx.virtualHosts": { "type": "attrs" },
             "services.x.ratio": { "type": "float" },
-            "services.x.hosts": { "type": { "listOf": "str" } }
+            "services.x.hosts": { "type": { "listOf": "str" } },
+            "services.distccd.nice": { "type": { "nullOr": "int" }, "min": -20, "max": 19 },
+            "services.x.ports": { "type": { "listOf": "int" }, "min": 1, "max": 65535 }
           }\(buildFields)
         }
         """

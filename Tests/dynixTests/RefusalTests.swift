@@ -28,6 +28,21 @@ final class RefusalTests: XCTestCase {
         }
     }
 
+    /// Bounds the real option type has (distccd's `nice` is `nullOr (ints.between (-20) 19)`) are refused at append,
+    /// not left for the build to find.
+    func testIntegersOutsideTheOptionsBoundsAreRefused() {
+        let root = Fixtures.applyRoot()
+        Run.dynix(root, ["init"])
+        refuse(root, ["append", "services.distccd.nice", "100"], mentions: "expected null or an integer from -20 to 19")
+        refuse(root, ["append", "services.distccd.nice", "--", "-21"], mentions: "from -20 to 19")
+        refuse(root, ["append", "services.distccd.nice", "20", "--json"], mentions: "from -20 to 19")
+        refuse(root, ["append", "services.x.ports", "[80, 70000]"], mentions: "a JSON list of an integer from 1 to 65535")
+        for value in ["19", "-20", "null"] {
+            XCTAssertEqual(Run.dynix(root, ["append", "services.distccd.nice", "--", value]).status, 0, value)
+        }
+        XCTAssertEqual(Run.dynix(root, ["append", "services.x.ports", "[1, 65535]"]).status, 0)
+    }
+
     func testUnknownOptionsAndBadValuesWithAManifest() {
         let root = Fixtures.applyRoot()
         Run.dynix(root, ["init"])

@@ -20,7 +20,13 @@ public struct Manifest: Equatable, Sendable {
             for (name, spec) in declared {
                 guard let optionPath = try? OptionPath(parsing: name) else { throw ManifestProblem("`\(name)` is not an option path") }
                 guard case .attrs(let fields) = spec, let type = fields["type"] else { throw ManifestProblem("`\(name)` has no type") }
-                options[optionPath] = Option(path: optionPath, type: try OptionType(manifest: type), staticValue: fields["static"])
+                let bounds = try ["min", "max"].map { key -> Int64? in
+                    guard let bound = fields[key] else { return nil }
+                    guard case .int(let value) = bound else { throw ManifestProblem("`\(name)`: `\(key)` must be an integer") }
+                    return value
+                }
+                let declaredType = try OptionType(manifest: type).bounded(min: bounds[0], max: bounds[1])
+                options[optionPath] = Option(path: optionPath, type: declaredType, staticValue: fields["static"])
             }
             self.options = options
             self.build = try Manifest.argv(top["build"], "build") ?? []

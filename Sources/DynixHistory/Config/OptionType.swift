@@ -1,6 +1,8 @@
 /// The type of a dynamic option, as the manifest declares it.
 public indirect enum OptionType: Equatable, Sendable, CustomStringConvertible {
     case int, bool, float, str, attrs
+    /// An integer NixOS bounds (`ints.between`, `ints.unsigned`, `port`, …): the manifest's `min`/`max`.
+    case intBetween(min: Int64?, max: Int64?)
     case oneOf([String])
     case nullOr(OptionType)
     case listOf(OptionType)
@@ -29,9 +31,24 @@ public indirect enum OptionType: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The type with the manifest's integer bounds applied to its integers, inside `nullOr` and `listOf` too.
+    func bounded(min: Int64?, max: Int64?) -> OptionType {
+        guard min != nil || max != nil else { return self }
+        switch self {
+        case .int, .intBetween: return .intBetween(min: min, max: max)
+        case .nullOr(let inner): return .nullOr(inner.bounded(min: min, max: max))
+        case .listOf(let inner): return .listOf(inner.bounded(min: min, max: max))
+        default: return self
+        }
+    }
+
     public var description: String {
         switch self {
         case .int: return "an integer"
+        case .intBetween(let low?, let high?): return "an integer from \(low) to \(high)"
+        case .intBetween(let low?, nil): return "an integer of at least \(low)"
+        case .intBetween(nil, let high?): return "an integer of at most \(high)"
+        case .intBetween(nil, nil): return "an integer"
         case .bool: return "true or false"
         case .float: return "a number"
         case .str: return "a string"
@@ -46,7 +63,7 @@ public indirect enum OptionType: Equatable, Sendable, CustomStringConvertible {
     public func read(argument: String) -> NixValue? {
         switch self {
         case .str: return .string(argument)
-        case .int: return Int64(argument).map(NixValue.int)
+        case .int, .intBetween: return Int64(argument).map(NixValue.int).flatMap { accepts($0) ? $0 : nil }
         case .bool:
             switch argument {
             case "true": return .bool(true)
@@ -81,6 +98,7 @@ public indirect enum OptionType: Equatable, Sendable, CustomStringConvertible {
     public func accepts(_ value: NixValue) -> Bool {
         switch (self, value) {
         case (.int, .int), (.bool, .bool), (.str, .string), (.attrs, .attrs): return true
+        case (.intBetween(let low, let high), .int(let i)): return i >= (low ?? .min) && i <= (high ?? .max)
         case (.float, .float): return true
         case (.oneOf(let names), .string(let s)): return names.contains(s)
         case (.nullOr, .null): return true
