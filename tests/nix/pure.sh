@@ -53,7 +53,7 @@ expect_json "layer: module-system names never match" '["_module.args.pkgs","conf
      config.services.harmonia.settings.workers = 1; options = { }; _module.args.pkgs = null; }; }).undeclared"
 
 # manifest.nix: declarations to the manifest.
-expect_json "manifest: the format of DESIGN.md" \
+expect_json "manifest: the format of ARCHITECTURE.md §5" \
   '{"version":1,
     "options":{"services.distccd.maxJobs":{"type":{"nullOr":"int"},"static":12},
                "services.nginx.virtualHosts.\"example.com\".root":{"type":"str"},

@@ -1,7 +1,7 @@
 # The history story: appends with messages, apply, log, diff, a static switch
 # recorded as a reset, rollback, a failed apply put back, and a reboot
 # recorded as `boot`. Service state is read from the running harmonia process;
-# the history is read with git (the trailers of DESIGN.md), so the assertions
+# the history is read with git (the trailers of ARCHITECTURE.md §3), so the assertions
 # do not depend on dynix's human output format. Today's nixpkgs: the options
 # are services.harmonia.cache.*, and the cache is socket-activated.
 import tomllib

@@ -78,7 +78,7 @@ def flag(argv: list[str], name: str) -> str | None:
 
 
 def history_events() -> list[str]:
-    """Dynix-Event trailers of the history, oldest first (DESIGN.md)."""
+    """Dynix-Event trailers of the history, oldest first (ARCHITECTURE.md §3)."""
     out = machine.succeed(
         "git --git-dir=/var/lib/dynix/history.git log --reverse "
         "--format='%(trailers:key=Dynix-Event,valueonly,separator=%x2C)'"

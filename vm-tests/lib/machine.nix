@@ -8,7 +8,7 @@
   programs.dynix.package = dynixPackage;
 
   # git reads the history's trailers for the assertions (the contract of
-  # DESIGN.md), independent of dynix's own output format.
+  # ARCHITECTURE.md §3), independent of dynix's own output format.
   environment.systemPackages = [ pkgs.git ];
 
   nix.nixPath = [ "nixpkgs=${pkgs.path}" "nixos-config=/etc/nixos/configuration.nix" ];

@@ -1,5 +1,5 @@
 # The manifest dynix reads (/etc/dynix/manifest.json), built from the option
-# declarations. See "The manifest" in DESIGN.md.
+# declarations. See "The manifest" in ARCHITECTURE.md (§5).
 #
 #   manifest {
 #     options = { "<path text>" = { type = T; min = N; max = N; static = V; /* all but type optional */ }; };
