@@ -44,6 +44,9 @@ static void on_signal(int number) {
     case DYNIX_PHASE_RESTORING:
         say(" refused: what was live is being restored, and that must finish\n");
         break;
+    case DYNIX_PHASE_RECORDING:
+        say(" refused: the outcome is being recorded in the history, and that must finish\n");
+        break;
     case DYNIX_PHASE_CHANGING:
         say(" received: stopping the activation; what was live will be restored\n");
         if (target > 0) kill(-target, number);

@@ -1,10 +1,8 @@
 import ArgumentParser
 import DynixHistory
-#if canImport(Glibc)
 import Glibc
-#endif
 
-struct ApplyCommand: ParsableCommand {
+struct ApplyCommand: WritingCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
         abstract: "Build and activate the committed dynamic configuration as a new generation."
@@ -16,16 +14,14 @@ struct ApplyCommand: ParsableCommand {
     @Flag(help: "Build only; show what would be activated.")
     var dryRun = false
 
-    func run() throws {
-        try reportingErrors {
-            var options = applyOptions.options
-            options.dryRun = dryRun
-            try ApplyCommand.runApply(try global.openForWriting(), options: options)
-        }
+    func run(_ writer: HistoryWriter) throws {
+        var options = applyOptions.options
+        options.dryRun = dryRun
+        try ApplyCommand.runApply(writer, options: options)
     }
 
-    static func runApply(_ history: ConfigHistory, options: ConfigHistory.ApplyOptions) throws {
-        let outcome = try history.apply(options) { progress in
+    static func runApply(_ writer: HistoryWriter, options: HistoryWriter.ApplyOptions) throws {
+        let outcome = try writer.apply(options) { progress in
             switch progress {
             case .building(let generation):
                 print("building against " + (generation.map { "static generation \($0)" } ?? "the running static system") + " …")
@@ -51,7 +47,7 @@ struct ApplyCommand: ParsableCommand {
         switch outcome {
         case .applied(let generation):
             let staticGeneration = generation.event.staticGeneration.map { "static \($0)" } ?? "no static profile"
-            print(Terminal.green("generation \(generation.number) is live") + " (\(staticGeneration), \(generation.event.trailers["Applied-Commit"].map { String($0.prefix(7)) } ?? generation.commit.short))")
+            print(Terminal.green("generation \(generation.number) is live") + " (\(staticGeneration), \(generation.appliedCommit?.short ?? generation.commit.short))")
         case .nothingToApply(let generation?):
             print("nothing to apply: generation \(generation.number) is live with these values (--force applies anyway)")
         case .nothingToApply(nil):
@@ -76,8 +72,8 @@ struct ApplyFlags: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds for the health check to pass after activation.", valueName: "SECONDS"))
     var confirmTimeout: Double = 30
 
-    var options: ConfigHistory.ApplyOptions {
-        var options = ConfigHistory.ApplyOptions()
+    var options: HistoryWriter.ApplyOptions {
+        var options = HistoryWriter.ApplyOptions()
         options.allowStaticDrift = allowStaticDrift
         options.force = force
         options.activationTimeout = activationTimeout

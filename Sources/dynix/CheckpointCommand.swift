@@ -1,7 +1,7 @@
 import ArgumentParser
 import DynixHistory
 
-struct CheckpointCommand: ParsableCommand {
+struct CheckpointCommand: WritingCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkpoint",
         abstract: "Compact the dynamic file to one entry per option; effective values stay the same."
@@ -12,14 +12,12 @@ struct CheckpointCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The commit message.")
     var message: String?
 
-    func run() throws {
-        try reportingErrors {
-            let result = try global.openForWriting().checkpoint(message: message)
-            if let commit = result.commit {
-                print("checkpoint: \(result.before) entries compacted to \(result.after) (\(commit.short)); effective values unchanged")
-            } else {
-                print("nothing to compact (\(result.before) entries)")
-            }
+    func run(_ writer: HistoryWriter) throws {
+        let result = try writer.checkpoint(message: message)
+        if let commit = result.commit {
+            print("checkpoint: \(result.before) entries compacted to \(result.after) (\(commit.short)); effective values unchanged")
+        } else {
+            print("nothing to compact (\(result.before) entries)")
         }
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import DynixHistory
 
-struct DiffCommand: ParsableCommand {
+struct DiffCommand: ReadingCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
         abstract: "What changes between two states: effective values by default, the file with --patch.",
@@ -11,10 +11,10 @@ struct DiffCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: ArgumentHelp("The older state.", valueName: "A"))
-    var from: String = "live"
+    var from: ConfigHistory.StateName = .live
 
     @Argument(help: ArgumentHelp("The newer state.", valueName: "B"))
-    var to: String = "pending"
+    var to: ConfigHistory.StateName = .pending
 
     @Flag(help: "Show the diff of the dynamic file, as git does.")
     var patch = false
@@ -22,33 +22,26 @@ struct DiffCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func validate() throws {
-        for text in [from, to] where ConfigHistory.StateName(text) == nil {
-            throw ValidationError("'\(text)' is not a generation number, `live`, `pending`, `static` or `file`")
-        }
-    }
-
-    func run() throws {
-        try reportingErrors {
-            let history = try global.openHistory()
-            let a = ConfigHistory.StateName(from)!, b = ConfigHistory.StateName(to)!
-            if patch {
-                let text = try history.patch(from: a, to: b)
-                if json { print(JSON.serialize(.attrs(["from": .string(a.description), "to": .string(b.description), "patch": .string(text)]), pretty: true)); return }
-                Terminal.page(text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { line in
-                    line.hasPrefix("+") && !line.hasPrefix("+++") ? Terminal.green(String(line))
-                        : line.hasPrefix("-") && !line.hasPrefix("---") ? Terminal.red(String(line)) : String(line)
-                })
-                return
-            }
-            let changes = try history.changes(from: a, to: b)
+    func run(_ history: ConfigHistory) throws {
+        if patch {
+            let text = try history.patch(from: from, to: to)
             if json {
-                print(JSON.serialize(.attrs(["from": .string(a.description), "to": .string(b.description), "changes": .list(changes.map(Formatting.changeJSON))]), pretty: true))
+                try JSONOutput.print(DiffJSON(from: StateJSON(from), to: StateJSON(to), changes: nil, patch: text))
                 return
             }
-            if changes.isEmpty { print("no difference between \(a) and \(b)"); return }
-            let width = changes.map { $0.option.description.count }.max() ?? 0
-            Terminal.page(changes.map { Formatting.change($0, width: width) })
+            Terminal.page(text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { line in
+                line.hasPrefix("+") && !line.hasPrefix("+++") ? Terminal.green(String(line))
+                    : line.hasPrefix("-") && !line.hasPrefix("---") ? Terminal.red(String(line)) : String(line)
+            })
+            return
         }
+        let changes = try history.changes(from: from, to: to)
+        if json {
+            try JSONOutput.print(DiffJSON(from: StateJSON(from), to: StateJSON(to), changes: changes.map(ChangeJSON.init), patch: nil))
+            return
+        }
+        if changes.isEmpty { print("no difference between \(from) and \(to)"); return }
+        let width = changes.map { $0.option.description.count }.max() ?? 0
+        Terminal.page(changes.map { Formatting.change($0, width: width) })
     }
 }

@@ -30,10 +30,8 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Opens the history for a command that changes it: lock, recovery, drift check.
-    func openForWriting(allowDrift: Bool = false) throws -> ConfigHistory {
-        let history = try ConfigHistory.open(paths, identity: identity)
-        try history.beginWriting(lockTimeout: lockTimeout, allowDrift: allowDrift)
-        return history
+    func openForWriting(allowDrift: Bool = false) throws -> HistoryWriter {
+        try ConfigHistory.open(paths, identity: identity).beginWriting(lockTimeout: lockTimeout, allowDrift: allowDrift)
     }
 
     func validate() throws {

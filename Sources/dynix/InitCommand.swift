@@ -14,19 +14,14 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let paths = global.paths
-            var entries: [Entry]?
-            if let importFile {
-                let manifest = try? ConfigHistory.readManifest(paths)
-                entries = try NixEvaluator.entries(ofFile: importFile, manifest: manifest ?? nil)
-            }
-            let (history, result) = try ConfigHistory.initialise(paths, identity: global.identity, importing: entries, importedFrom: importFile, lockTimeout: global.lockTimeout)
+            let (writer, result) = try ConfigHistory.initialise(global.paths, identity: global.identity, importing: importFile, lockTimeout: global.lockTimeout)
+            let history = writer.history.paths.history
             if result.created {
-                print("initialised dynix history at \(history.paths.history) (\(result.entries) entries, \(result.commit.short))")
-            } else if importFile != nil {
-                print("imported \(result.entries) entries from \(importFile!) (\(result.commit.short))")
+                print("initialised dynix history at \(history) (\(result.entries) entries, \(result.commit.short))")
+            } else if let importFile {
+                print("imported \(result.entries) entries from \(importFile) (\(result.commit.short))")
             } else {
-                print("dynix history already exists at \(history.paths.history) (\(result.entries) entries)")
+                print("dynix history already exists at \(history) (\(result.entries) entries)")
             }
         }
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import DynixHistory
 
-struct RollbackCommand: ParsableCommand {
+struct RollbackCommand: WritingCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback",
         abstract: "Make an earlier generation's dynamic state current again, and apply it.",
@@ -24,19 +24,16 @@ struct RollbackCommand: ParsableCommand {
         if let generation, generation < 1 { throw ValidationError("generations are numbered from 1") }
     }
 
-    func run() throws {
-        try reportingErrors {
-            let history = try global.openForWriting()
-            let target = try generation ?? history.defaultRollbackTarget()
-            if let commit = try history.rollback(to: target, message: message) {
-                print("rolled the dynamic file back to generation \(target) (\(commit.short))")
-            } else {
-                print("the dynamic file already has generation \(target)'s content")
-            }
-            if noApply { print("not live yet, run `dynix apply`"); return }
-            var options = applyFlags.options
-            options.rollbackOf = target
-            try ApplyCommand.runApply(history, options: options)
+    func run(_ writer: HistoryWriter) throws {
+        let target = try generation ?? writer.history.defaultRollbackTarget()
+        if let commit = try writer.rollback(to: target, message: message) {
+            print("rolled the dynamic file back to generation \(target) (\(commit.short))")
+        } else {
+            print("the dynamic file already has generation \(target)'s content")
         }
+        if noApply { print("not live yet, run `dynix apply`"); return }
+        var options = applyFlags.options
+        options.rollbackOf = target
+        try ApplyCommand.runApply(writer, options: options)
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import DynixHistory
 
-struct StatusCommand: ParsableCommand {
+struct StatusCommand: ReadingCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Static generation, live dynamic generation, pending appends, drift."
@@ -12,10 +12,10 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func run() throws {
-        try reportingErrors {
-            let status = try global.openHistory().status()
-            if json { print(JSON.serialize(StatusCommand.json(status), pretty: true)); return }
+    func run(_ history: ConfigHistory) throws {
+        do {
+            let status = try history.status()
+            if json { try JSONOutput.print(StatusCommand.json(status)); return }
             var lines: [String] = []
             let staticText = status.staticSystem.generation.map(String.init) ?? "unknown"
             let switched = status.staticSystem.switchedAt.map { "   switched " + Formatting.time($0) } ?? ""
@@ -54,26 +54,26 @@ struct StatusCommand: ParsableCommand {
         }
     }
 
-    static func json(_ status: ConfigHistory.Status) -> NixValue {
-        var live: [String: NixValue] = [:]
+    static func json(_ status: ConfigHistory.Status) -> StatusJSON {
+        let live: StatusJSON.Live
         switch status.live {
-        case .generation(let g): live = ["state": .string("generation"), "generation": .int(Int64(g.number)), "since": .string(Formatting.isoTime(g.event.time)), "user": .string(g.event.user)]
-        case .reset(let e): live = ["state": .string(e.kind?.rawValue ?? "reset"), "since": .string(Formatting.isoTime(e.time))]
-        case .rebooted(let g): live = ["state": .string("boot"), "lastGeneration": .int(Int64(g.number))]
-        case .unknown(let e): live = ["state": .string("unknown"), "since": .string(Formatting.isoTime(e.time))]
-        case .resetSpooled(let e): live = ["state": .string("reset-spooled"), "since": .string(Formatting.isoTime(e.time))]
-        case .nothing: live = ["state": .string("none")]
+        case .generation(let g): live = .init(state: "generation", generation: g.number, since: Formatting.isoTime(g.event.time), user: g.event.user)
+        case .reset(let e): live = .init(state: e.kind?.rawValue ?? "reset", generation: nil, since: Formatting.isoTime(e.time), user: e.user)
+        case .rebooted(let g): live = .init(state: "rebooted", generation: nil, since: nil, user: nil, lastGeneration: g.number)
+        case .unknown(let e): live = .init(state: "unknown", generation: nil, since: Formatting.isoTime(e.time), user: e.user)
+        case .resetSpooled(let e): live = .init(state: "reset-spooled", generation: nil, since: Formatting.isoTime(e.time), user: e.user)
+        case .nothing: live = .init(state: "none", generation: nil, since: nil, user: nil)
         }
-        return .attrs([
-            "staticGeneration": status.staticSystem.generation.map { .int(Int64($0)) } ?? .null,
-            "staticSystem": status.staticSystem.currentSystem.map(NixValue.string) ?? .null,
-            "live": .attrs(live),
-            "head": .string(status.head.hex),
-            "pending": .list(status.pending.map(Formatting.changeJSON)),
-            "liveValues": .list(status.liveValues.map(Formatting.changeJSON)),
-            "drift": .bool(status.drift),
-            "interruptedTransaction": .bool(status.interruptedTransaction),
-            "spooledEvents": .int(Int64(status.spooled.count)),
-        ])
+        return StatusJSON(
+            staticGeneration: status.staticSystem.generation,
+            staticSystem: status.staticSystem.currentSystem,
+            live: live,
+            head: status.head.hex,
+            pending: status.pending.map(ChangeJSON.init),
+            liveValues: status.liveValues.map(ChangeJSON.init),
+            drift: status.drift,
+            interruptedTransaction: status.interruptedTransaction,
+            spooledEvents: status.spooled.count
+        )
     }
 }

@@ -51,7 +51,7 @@ final class CrashTests: XCTestCase {
             XCTAssertEqual(Run.dynix(root, ["status"]).status, 0)
             XCTAssertEqual(Run.git(root, ["tag", "-l"]).stdout, "gen/1\n", step)
             XCTAssertEqual(Run.git(root, ["log", "-1", "--format=%(trailers:key=Dynix-Event,valueonly,separator=)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "apply", step)
-            XCTAssertTrue(Run.dynix(root, ["apply"]).stdout.contains("nothing to do"), step)
+            XCTAssertTrue(Run.dynix(root, ["apply"]).stdout.contains("nothing to apply"), step)
             assertConsistent(root, step: step)
         }
     }

@@ -34,7 +34,7 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertTrue(diff.hasPrefix("1\t0\t"), diff)
 
         let json = Run.dynix(root, ["log", "--json", "-n", "2"])
-        guard case .list(let items)? = try? JSON.parse(json.stdout) else { return XCTFail(json.stdout) }
+        guard case .attrs(let document)? = try? JSON.parse(json.stdout), case .list(let items)? = document["events"] else { return XCTFail(json.stdout) }
         XCTAssertEqual(items.count, 2)
         guard case .attrs(let newest) = items[0] else { return XCTFail() }
         XCTAssertEqual(newest["event"], .string("append"))

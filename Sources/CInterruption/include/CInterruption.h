@@ -8,6 +8,8 @@ enum {
     DYNIX_PHASE_CHANGING = 1,
     /* Restoring what was live: interrupts are refused. */
     DYNIX_PHASE_RESTORING = 2,
+    /* Recording the outcome in the history: interrupts are refused until it is written. */
+    DYNIX_PHASE_RECORDING = 3,
 };
 
 void dynix_interruption_begin(void);

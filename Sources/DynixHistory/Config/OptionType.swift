@@ -42,6 +42,29 @@ public indirect enum OptionType: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The type as the manifest writes it (`"int"`, `{"nullOr": "int"}`, …); bounds are `bounds`.
+    public var manifestForm: NixValue {
+        switch self {
+        case .int, .intBetween: return .string("int")
+        case .bool: return .string("bool")
+        case .float: return .string("float")
+        case .str: return .string("str")
+        case .attrs: return .string("attrs")
+        case .oneOf(let names): return .attrs(["enum": .list(names.map(NixValue.string))])
+        case .nullOr(let inner): return .attrs(["nullOr": inner.manifestForm])
+        case .listOf(let inner): return .attrs(["listOf": inner.manifestForm])
+        }
+    }
+
+    /// The manifest's `min` and `max`: the bounds of the integers in this type, if any.
+    public var bounds: (min: Int64?, max: Int64?) {
+        switch self {
+        case .intBetween(let low, let high): return (low, high)
+        case .nullOr(let inner), .listOf(let inner): return inner.bounds
+        default: return (nil, nil)
+        }
+    }
+
     public var description: String {
         switch self {
         case .int: return "an integer"

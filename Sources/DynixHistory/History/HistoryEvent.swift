@@ -15,30 +15,35 @@ public struct HistoryEvent: Sendable {
     init(_ commit: GitCommit, changesFile: Bool) {
         let parsed = Trailers.parse(message: commit.message)
         self.commit = commit.id
-        self.kind = parsed.trailers["Dynix-Event"].flatMap(EventKind.init(rawValue:))
+        self.kind = parsed.trailers[.event].flatMap(EventKind.init(rawValue:))
         self.subject = parsed.subject
         self.body = parsed.body
         self.trailers = parsed.trailers
         self.time = commit.author.time
         self.recordedAt = commit.committer.time
         self.offsetMinutes = commit.author.offsetMinutes
-        self.user = parsed.trailers["Dynix-User"] ?? commit.author.name
+        self.user = parsed.trailers[.user] ?? commit.author.name
         self.changesFile = kind?.changesFile ?? changesFile
     }
 
     /// Events that change what is live: an apply, a reset, or an apply whose restore failed too.
-    public var isLivenessEvent: Bool {
+    public var isLivenessEvent: Bool { HistoryEvent.isLiveness(kind, restored: restored) }
+
+    /// The one definition of "this event changes what is live", for events read and events being written.
+    static func isLiveness(_ kind: EventKind?, restored: RestoreOutcome?) -> Bool {
         switch kind {
         case .apply?, .rebuild?, .boot?: return true
-        case .applyFailed?: return trailers["Restored"] == "no" || trailers["Restored"] == "static"
+        case .applyFailed?: return restored == .no || restored == .static
         default: return false
         }
     }
 
-    public var generation: Int? { trailers["Dynamic-Generation"].flatMap { Int($0) } }
-    public var staticGeneration: Int? { trailers["Static-Generation"].flatMap { Int($0) } }
-    public var options: [String] { trailers.pairs.filter { $0.key == "Dynix-Option" }.map(\.value) }
-    public var rollbackOf: Int? { trailers["Rollback-Of"].flatMap { Int($0) } }
-    public var bootID: String? { trailers["Boot-Id"] }
-    public var activation: String? { trailers["Activation"] }
+    public var restored: RestoreOutcome? { trailers[.restored].flatMap(RestoreOutcome.init(rawValue:)) }
+
+    public var generation: Int? { trailers[.generation].flatMap { Int($0) } }
+    public var staticGeneration: Int? { trailers[.staticGeneration].flatMap { Int($0) } }
+    public var options: [String] { trailers.all(.option) }
+    public var rollbackOf: Int? { trailers[.rollbackOf].flatMap { Int($0) } }
+    public var bootID: String? { trailers[.bootID] }
+    public var activation: String? { trailers[.activation] }
 }

@@ -13,12 +13,15 @@ public enum Interruption {
         case changing
         /// Restoring what was live: refused.
         case restoring
+        /// Writing the outcome to the history: refused (the system already changed; the record must follow).
+        case recording
 
         var raw: Int32 {
             switch self {
             case .preparing: return Int32(DYNIX_PHASE_PREPARING)
             case .changing: return Int32(DYNIX_PHASE_CHANGING)
             case .restoring: return Int32(DYNIX_PHASE_RESTORING)
+            case .recording: return Int32(DYNIX_PHASE_RECORDING)
             }
         }
     }

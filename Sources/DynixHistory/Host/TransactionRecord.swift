@@ -3,7 +3,12 @@ struct TransactionRecord: Equatable {
     let old: ObjectID?
     let new: ObjectID
 
-    var text: String { "old \(old?.hex ?? "none")\nnew \(new.hex)\n" }
+    var text: String {
+        var record = KeyValueRecord()
+        record.set("old", old?.hex ?? "none")
+        record.set("new", new.hex)
+        return record.text
+    }
 
     init(old: ObjectID?, new: ObjectID) {
         self.old = old
@@ -11,23 +16,14 @@ struct TransactionRecord: Equatable {
     }
 
     init?(text: String) {
-        var old: ObjectID?
-        var new: ObjectID?
-        var sawOld = false
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { return nil }
-            switch parts[0] {
-            case "old":
-                sawOld = true
-                old = parts[1] == "none" ? nil : ObjectID(hex: parts[1])
-                if parts[1] != "none" && old == nil { return nil }
-            case "new": new = ObjectID(hex: parts[1])
-            default: return nil
-            }
+        guard let record = KeyValueRecord(text: text), record.fields.count == 2,
+              let oldText = record["old"], let new = record["new"].flatMap(ObjectID.init(hex:)) else { return nil }
+        if oldText == "none" {
+            old = nil
+        } else {
+            guard let id = ObjectID(hex: oldText) else { return nil }
+            old = id
         }
-        guard sawOld, let new else { return nil }
-        self.old = old
         self.new = new
     }
 }

@@ -8,7 +8,6 @@ public final class ConfigHistory {
     public let paths: Paths
     public let store: HistoryStore
     public let identity: Identity
-    var lock: WriterLock?
     private var cachedManifest: Manifest??
     /// The branch head and its file content, read once per command.
     var committedCache: (ObjectID, [UInt8])?
@@ -91,12 +90,12 @@ public final class ConfigHistory {
     func message(_ kind: EventKind, subject: String, body: String? = nil, trailers extra: Trailers = Trailers(), user: String? = nil) -> String {
         let host = StaticSystem.read(paths)
         var trailers = Trailers()
-        trailers.add("Dynix-Event", kind.rawValue)
+        trailers.add(.event, kind.rawValue)
         for pair in extra.pairs { trailers.add(pair.key, pair.value) }
-        if extra["Static-Generation"] == nil { trailers.add("Static-Generation", host.generation.map(String.init)) }
-        if extra["Static-System"] == nil { trailers.add("Static-System", host.currentSystem) }
-        if extra["Boot-Id"] == nil { trailers.add("Boot-Id", currentBootID()) }
-        trailers.add("Dynix-User", user ?? identity.user)
+        if extra[.staticGeneration] == nil { trailers.add(.staticGeneration, host.generation.map(String.init)) }
+        if extra[.staticSystem] == nil { trailers.add(.staticSystem, host.currentSystem) }
+        if extra[.bootID] == nil { trailers.add(.bootID, currentBootID()) }
+        trailers.add(.user, user ?? identity.user)
         // Split on every line break, CR included ("\r\n" is one Character, so split scalars).
         let subjectLines = String(String.UnicodeScalarView(subject.unicodeScalars.map { $0 == "\r" ? "\n" : $0 })).split(separator: "\n", omittingEmptySubsequences: false)
         var text = subjectLines.first.map(String.init) ?? ""

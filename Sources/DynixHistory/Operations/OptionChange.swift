@@ -5,6 +5,11 @@ public struct OptionChange: Equatable, Sendable {
         /// Not set dynamically: the static value when the manifest knows it.
         case staticValue(NixValue?)
 
+        public var isDynamic: Bool {
+            if case .dynamic = self { return true }
+            return false
+        }
+
         public var value: NixValue? {
             switch self {
             case .dynamic(let v): return v

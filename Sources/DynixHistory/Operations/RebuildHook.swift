@@ -28,18 +28,18 @@ public enum RebuildHook {
         do {
             let history = try ConfigHistory.open(paths, identity: identity)
             try ConfigHistory.checkWritable(paths)
-            history.lock = try WriterLock.acquire(paths.lock, timeout: lockTimeout)
-            try history.recoverTransaction()
-            var kinds = try history.foldSpool()
+            let writer = HistoryWriter(history, holding: try WriterLock.acquire(paths.lock, timeout: lockTimeout))
+            try writer.recoverTransaction()
+            var kinds = try writer.foldSpool()
             if spoolError != nil {
                 // The spool refused but the history takes writes: commit this event directly.
                 let last = try history.store.head().flatMap { try? history.event($0).bootID }
                 let kind = ConfigHistory.resetKind(bootID: bootID, lastRecorded: last)
                 var trailers = Trailers()
-                trailers.add("Static-Generation", host.generation.map(String.init))
-                trailers.add("Static-System", systemPath)
-                trailers.add("Boot-Id", bootID)
-                try history.commitEvent(message: history.message(kind, subject: ConfigHistory.resetSubject(kind, staticGeneration: host.generation), trailers: trailers))
+                trailers.add(.staticGeneration, host.generation.map(String.init))
+                trailers.add(.staticSystem, systemPath)
+                trailers.add(.bootID, bootID)
+                try writer.commitEvent(message: history.message(kind, subject: ConfigHistory.resetSubject(kind, staticGeneration: host.generation), trailers: trailers))
                 kinds.append(kind)
             }
             return .recorded(kinds.last ?? .rebuild)

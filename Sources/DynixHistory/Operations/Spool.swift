@@ -16,11 +16,14 @@ public struct SpooledEvent: Equatable, Sendable {
     let directory: String
 
     var text: String {
-        var lines = ["kind \(kind?.rawValue ?? "reset")", "time \(time)", "user \(user)"]
-        if let system { lines.append("system \(system)") }
-        if let staticGeneration { lines.append("static-generation \(staticGeneration)") }
-        if let bootID { lines.append("boot-id \(bootID)") }
-        return lines.joined(separator: "\n") + "\n"
+        var record = KeyValueRecord()
+        record.set("kind", kind?.rawValue ?? "reset")
+        record.set("time", String(time))
+        record.set("user", user)
+        record.set("system", system)
+        record.set("static-generation", staticGeneration.map(String.init))
+        record.set("boot-id", bootID)
+        return record.text
     }
 
     init(name: String, kind: EventKind?, time: Int64, system: String?, staticGeneration: Int?, bootID: String?, user: String, directory: String) {
@@ -35,12 +38,7 @@ public struct SpooledEvent: Equatable, Sendable {
     }
 
     init?(name: String, text: String, directory: String) {
-        var fields: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
-            if parts.count == 2 { fields[parts[0]] = parts[1] }
-        }
-        guard let kindText = fields["kind"], let time = fields["time"].flatMap({ Int64($0) }) else { return nil }
+        guard let fields = KeyValueRecord(text: text), let kindText = fields["kind"], let time = fields["time"].flatMap({ Int64($0) }) else { return nil }
         let kind = EventKind(rawValue: kindText)
         guard kind != nil || kindText == "reset" else { return nil }
         self.init(name: name, kind: kind, time: time, system: fields["system"], staticGeneration: fields["static-generation"].flatMap { Int($0) },
@@ -89,7 +87,7 @@ extension String {
     func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
 
-extension ConfigHistory {
+extension HistoryWriter {
     /// Commits spooled events in time order, each at its real time; a crash between commit and removal
     /// is harmless because a spooled event already in the history (by its `Dynix-Spool` name) is skipped.
     @discardableResult
@@ -102,7 +100,7 @@ extension ConfigHistory {
         var seen = 0
         var lastBootID: String?
         try store.walk { event in
-            if let name = event.trailers["Dynix-Spool"] { recorded.insert(name) }
+            if let name = event.trailers[.spool] { recorded.insert(name) }
             if lastBootID == nil { lastBootID = event.bootID }
             seen += 1
             return seen < 200
@@ -112,11 +110,11 @@ extension ConfigHistory {
             if !recorded.contains(event.name) {
                 let kind = event.kind ?? ConfigHistory.resetKind(bootID: event.bootID, lastRecorded: lastBootID)
                 var trailers = Trailers()
-                trailers.add("Static-Generation", event.staticGeneration.map(String.init))
-                trailers.add("Static-System", event.system)
-                trailers.add("Boot-Id", event.bootID)
-                trailers.add("Dynix-Spool", event.name)
-                let text = message(kind, subject: ConfigHistory.resetSubject(kind, staticGeneration: event.staticGeneration), trailers: trailers, user: event.user)
+                trailers.add(.staticGeneration, event.staticGeneration.map(String.init))
+                trailers.add(.staticSystem, event.system)
+                trailers.add(.bootID, event.bootID)
+                trailers.add(.spool, event.name)
+                let text = history.message(kind, subject: ConfigHistory.resetSubject(kind, staticGeneration: event.staticGeneration), trailers: trailers, user: event.user)
                 let author = GitSignature(name: event.user, email: "\(event.user)@localhost", time: event.time, offsetMinutes: Clock.localOffsetMinutes(at: event.time))
                 try commitEvent(message: text, author: author)
                 folded.append(kind)
@@ -124,9 +122,12 @@ extension ConfigHistory {
             lastBootID = event.bootID ?? lastBootID
             spool.remove(event)
         }
-        spooledEvents = []
+        history.spooledEvents = []
         return folded
     }
+}
+
+extension ConfigHistory {
 
     /// A reset on a boot id other than the last one recorded is a boot; otherwise a switch.
     static func resetKind(bootID: String?, lastRecorded: String?) -> EventKind {

@@ -5,7 +5,7 @@ extension ConfigHistory {
         public let event: HistoryEvent
         public var commit: ObjectID { event.commit }
         /// The commit that was made live (the branch head when it was applied).
-        public var appliedCommit: ObjectID? { event.trailers["Applied-Commit"].flatMap(ObjectID.init(hex:)) }
+        public var appliedCommit: ObjectID? { event.trailers[.appliedCommit].flatMap(ObjectID.init(hex:)) }
     }
 
     /// The subject of the change a generation made live: what people remember it by.
@@ -49,7 +49,7 @@ extension ConfigHistory {
             let newest = try event(head)
             if newest.isLivenessEvent {
                 found = newest
-            } else if let pointer = newest.trailers["Live-Event"] {
+            } else if let pointer = newest.trailers[.liveEvent] {
                 found = try ObjectID(hex: pointer).map(event)
             } else {
                 try store.walk { event in
@@ -67,7 +67,7 @@ extension ConfigHistory {
                 } else {
                     result = .generation(generation)
                 }
-            case .applyFailed? where event.trailers["Restored"] == "static": result = .reset(event)
+            case .applyFailed? where event.restored == .static: result = .reset(event)
             case .applyFailed?: result = .unknown(event)
             default: result = .reset(event)
             }
@@ -86,7 +86,7 @@ extension ConfigHistory {
         guard let parent else { return "none" }
         let event = try event(parent)
         if event.isLivenessEvent { return parent.hex }
-        if let pointer = event.trailers["Live-Event"] { return pointer }
+        if let pointer = event.trailers[.liveEvent] { return pointer }
         var found = "none"
         try store.walk { event in
             if event.isLivenessEvent { found = event.commit.hex }
@@ -101,15 +101,33 @@ extension ConfigHistory {
         return nil
     }
 
-    /// The newest events, optionally only those after a time.
-    public func events(limit: Int?, since: Int64? = nil) throws -> [HistoryEvent] {
-        var result: [HistoryEvent] = []
+    /// An event of the timeline; a rebuild or boot names the generation it ended.
+    public struct TimelineEntry: Sendable {
+        public let event: HistoryEvent
+        /// For a reset: the generation that was live until it (nil: nothing dynamic was live).
+        public internal(set) var ended: Int?
+    }
+
+    /// The newest events, optionally only those after a time. A reset's `ended` is found even when the
+    /// apply it ended lies beyond `limit`, so a line does not depend on how many are shown.
+    public func timeline(limit: Int?, since: Int64? = nil) throws -> [TimelineEntry] {
+        var result: [TimelineEntry] = []
+        var unresolved: [Int] = []
+        var collecting = limit.map { $0 > 0 } ?? true
         try store.walk { event in
+            let isApply = event.kind == .apply, isReset = event.kind?.isReset == true
+            if isApply || isReset {
+                for index in unresolved where isApply { result[index].ended = event.generation }
+                unresolved = []
+            }
             // Commits are recorded in order; a spooled event's own time may be older than its neighbours'.
-            if let since, event.recordedAt < since { return false }
-            if let since, event.time < since { return true }
-            result.append(event)
-            return limit.map { result.count < $0 } ?? true
+            if let since, event.recordedAt < since { collecting = false }
+            if collecting, since.map({ event.time >= $0 }) ?? true {
+                result.append(TimelineEntry(event: event, ended: nil))
+                if isReset { unresolved.append(result.count - 1) }
+                if let limit, result.count >= limit { collecting = false }
+            }
+            return collecting || !unresolved.isEmpty
         }
         return result
     }

@@ -1,17 +1,20 @@
 /// `dynix adopt`, and the checks every entry that reaches the file passes, whoever wrote it.
-extension ConfigHistory {
+extension HistoryWriter {
     /// `dynix adopt`: records the file on disk, edited outside dynix, once it parses.
     public func adopt(message userMessage: String?) throws -> ObjectID? {
-        guard let bytes = try workingBytes() else { throw DynixError.io(path: paths.dynamicFile, "the file is missing; nothing to adopt") }
+        guard let bytes = try history.workingBytes() else { throw DynixError.io(path: paths.dynamicFile, "the file is missing; nothing to adopt") }
         let file = try DynamicFile(bytes: bytes, source: paths.dynamicFile)
-        try checkEntries(file.entries)
-        let old = try committedFile()
+        try history.checkEntries(file.entries)
+        let old = try history.committedFile()
         if old.bytes == bytes { return nil }
         var trailers = Trailers()
-        for path in ConfigHistory.changedOptions(old.effective, file.effective) { trailers.add("Dynix-Option", path.description) }
-        return try commitFileChange(file.bytes, message: message(.adopt, subject: userMessage ?? "adopt an edit made outside dynix", trailers: trailers))
+        for path in ConfigHistory.changedOptions(old.effective, file.effective) { trailers.add(.option, path.description) }
+        return try commitFileChange(file.bytes, message: history.message(.adopt, subject: userMessage ?? "adopt an edit made outside dynix", trailers: trailers))
     }
 
+}
+
+extension ConfigHistory {
     /// Refuses entries the module system would read as code, and, with a manifest, undeclared options or wrong types.
     func checkEntries(_ entries: [Entry]) throws {
         try ConfigHistory.check(entries, manifest: try manifest())

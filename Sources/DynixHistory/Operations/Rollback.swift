@@ -11,17 +11,20 @@ extension ConfigHistory {
         return newest
     }
 
+}
+
+extension HistoryWriter {
     /// Commits generation `target`'s content as a `rollback` event (nil when the file already has it).
     @discardableResult
     public func rollback(to target: Int, message userMessage: String?) throws -> ObjectID? {
-        let generation = try generation(target)
+        let generation = try history.generation(target)
         let content = try store.content(at: generation.commit)
-        let current = try committedFile()
+        let current = try history.committedFile()
         guard content != current.bytes else { return nil }
-        let file = try committedFile(at: generation.commit)
+        let file = try history.committedFile(at: generation.commit)
         var trailers = Trailers()
-        trailers.add("Rollback-Of", String(target))
-        for path in ConfigHistory.changedOptions(current.effective, file.effective) { trailers.add("Dynix-Option", path.description) }
-        return try commitFileChange(file.bytes, message: message(.rollback, subject: userMessage ?? "roll back to generation \(target)", trailers: trailers))
+        trailers.add(.rollbackOf, String(target))
+        for path in ConfigHistory.changedOptions(current.effective, file.effective) { trailers.add(.option, path.description) }
+        return try commitFileChange(file.bytes, message: history.message(.rollback, subject: userMessage ?? "roll back to generation \(target)", trailers: trailers))
     }
 }

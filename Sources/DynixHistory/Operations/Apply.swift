@@ -1,5 +1,5 @@
-/// `dynix apply`: build, activate, confirm, record — or put back what was live. DESIGN.md "Apply is a transaction".
-extension ConfigHistory {
+/// `dynix apply`: build, activate, confirm, record — or put back what was live. ARCHITECTURE.md "The apply transaction".
+extension HistoryWriter {
     public struct ApplyOptions: Sendable {
         public var dryRun = false
         public var force = false
@@ -22,9 +22,9 @@ extension ConfigHistory {
     }
 
     public enum ApplyOutcome: Sendable {
-        case applied(Generation)
+        case applied(ConfigHistory.Generation)
         /// The committed values are the ones live: generation N, or (nil) the static configuration.
-        case nothingToApply(Generation?)
+        case nothingToApply(ConfigHistory.Generation?)
         case dryRun(program: String)
     }
 
@@ -33,36 +33,23 @@ extension ConfigHistory {
         try Interruption.guarding { try applyGuarded(options, progress: progress) }
     }
 
-    /// The generation whose values are exactly the committed ones, when applying would change nothing.
-    /// An unknown live state is never "the same": applying is how it becomes known again.
-    func liveMatchesCommitted(_ live: LiveState) throws -> (matches: Bool, generation: Generation?) {
-        let committed = try effective(.pending)
-        switch live {
-        case .generation(let current):
-            return (try committedFile(at: current.commit).effective == committed, current)
-        case .reset, .rebooted, .resetSpooled, .nothing:
-            return (committed.tree.isEmpty, nil)
-        case .unknown:
-            return (false, nil)
-        }
-    }
 
     private func applyGuarded(_ options: ApplyOptions, progress: (ApplyProgress) -> Void) throws -> ApplyOutcome {
-        guard let manifest = try manifest() else { throw DynixError.noManifest(paths.manifest) }
-        let headID = try head()
+        guard let manifest = try history.manifest() else { throw DynixError.noManifest(paths.manifest) }
+        let headID = try history.head()
         let content = try store.content(at: headID)
-        let live = try liveState()
+        let live = try history.liveState()
         if !options.force {
-            let same = try liveMatchesCommitted(live)
+            let same = try history.liveMatchesCommitted(live)
             if same.matches { return .nothingToApply(same.generation) }
         }
         let host = StaticSystem.read(paths)
 
         // A rollback to a generation built against the running static system can reuse its activation program.
         var program: String?
-        if let target = options.rollbackOf, let generation = try? generation(target),
+        if let target = options.rollbackOf, let generation = try? history.generation(target),
            let recorded = generation.event.activation, FileSystem.exists(recorded),
-           generation.event.trailers["Static-System"] == host.currentSystem {
+           generation.event.trailers[.staticSystem] == host.currentSystem {
             progress(.reusing(program: recorded, generation: target))
             program = recorded
         }
@@ -77,32 +64,40 @@ extension ConfigHistory {
         progress(.activating(program: program))
         // From here until the outcome is recorded the running system is in between: a crash leaves this
         // marker, and the next command records what it says rather than trusting the old record.
-        var marker = ActivationMarker(program: program, head: try head(), outcome: nil)
+        var marker = ActivationMarker(program: program, head: try history.head(), outcome: nil)
         try marker.write(paths)
         var failure = try Interruption.during(.changing) { try activate(program, manifest: manifest, options: options, progress: progress) }
         // An interrupt that arrived as the check passed still counts: the administrator asked to stop.
         if failure == nil, let signal = Interruption.received {
             failure = ChildProcess.Result(status: 128 + signal, stdout: [], tail: "", timedOut: false)
         }
+        // From here the system has changed: an interrupt is refused until the outcome is in the history.
+        return try Interruption.during(.recording) {
+            try finish(failure: failure, program: program, headID: headID, live: live, host: host, manifest: manifest, marker: marker, options: options, progress: progress)
+        }
+    }
+
+    private func finish(failure: ChildProcess.Result?, program: String, headID: ObjectID, live: ConfigHistory.LiveState, host: StaticSystem, manifest: Manifest, marker: ActivationMarker, options: ApplyOptions, progress: (ApplyProgress) -> Void) throws -> ApplyOutcome {
+        var marker = marker
         if let failure {
             let interruption = Interruption.received.map(Interruption.name)
             progress(.restoreStarted(interruptedBy: interruption))
             let (restoreError, restoredStatic) = Interruption.shielded {
                 restore(live, manifest: manifest, host: host, options: options, progress: progress)
             }
-            let restored = restoreError != nil ? "no" : restoredStatic ? "static" : "yes"
+            let restored: RestoreOutcome = restoreError != nil ? .no : restoredStatic ? .static : .yes
             marker.outcome = restored
             try? marker.write(paths)
             var trailers = Trailers()
-            trailers.add("Activation", program)
-            trailers.add("Exit-Status", String(failure.status))
-            trailers.add("Restored", restored)
+            trailers.add(.activation, program)
+            trailers.add(.exitStatus, String(failure.status))
+            trailers.add(.restored, restored.rawValue)
             let cause = interruption.map { "apply interrupted by \($0)" } ?? "apply failed (exit status \(failure.status))"
             let subject = cause + (restoreError == nil ? "; previous state restored" : "; RESTORE FAILED")
             let body = failure.tail.isEmpty ? nil : "Output (last lines):\n" + failure.tail.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
             var recordError: String?
             do {
-                try commitEvent(message: message(.applyFailed, subject: subject, body: body, trailers: trailers))
+                try commitEvent(message: history.message(.applyFailed, subject: subject, body: body, trailers: trailers))
             } catch {
                 // What happened to the system matters more than the record of it: report both.
                 recordError = (error as? DynixError)?.message ?? "\(error)"
@@ -178,7 +173,7 @@ extension ConfigHistory {
 
     /// Puts back what was live before a failed activation: why that failed (nil: it worked), and whether
     /// it was the static configuration that was put back.
-    func restore(_ live: LiveState, manifest: Manifest, host: StaticSystem, options: ApplyOptions, progress: (ApplyProgress) -> Void) -> (error: String?, restoredStatic: Bool) {
+    func restore(_ live: ConfigHistory.LiveState, manifest: Manifest, host: StaticSystem, options: ApplyOptions, progress: (ApplyProgress) -> Void) -> (error: String?, restoredStatic: Bool) {
         var restoredStatic = false
         do {
             var argv: [String]
@@ -206,40 +201,31 @@ extension ConfigHistory {
     }
 
     /// The `apply` commit and its annotated tag `gen/N`.
-    func recordApply(program: String, headID: ObjectID, host: StaticSystem, rollbackOf: Int?) throws -> Generation {
+    func recordApply(program: String, headID: ObjectID, host: StaticSystem, rollbackOf: Int?) throws -> ConfigHistory.Generation {
         let number = try nextGenerationNumber()
         var trailers = Trailers()
-        trailers.add("Dynamic-Generation", String(number))
-        trailers.add("Applied-Commit", try lastFileChange().hex)
-        trailers.add("Activation", program)
-        trailers.add("Rollback-Of", rollbackOf.map(String.init))
+        trailers.add(.generation, String(number))
+        trailers.add(.appliedCommit, try history.lastFileChange().hex)
+        trailers.add(.activation, program)
+        trailers.add(.rollbackOf, rollbackOf.map(String.init))
         let staticText = host.generation.map { "static \($0)" } ?? "the running static system"
         let subject = rollbackOf.map { "apply generation \(number) (rollback to generation \($0)) on \(staticText)" } ?? "apply generation \(number) on \(staticText)"
-        let text = message(.apply, subject: subject, trailers: trailers)
+        let text = history.message(.apply, subject: subject, trailers: trailers)
         // The activation already happened: record it through the txn record, so a crash here is finished
         // by the next command (branch moved, tag made) instead of leaving a live generation unrecorded.
         let old = try store.head()
-        let id = try store.makeCommit(parent: old, content: nil, message: text, author: author(), committer: committer)
+        let id = try store.makeCommit(parent: old, content: nil, message: text, author: history.author(), committer: history.committer)
         try FileSystem.writeAtomically(paths.transaction, Array(TransactionRecord(old: old, new: id).text.utf8), mode: 0o600)
         FaultInjection.reach("apply-committed")
-        try store.tagGeneration(number, commit: id, tagger: committer, message: text)
+        try store.tagGeneration(number, commit: id, tagger: history.committer, message: text)
         FaultInjection.reach("apply-tagged")
         try store.advance(from: old, to: id, reason: "dynix: apply")
         ActivationMarker.remove(paths)
         FileSystem.remove(paths.transaction)
-        liveStateCache = nil
-        return Generation(number: number, event: try event(id))
+        history.liveStateCache = nil
+        return ConfigHistory.Generation(number: number, event: try history.event(id))
     }
 
-    /// The newest commit that changed the file: what an apply makes live, and what people remember it by.
-    func lastFileChange() throws -> ObjectID {
-        var found: ObjectID?
-        try store.walk { event in
-            if event.changesFile { found = event.commit }
-            return found == nil
-        }
-        return try found ?? head()
-    }
 
     /// One more than any generation, counting an apply commit whose tag a crash prevented (and tagging it now).
     func nextGenerationNumber() throws -> Int {
@@ -251,9 +237,35 @@ extension ConfigHistory {
             return true
         }
         if let lastApply, let number = lastApply.generation, !tags.contains(where: { $0.number == number }) {
-            try store.tagGeneration(number, commit: lastApply.commit, tagger: committer, message: (try store.commit(lastApply.commit)).message)
+            try store.tagGeneration(number, commit: lastApply.commit, tagger: history.committer, message: (try store.commit(lastApply.commit)).message)
             highest = max(highest, number)
         }
         return highest + 1
+    }
+}
+
+extension ConfigHistory {
+    /// The generation whose values are exactly the committed ones, when applying would change nothing.
+    /// An unknown live state is never "the same": applying is how it becomes known again.
+    func liveMatchesCommitted(_ live: LiveState) throws -> (matches: Bool, generation: ConfigHistory.Generation?) {
+        let committed = try effective(.pending)
+        switch live {
+        case .generation(let current):
+            return (try committedFile(at: current.commit).effective == committed, current)
+        case .reset, .rebooted, .resetSpooled, .nothing:
+            return (committed.tree.isEmpty, nil)
+        case .unknown:
+            return (false, nil)
+        }
+    }
+
+    /// The newest commit that changed the file: what an apply makes live, and what people remember it by.
+    func lastFileChange() throws -> ObjectID {
+        var found: ObjectID?
+        try store.walk { event in
+            if event.changesFile { found = event.commit }
+            return found == nil
+        }
+        return try found ?? head()
     }
 }

@@ -8,9 +8,11 @@ extension ConfigHistory {
 
     /// Creates the history (idempotent). With `importing`, its entries become the file; without, an existing
     /// dynamic file written by hand or by the prototype is taken over as it is (after it parses).
-    public static func initialise(_ paths: Paths, identity: Identity, importing: [Entry]? = nil, importedFrom: String? = nil, lockTimeout: Double) throws -> (ConfigHistory, InitResult) {
+    /// `importing`: a Nix file evaluated with `nix-instantiate` whose entries become the file.
+    public static func initialise(_ paths: Paths, identity: Identity, importing importedFrom: String? = nil, lockTimeout: Double) throws -> (HistoryWriter, InitResult) {
         try checkWritable(paths)
         let manifest = try readManifest(paths)
+        let importing = try importedFrom.map { try NixEvaluator.entries(ofFile: $0, manifest: manifest) }
         if let importing { try check(importing, manifest: manifest) }
         // Everything that can be refused is checked before anything is created.
         let existed = FileSystem.isDirectory(paths.history) && !HistoryStore.isUnfinished(paths.history)
@@ -21,19 +23,19 @@ extension ConfigHistory {
         let lock = try WriterLock.acquire(paths.lock, timeout: lockTimeout)
         let store = existed ? try HistoryStore.open(paths.history) : try HistoryStore.create(paths.history)
         let history = ConfigHistory(paths: paths, store: store, identity: identity)
-        history.lock = lock
-        try history.recoverTransaction()
+        let writer = HistoryWriter(history, holding: lock)
+        try writer.recoverTransaction()
         if let head = try store.head() {
             if let importing {
                 // Importing into an existing history is an ordinary file change, recorded as `import`.
                 if try history.hasDrift() { throw DynixError.drift(path: paths.dynamicFile) }
                 let file = DynamicFile.rendering(importing)
-                let id = try history.commitFileChange(file.bytes, message: history.message(.`import`, subject: "import \(importedFrom ?? "entries") (\(importing.count) entries)"))
-                try history.foldSpool()
-                return (history, InitResult(created: false, commit: id, entries: importing.count))
+                let id = try writer.commitFileChange(file.bytes, message: history.message(.`import`, subject: "import \(importedFrom ?? "entries") (\(importing.count) entries)"))
+                try writer.foldSpool()
+                return (writer, InitResult(created: false, commit: id, entries: importing.count))
             }
-            try history.foldSpool()
-            return (history, InitResult(created: false, commit: head, entries: try history.committedFile().entries.count))
+            try writer.foldSpool()
+            return (writer, InitResult(created: false, commit: head, entries: try history.committedFile().entries.count))
         }
         try FileSystem.makeDirectory(FileSystem.directoryName(paths.dynamicFile), mode: 0o755)
         let file: DynamicFile
@@ -52,9 +54,9 @@ extension ConfigHistory {
             kind = .`init`
             subject = "start the dynamic configuration history"
         }
-        let id = try history.commitFileChange(file.bytes, message: history.message(kind, subject: subject))
-        try history.foldSpool()
-        return (history, InitResult(created: true, commit: id, entries: file.entries.count))
+        let id = try writer.commitFileChange(file.bytes, message: history.message(kind, subject: subject))
+        try writer.foldSpool()
+        return (writer, InitResult(created: true, commit: id, entries: file.entries.count))
     }
 
     /// A dynamic file already on disk (hand-written, or the prototype's), once it parses and passes the checks.

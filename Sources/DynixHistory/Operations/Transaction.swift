@@ -1,0 +1,40 @@
+/// The write protocol: objects, then the txn record (fsync), then the file (temp, fsync, rename, fsync
+/// of the directory), then the branch (compare-and-swap), then the record goes. A crash at any point is
+/// finished or undone by `recoverTransaction` (Recovery.swift). See ARCHITECTURE.md "The write protocol".
+extension HistoryWriter {
+    /// Commits a new content of the dynamic file: objects, then the txn record, then the file, then the branch.
+    @discardableResult
+    func commitFileChange(_ bytes: [UInt8], message: String, author: GitSignature? = nil) throws -> ObjectID {
+        let old = try store.head()
+        let new = try store.makeCommit(parent: old, content: bytes, message: try withLiveEvent(message, parent: old), author: author ?? history.author(), committer: history.committer)
+        FaultInjection.reach("objects-written")
+        try FileSystem.writeAtomically(paths.transaction, Array(TransactionRecord(old: old, new: new).text.utf8), mode: 0o600, faultStep: "txn")
+        try FileSystem.writeAtomically(paths.dynamicFile, bytes, faultStep: "file")
+        try store.advance(from: old, to: new, reason: "dynix")
+        history.committedCache = (new, bytes)
+        FaultInjection.reach("branch-moved")
+        FileSystem.remove(paths.transaction)
+        FaultInjection.reach("txn-removed")
+        return new
+    }
+
+    /// Commits an event that changes no file (apply, rebuild, boot, apply-failed).
+    @discardableResult
+    func commitEvent(message: String, author: GitSignature? = nil) throws -> ObjectID {
+        // An event needs a history to belong to: the first commit is always `init`'s, with the file.
+        guard let old = try store.head() else { throw DynixError.notInitialised(store.path) }
+        let new = try store.makeCommit(parent: old, content: nil, message: try withLiveEvent(message, parent: old), author: author ?? history.author(), committer: history.committer)
+        try store.advance(from: old, to: new, reason: "dynix")
+        history.liveStateCache = nil
+        return new
+    }
+
+    /// Adds `Live-Event:` to a message whose event is not itself a liveness event (DESIGN: "what was live when").
+    func withLiveEvent(_ message: String, parent: ObjectID?) throws -> String {
+        let parsed = Trailers.parse(message: message)
+        let kind = parsed.trailers[.event].flatMap(EventKind.init(rawValue:))
+        if HistoryEvent.isLiveness(kind, restored: parsed.trailers[.restored].flatMap(RestoreOutcome.init(rawValue:))) { return message }
+        let base = message.hasSuffix("\n") ? String(message.dropLast()) : message
+        return base + "\nLive-Event: " + (try history.liveEventPointer(parent: parent)) + "\n"
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import DynixHistory
+
+/// Command-line words parsed once, into the library's types, by argument-parser itself.
+
+extension ConfigHistory.StateName: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+    public static var defaultCompletionKind: CompletionKind { .list(["live", "pending", "static", "file"]) }
+}
+
+extension OptionPath: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let path = try? OptionPath(parsing: argument) else { return nil }
+        self = path
+    }
+}
+
+/// `--since`: `2026-11-24`, `2026-11-24 14:03[:05]`, `2026-11-24T14:03:05`, `@EPOCH`, `3 days ago`.
+struct PointInTime: ExpressibleByArgument {
+    let seconds: Int64
+
+    init?(argument: String) {
+        guard let seconds = Formatting.parseDate(argument) else { return nil }
+        self.seconds = seconds
+    }
+}
+
+/// How VALUE is read: `--json` or `--string`, at most one; neither means "as the option's type".
+enum ValueSyntax: String, EnumerableFlag {
+    case json, string
+
+    static func help(for value: ValueSyntax) -> ArgumentHelp? {
+        switch value {
+        case .json: return "Read VALUE as JSON."
+        case .string: return "Read VALUE as a string, whatever it looks like."
+        }
+    }
+
+    var reading: ValueReading {
+        switch self {
+        case .json: return .json
+        case .string: return .string
+        }
+    }
+}

@@ -1,0 +1,181 @@
+import DynixHistory
+
+/// Every `--json` output, defined once (README "JSON output" documents it). Rules: each document is
+/// an object with `schemaVersion`; generations are integers; times are ISO 8601 strings with the
+/// offset; option types are the manifest's form; a value that is not set has `"set": false` and no
+/// `value` key (so `"value": null` always means the Nix value null).
+enum JSONOutput {
+    static let schemaVersion = 1
+
+    static func print(_ document: some Encodable) throws {
+        Swift.print(JSON.serialize(try ValueEncoder.encode(document), pretty: true))
+    }
+}
+
+/// A named state: `{"kind": "generation", "generation": 3}`, `{"kind": "live"}`, `pending`, `static`, `file`.
+struct StateJSON: Encodable {
+    let kind: String
+    let generation: Int?
+
+    init(_ state: ConfigHistory.StateName) {
+        switch state {
+        case .live: (kind, generation) = ("live", nil)
+        case .pending: (kind, generation) = ("pending", nil)
+        case .staticOnly: (kind, generation) = ("static", nil)
+        case .working: (kind, generation) = ("file", nil)
+        case .generation(let n): (kind, generation) = ("generation", n)
+        }
+    }
+}
+
+/// One side of an option: set dynamically, or the static value (which may itself be unknown: unset).
+struct ValueJSON: Encodable {
+    let set: Bool
+    let value: NixValue?
+    let isStatic: Bool
+
+    enum CodingKeys: String, CodingKey { case set, value, isStatic = "static" }
+
+    init(_ side: OptionChange.Side) {
+        switch side {
+        case .dynamic(let v): (set, value, isStatic) = (true, v, false)
+        case .staticValue(let v): (set, value, isStatic) = (v != nil, v, true)
+        }
+    }
+
+    init(dynamic value: NixValue?) {
+        (set, self.value, isStatic) = (value != nil, value, false)
+    }
+
+    init(staticValue value: NixValue?) {
+        (set, self.value, isStatic) = (value != nil, value, true)
+    }
+}
+
+struct ChangeJSON: Encodable {
+    let option: String
+    let from: ValueJSON
+    let to: ValueJSON
+
+    init(_ change: OptionChange) {
+        option = change.option.description
+        from = ValueJSON(change.from)
+        to = ValueJSON(change.to)
+    }
+}
+
+struct EventJSON: Encodable {
+    let commit: String
+    let event: String
+    let time: String
+    let recorded: String
+    let user: String
+    let subject: String
+    let body: String
+    let generation: Int?
+    let staticGeneration: Int?
+    let rollbackOf: Int?
+    /// For a rebuild or boot: the generation it ended, when one was live.
+    let ended: Int?
+    /// For `log --option`: the generation that made this change live, if one did.
+    let liveAs: Int?
+    let options: [String]
+    let trailers: [String: [String]]
+
+    init(_ event: HistoryEvent, ended: Int? = nil, liveAs: Int? = nil) {
+        commit = event.commit.hex
+        self.event = event.kind?.rawValue ?? "foreign"
+        time = Formatting.isoTime(event.time)
+        recorded = Formatting.isoTime(event.recordedAt)
+        user = event.user
+        subject = event.subject
+        body = event.body
+        generation = event.generation
+        staticGeneration = event.staticGeneration
+        rollbackOf = event.rollbackOf
+        self.ended = ended
+        self.liveAs = liveAs
+        options = event.options
+        trailers = Dictionary(grouping: event.trailers.pairs, by: \.key).mapValues { $0.map(\.value) }
+    }
+}
+
+struct LogJSON: Encodable {
+    let schemaVersion = JSONOutput.schemaVersion
+    let option: String?
+    let events: [EventJSON]
+}
+
+struct GenerationJSON: Encodable {
+    let generation: Int
+    let time: String
+    let staticGeneration: Int?
+    let user: String
+    let commit: String
+    let appliedCommit: String?
+    let subject: String
+    let rollbackOf: Int?
+    let live: Bool
+}
+
+struct GenerationsJSON: Encodable {
+    let schemaVersion = JSONOutput.schemaVersion
+    let generations: [GenerationJSON]
+}
+
+struct ShowJSON: Encodable {
+    let schemaVersion = JSONOutput.schemaVersion
+    let state: StateJSON
+    /// The effective dynamic value of every option set in this state.
+    let values: [String: NixValue]
+    let changes: [ChangeJSON]
+}
+
+struct DiffJSON: Encodable {
+    let schemaVersion = JSONOutput.schemaVersion
+    let from: StateJSON
+    let to: StateJSON
+    let changes: [ChangeJSON]?
+    let patch: String?
+}
+
+struct OptionJSON: Encodable {
+    let option: String
+    let type: NixValue
+    let min: Int64?
+    let max: Int64?
+    let description: String
+    let staticValue: ValueJSON
+    let live: ValueJSON
+    let pending: ValueJSON
+
+    enum CodingKeys: String, CodingKey { case option, type, min, max, description, staticValue = "static", live, pending }
+}
+
+struct OptionsJSON: Encodable {
+    let schemaVersion = JSONOutput.schemaVersion
+    let options: [OptionJSON]
+}
+
+struct StatusJSON: Encodable {
+    struct Live: Encodable {
+        /// generation, rebuild, boot, apply-failed (the static configuration restored), rebooted, unknown, reset-spooled, none
+        let state: String
+        let generation: Int?
+        let since: String?
+        let user: String?
+        /// For `rebooted`: the generation that was live before the boot.
+        var lastGeneration: Int? = nil
+    }
+
+    let schemaVersion = JSONOutput.schemaVersion
+    let staticGeneration: Int?
+    let staticSystem: String?
+    let live: Live
+    let head: String
+    let pending: [ChangeJSON]
+    let liveValues: [ChangeJSON]
+    let drift: Bool
+    let interruptedTransaction: Bool
+    let spooledEvents: Int
+}
