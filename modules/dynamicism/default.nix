@@ -36,7 +36,7 @@ let
 
   fold = import ./fold.nix;
   layer = import ./lib/layer.nix;
-  attrpath = import ./lib/attrpath.nix;
+  declaredKeys = import ./lib/declared.nix;
   manifestTypes = import ./lib/types.nix;
   optionTypes = import ./lib/option-type.nix;
   buildManifest = import ./lib/manifest.nix;
@@ -52,15 +52,25 @@ let
   #   { kind = "option"; option; }          a declared option
   #   { kind = "inside"; option; rest; }    a key inside a (freeform) option
   #   { kind = "none"; }                    nothing declares it
-  # Submodule options are descended into (getSubOptions).
+  # Submodule options are descended into (getSubOptions). For an attribute
+  # set of submodules (virtualHosts."example.com".root) lib.types'
+  # getSubOptions skips the attribute's name (`<name>`), so the path's next
+  # component is that name and the one after it the sub-option.
   lookup = opts: path:
     let
       walk = node: rest:
         if lib.isOption node then
           (if rest == [ ] then { kind = "option"; option = node; }
           else
-            let sub = node.type.getSubOptions node.loc; in
-            if sub ? ${builtins.head rest} then walk sub.${builtins.head rest} (builtins.tail rest)
+            let
+              named = builtins.elem (node.type.name or null) [ "attrsOf" "lazyAttrsOf" ]
+                && node.type ? nestedTypes.elemType;
+              sub =
+                if named then node.type.nestedTypes.elemType.getSubOptions (node.loc ++ [ (builtins.head rest) ])
+                else node.type.getSubOptions node.loc;
+              subRest = if named then builtins.tail rest else rest;
+            in
+            if subRest != [ ] && sub ? ${builtins.head subRest} then walk sub.${builtins.head subRest} (builtins.tail subRest)
             else { kind = "inside"; option = node; inherit rest; })
         else if rest == [ ] || !(builtins.isAttrs node) || !(node ? ${builtins.head rest}) then { kind = "none"; }
         else walk node.${builtins.head rest} (builtins.tail rest);
@@ -68,9 +78,9 @@ let
     walk opts path;
 
   # The manifest declaration of one dynamic option: { type; min; max; }.
-  declaration = key: option:
+  declaration = key: path: option:
     let
-      found = lookup options (attrpath.parse key);
+      found = lookup options path;
       derived = optionTypes.derive found.option.type;
     in
     if found.kind == "option" then
@@ -85,24 +95,19 @@ let
       else { inherit (option) type min max; })
     else throw "dynix: dynamic option ${key} is not an option of this system";
 
-  # { "<canonical path text>" = { type; min; max; description; service; }; }
-  declared = lib.foldl'
-    (acc: serviceName:
-      acc // lib.mapAttrs'
-        (text: option: {
-          name = attrpath.render (attrpath.parse text);
-          value = declaration text option // { inherit (option) description; service = serviceName; };
-        })
-        enabledServices.${serviceName}.options)
-    { }
-    (builtins.attrNames enabledServices);
+  # The declared keys, canonical (lib/declared.nix, the one place that
+  # canonicalises them), and those declared more than once: by two services
+  # or twice by one under two spellings (`services.x."a"`, `services.x.a`).
+  # Which unit restarts and which type holds would be ambiguous, so
+  # declaredTwice stops both the static system (an assertion) and the build
+  # program (applyDynamicConfiguration's errors), which checks no assertion.
+  declarations = declaredKeys (lib.mapAttrs (_: service: service.options) enabledServices);
+  declaredTwice = declarations.twice;
 
-  # Two services claiming one option would make "which unit restarts" ambiguous.
-  declaredTwice = lib.filter
-    (key: lib.length (lib.filter
-      (s: builtins.elem key (map (t: attrpath.render (attrpath.parse t)) (builtins.attrNames enabledServices.${s}.options)))
-      (builtins.attrNames enabledServices)) > 1)
-    (builtins.attrNames declared);
+  # { "<canonical key>" = { type; min; max; description; service; path; }; }
+  declared = lib.mapAttrs
+    (key: d: declaration d.written d.path d // { inherit (d) description service path; })
+    declarations.byKey;
 
   # Units of the enabled services that this system actually has.
   unitsOf = service: builtins.filter (u: config.systemd.units ? ${u}) service.units;
@@ -121,7 +126,7 @@ let
 
   inherit (shadow) missing;
 
-  staticValue = key: lib.attrByPath (attrpath.parse key) missing config;
+  staticValue = key: lib.attrByPath declared.${key}.path missing config;
 
   systemctl = "${config.systemd.package}/bin/systemctl";
   shell = pkgs.runtimeShell;
@@ -222,7 +227,9 @@ let
         else dropInHeader + unitFile.render diffs.${u}.sections);
 
       errors =
-        lib.optional (layered.undeclared != [ ])
+        lib.optional (declaredTwice != [ ])
+          ("options declared dynamic more than once: " + lib.concatStringsSep ", " declaredTwice)
+        ++ lib.optional (layered.undeclared != [ ])
           ("${toString dynamicFile} sets options that are not dynamic on this system: "
             + lib.concatStringsSep ", " layered.undeclared
             + ". Dynamic options: "
@@ -230,7 +237,7 @@ let
         ++ map (message: "${toString dynamicFile}: ${message}") layered.mistyped
         # Only once the entries are well-typed: evaluating a mistyped one
         # would fail inside the module system instead.
-        ++ lib.optionals (layered.undeclared == [ ] && layered.mistyped == [ ]) (
+        ++ lib.optionals (declaredTwice == [ ] && layered.undeclared == [ ] && layered.mistyped == [ ]) (
           shadowed
           ++ lib.concatMap (d: d.refused) (builtins.attrValues diffs));
 
@@ -347,9 +354,16 @@ in
       description = "The systemd units whose settings may change at run time.";
     };
 
+    # manifest and applyDynamicConfiguration are the framework's interface to
+    # its own programs (the manifest file, the build program), not settings:
+    # internal and not in the manual. Internal options are still read as
+    # usual: `config.dynamicism.applyDynamicConfiguration { dynamicFile; }`
+    # is what the build program and vm-tests/lib/apply-builders.nix call.
     manifest = mkOption {
       type = types.unspecified;
       readOnly = true;
+      internal = true;
+      visible = false;
       default = manifest;
       defaultText = lib.literalExpression "built from dynamicism.services";
       description = "The manifest written to /etc/dynix/manifest.json, as a Nix value.";
@@ -358,6 +372,8 @@ in
     applyDynamicConfiguration = mkOption {
       type = types.unspecified;
       readOnly = true;
+      internal = true;
+      visible = false;
       default = applyDynamicConfiguration;
       defaultText = lib.literalExpression "a function { dynamicFile ? config.dynamicism.file }: derivation";
       description = ''
@@ -372,7 +388,7 @@ in
     assertions = [
       {
         assertion = declaredTwice == [ ];
-        message = "dynamicism: options declared dynamic by more than one service: ${lib.concatStringsSep ", " declaredTwice}";
+        message = "dynamicism: options declared dynamic more than once: ${lib.concatStringsSep ", " declaredTwice}";
       }
       {
         assertion = lib.length (lib.unique allDeclaredUnits) == lib.length allDeclaredUnits;
@@ -380,7 +396,10 @@ in
       }
     ];
 
-    environment.etc."dynix/manifest.json".text = builtins.toJSON manifest;
+    # The JSON of the manifest value (pkgs.formats.json: builtins.toJSON,
+    # then `jq .`, so the same value, pretty-printed).
+    environment.etc."dynix/manifest.json".source =
+      (pkgs.formats.json { }).generate "dynix-manifest.json" manifest;
 
     system.activationScripts.dynamicism = {
       supportsDryActivation = true;

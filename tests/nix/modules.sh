@@ -54,6 +54,43 @@ for name, r in sorted(json.loads(sys.argv[1]).items()):
     'services\.distccd\.maxJobs = 6 would not take effect: the evaluated configuration has 2, because a static definition of services\.distccd\.maxJobs with priority 5 beats dynamicism\.priority \(10\)' \
     "(($readonly_sys).config.dynamicism.applyDynamicConfiguration { dynamicFile = ./tests/nix/fixtures/distccd-override.nix; }).dropIns"
 
+  # Issue 11, item 10: one option declared dynamic twice under two
+  # spellings (by two services, or twice by one) is reported, never merged
+  # by `//` with the later service silently owning it; also where no
+  # assertion is checked (the build program evaluates
+  # applyDynamicConfiguration alone).
+  twice_sys="import ./tests/nix/modules/system.nix { lib = import $NIXPKGS_LIB/lib;
+    static = { services.distccd.enable = true; };
+    extra = [ { dynamicism.services.other = { units = [ \"other.service\" ];
+      options.\"services.distccd.\\\"maxJobs\\\"\" = { }; }; } ]; }"
+  expect_json "modules: one option declared by two services under two spellings fails the assertion" \
+    '[false,"dynamicism: options declared dynamic more than once: services.distccd.maxJobs (distccd: services.distccd.maxJobs; other: services.distccd.\"maxJobs\")"]' \
+    "let a = builtins.head ($twice_sys).config.assertions; in [ a.assertion a.message ]"
+  expect_error "modules: one option declared by two services under two spellings stops the build" \
+    'options declared dynamic more than once: services\.distccd\.maxJobs \(distccd: services\.distccd\.maxJobs; other: services\.distccd\."maxJobs"\)' \
+    "(($twice_sys).config.dynamicism.applyDynamicConfiguration { dynamicFile = ./tests/nix/fixtures/distccd-override.nix; }).dropIns"
+  once_sys="import ./tests/nix/modules/system.nix { lib = import $NIXPKGS_LIB/lib;
+    static = { services.distccd.enable = true; };
+    extra = [ { dynamicism.services.distccd.options.\"\\\"services\\\".distccd.maxJobs\".description = \"again\"; } ]; }"
+  expect_json "modules: one option declared twice by one service under two spellings fails the assertion" 'false' \
+    "(builtins.head ($once_sys).config.assertions).assertion"
+  expect_error "modules: one option declared twice by one service under two spellings stops the build" \
+    'options declared dynamic more than once: services\.distccd\.maxJobs \(distccd: "services"\.distccd\.maxJobs; distccd: services\.distccd\.maxJobs\)' \
+    "(($once_sys).config.dynamicism.applyDynamicConfiguration { dynamicFile = ./tests/nix/fixtures/distccd-override.nix; }).dropIns"
+
+  # An option inside an attribute set of submodules (virtualHosts."name".port):
+  # lib.types' getSubOptions skips the attribute's name, so the lookup must
+  # consume it; the type is then derived from the real option, not asked for.
+  hosts_sys="import ./tests/nix/modules/system.nix { lib = import $NIXPKGS_LIB/lib;
+    static = { services.distccd.enable = true; services.hosts.hosts.\"a.example\".port = 80; };
+    extra = [ ({ lib, ... }: {
+      options.services.hosts.hosts = lib.mkOption { default = { }; type = lib.types.attrsOf (lib.types.submodule {
+        options.port = lib.mkOption { type = lib.types.port; }; }); };
+      config.dynamicism.services.hosts.options.\"services.hosts.hosts.\\\"a.example\\\".port\" = { }; }) ]; }"
+  expect_json "modules: an option inside attrsOf (submodule) gets its type from the option" \
+    '{"max":65535,"min":0,"static":80,"type":"int"}' \
+    "($hosts_sys).config.dynamicism.manifest.options.\"services.hosts.hosts.\\\"a.example\\\".port\""
+
   # Issue 8, failure 2: no evaluation prints a trace or warning, harmonia
   # on or off (the flat names are aliases in today's nixpkgs).
   for on in true false; do

@@ -16,6 +16,21 @@ expect_json "attrpath: render . parse is canonical" '"services.harmonia.settings
 expect_error "attrpath: an empty component is refused" 'is not an attribute path' \
   "(import $lib/attrpath.nix).parse \"a..b\""
 
+expect_json "attrpath: canonical, isCanonical" '["services.x.a","services.x.\"a b\"",true,false]' \
+  "let p = import $lib/attrpath.nix; in [ (p.canonical ''services.\"x\".\"a\"'') (p.canonical ''services.x.\"a b\"'') (p.isCanonical \"services.x.a\") (p.isCanonical ''services.x.\"a\"'') ]"
+
+# declared.nix: the one place declared keys are canonicalised.
+expect_json "declared: canonical keys, path and service; one option under two spellings is declared twice" \
+  '{"byKey":{"services.x.a":{"key":"services.x.a","path":["services","x","a"],"service":"one","type":"int","written":"services.x.\"a\""},
+             "services.x.b":{"key":"services.x.b","path":["services","x","b"],"service":"one","type":"str","written":"services.x.b"},
+             "services.y.c":{"key":"services.y.c","path":["services","y","c"],"service":"two","type":"str","written":"services.y.\"c\""}},
+    "twice":["services.x.a (one: services.x.\"a\"; two: services.x.a)","services.y.c (two: services.y.\"c\"; two: services.y.c)"]}' \
+  "import $lib/declared.nix {
+     one = { \"services.x.\\\"a\\\"\".type = \"int\"; \"services.x.b\".type = \"str\"; };
+     two = { \"services.x.a\".type = \"int\"; \"services.y.c\".type = \"str\"; \"services.y.\\\"c\\\"\".type = \"str\"; }; }"
+expect_json "declared: nothing twice when every option is declared once" '[]' \
+  "(import $lib/declared.nix { one.\"a.b\" = { }; two.\"a.c\" = { }; }).twice"
+
 # types.nix: the manifest's type language.
 expect_json "types: check" '[true,false,true,false,true,true,false,true,false,true,false,true]' \
   "let t = import $lib/types.nix; in [
@@ -52,6 +67,9 @@ expect_json "layer: module-system names never match" '["_module.args.pkgs","conf
   "(import $lib/layer.nix { declared = $declared; folded = {
      config.services.harmonia.settings.workers = 1; options = { }; _module.args.pkgs = null; }; }).undeclared"
 
+expect_error "layer: a declared key that is not canonical is refused, not merged" 'declared key services\.x\."a" is not canonical \(services\.x\.a\)' \
+  "(import $lib/layer.nix { declared = { \"services.x.\\\"a\\\"\".type = \"int\"; }; folded = { services.x.a = 1; }; }).matched"
+
 # manifest.nix: declarations to the manifest.
 expect_json "manifest: the format of ARCHITECTURE.md §5" \
   '{"version":1,
@@ -70,6 +88,8 @@ expect_json "manifest: no check when none" 'false' \
   "(import $lib/manifest.nix { options = { }; build = [ \"b\" \"{file}\" ]; restoreStatic = [ \"r\" ]; }) ? check"
 expect_error "manifest: build without {file} is refused" 'must contain the argument \{file\}' \
   "import $lib/manifest.nix { options = { }; build = [ \"b\" ]; restoreStatic = [ \"r\" ]; }"
+expect_error "manifest: a key that is not canonical is refused" 'manifest keys that are not canonical .*: services\.x\."a" \(services\.x\.a\)' \
+  "builtins.attrNames (import $lib/manifest.nix { options = { \"services.x.\\\"a\\\"\".type = \"int\"; }; build = [ \"b\" \"{file}\" ]; restoreStatic = [ ]; }).options"
 expect_error "manifest: an unknown type is refused" 'unknown manifest type' \
   "import $lib/manifest.nix { options = { a.type = \"integer\"; }; build = [ \"b\" \"{file}\" ]; restoreStatic = [ ]; }"
 

@@ -5,9 +5,12 @@
 #
 # `parse` turns such a string into a list of names, `render` turns a list of
 # names back into the canonical string (names quoted only when they are not
-# plain Nix identifiers, or are keywords). dynix (Swift) renders paths with the
-# same rule, so a key in the manifest and a path in `dynix append` compare
-# equal as strings.
+# plain Nix identifiers, or are keywords), and `canonical` is the two in one:
+# the one function that makes a key as written (`services."x".a`) the key
+# dynix compares (`services.x.a`). dynix (Swift) renders paths with the same
+# rule, so a key in the manifest and a path in `dynix append` compare equal
+# as strings. The framework canonicalises declared keys once, in
+# declared.nix; layer.nix and manifest.nix take canonical keys only.
 #
 # Builtins only: evaluated by plain nix-instantiate in the tests.
 let
@@ -59,7 +62,11 @@ let
     if whole == null
     then throw "dynix: `${text}` is not an attribute path"
     else map name pieces;
+
+  canonical = text: render (parse text);
+
+  isCanonical = text: canonical text == text;
 in
 {
-  inherit isIdentifier escape render renderName parse;
+  inherit isIdentifier escape render renderName parse canonical isCanonical;
 }

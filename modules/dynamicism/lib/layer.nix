@@ -1,7 +1,10 @@
 # Match the folded dynamic entries against the declared dynamic options.
 #
-#   layer { declared = { "<path text>" = { type = T; min = N; max = N; }; ... }; folded = <fold result>; }
-#   (min and max optional: bounds on every integer, see types.nix)
+#   layer { declared = { "<canonical key>" = { type = T; min = N; max = N; }; ... }; folded = <fold result>; }
+#   (min and max optional: bounds on every integer, see types.nix; keys
+#   canonical as declared.nix makes them, attrpath.canonical: a key written
+#   otherwise is refused, never re-canonicalised here, where two spellings
+#   of one option would silently become one)
 #   => { matched    = [ { key; path; value; } ... ];   # in path order
 #        undeclared = [ "<path text>" ... ];           # entries nobody declared
 #        mistyped   = [ "<path text>: expected T, got V" ... ]; }
@@ -19,14 +22,11 @@ let
   attrpath = import ./attrpath.nix;
   types = import ./types.nix;
 
-  # Canonical key text for every declared option, so hand-written keys with
-  # needless quotes still match.
-  declaredByKey = builtins.listToAttrs (map
-    (text: {
-      name = attrpath.render (attrpath.parse text);
-      value = declared.${text} // { path = attrpath.parse text; };
-    })
-    (builtins.attrNames declared));
+  declaredByKey = builtins.mapAttrs
+    (key: decl:
+      if attrpath.isCanonical key then decl // { path = attrpath.parse key; }
+      else throw "dynix: declared key ${key} is not canonical (${attrpath.canonical key}); declared.nix canonicalises keys")
+    declared;
 
   declaredPaths = map (k: declaredByKey.${k}.path) (builtins.attrNames declaredByKey);
 

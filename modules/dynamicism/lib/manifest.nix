@@ -7,10 +7,11 @@
 #     restoreStatic = [ "/nix/store/…/dynix-restore-static" ];
 #     check = null or [ … ];
 #   }
-#   => the attribute set to serialise with builtins.toJSON
+#   => the attribute set the module writes as JSON (pkgs.formats.json)
 #
-# Keys are re-rendered canonically (see attrpath.nix) so dynix can compare them
-# as strings. Builtins only.
+# Keys must be canonical (attrpath.canonical, as declared.nix makes them) so
+# dynix can compare them as strings; another spelling is refused, not
+# re-rendered here. Builtins only.
 { options, build, restoreStatic, check ? null }:
 
 let
@@ -41,18 +42,18 @@ let
       // (if decl ? static then { static = jsonSafe decl.static; } else { });
 
   hasFileArgument = builtins.elem "{file}" build;
+
+  notCanonical = builtins.filter (text: !(attrpath.isCanonical text)) (builtins.attrNames options);
 in
 if !hasFileArgument then
   throw "dynix: the manifest's build command must contain the argument {file}"
+else if notCanonical != [ ] then
+  throw ("dynix: manifest keys that are not canonical (declared.nix canonicalises keys): "
+    + builtins.concatStringsSep ", " (map (text: "${text} (${attrpath.canonical text})") notCanonical))
 else
   {
     version = 1;
-    options = builtins.listToAttrs (map
-      (text: {
-        name = attrpath.render (attrpath.parse text);
-        value = entry text options.${text};
-      })
-      (builtins.attrNames options));
+    options = builtins.mapAttrs entry options;
     inherit build restoreStatic;
   }
   // (if check == null then { } else { inherit check; })

@@ -22,6 +22,7 @@ let
     runtimeShell = "/nix/store/00000000000000000000000000000000-bash/bin/bash";
     coreutils = fakeDerivation "coreutils" "coreutils" { };
     nix = fakeDerivation "nix" "nix" { };
+    jq = fakeDerivation "jq" "jq" { };
     systemd = fakeDerivation "systemd" "systemd" { };
 
     writeScript = name: text: fakeDerivation name text { inherit text; };
@@ -39,9 +40,43 @@ let
         type = lib.types.attrsOf lib.types.anything;
         generate = name: value: fakeDerivation name "${ext}:${builtins.toJSON value}" { inherit value; };
       };
-    in { toml = format "toml"; yaml = format "yaml"; };
+    in {
+      toml = format "toml";
+      yaml = format "yaml";
+      # As nixpkgs' pkgs/pkgs-lib/formats.nix at
+      # 001740f03dbdff478182996703602232e7ca5fc0 writes it: the value's
+      # builtins.toJSON passed as a file to `jq .` (so the file is the same
+      # JSON value, pretty-printed); the type a JSON value.
+      json = { }: {
+        type =
+          let
+            valueType = lib.types.nullOr (lib.types.oneOf [
+              lib.types.bool lib.types.int lib.types.float lib.types.str lib.types.path
+              (lib.types.attrsOf valueType) (lib.types.listOf valueType)
+            ]) // { description = "JSON value"; };
+          in
+          valueType;
+        generate = name: value: pkgs.callPackage
+          ({ runCommand, jq }: runCommand name
+            {
+              nativeBuildInputs = [ jq ];
+              value = builtins.toJSON value;
+              passAsFile = [ "value" ];
+              preferLocalBuild = true;
+            }
+            ''
+              jq . "$valuePath"> $out
+            '')
+          { };
+      };
+    };
 
-    callPackage = fn: args: fakeDerivation "dynix" "dynix" { };
+    # A function is called with the stub packages it asks for (as
+    # formats.json does); a file (package.nix) is the stand-in package.
+    callPackage = fn: args:
+      if builtins.isFunction fn
+      then fn (builtins.intersectAttrs (builtins.functionArgs fn) pkgs // args)
+      else fakeDerivation "dynix" "dynix" { };
   };
 
   anyAttrs = lib.mkOption { type = lib.types.attrsOf lib.types.anything; default = { }; };
@@ -74,8 +109,14 @@ in
     options = {
       assertions = lib.mkOption { type = lib.types.listOf lib.types.anything; default = [ ]; };
       warnings = lib.mkOption { type = lib.types.listOf lib.types.str; default = [ ]; };
+      # As NixOS: a file's `source` (a path), or its `text`, which becomes
+      # the source.
       environment.etc = lib.mkOption {
-        type = lib.types.attrsOf (lib.types.submodule { options.text = lib.mkOption { type = lib.types.lines; }; });
+        type = lib.types.attrsOf (lib.types.submodule ({ name, config, ... }: {
+          options.text = lib.mkOption { type = lib.types.nullOr lib.types.lines; default = null; };
+          options.source = lib.mkOption { type = lib.types.path; };
+          config.source = lib.mkIf (config.text != null) (lib.mkDefault (pkgs.writeText "etc-${baseNameOf name}" config.text));
+        }));
         default = { };
       };
       environment.systemPackages = lib.mkOption { type = lib.types.listOf lib.types.anything; default = [ ]; };
