@@ -1,6 +1,6 @@
-// swift-tools-version:5.9
-// 5.9 is the lowest manifest version whose features this package uses; note that
-// swift-argument-parser 1.8.2 itself needs a Swift 6.0 toolchain to build.
+// swift-tools-version:6.0
+// 6.0: the package builds in the Swift 6 language mode (strict concurrency checking);
+// swift-argument-parser 1.8.2 needs a Swift 6.0 toolchain anyway.
 import PackageDescription
 
 let package = Package(
@@ -21,9 +21,10 @@ let package = Package(
         ),
         // Keeps Debian's libgit2 from parsing the CA bundle at start-up (see its source for the why).
         .target(name: "CGit2Startup"),
-        // Signal handling for an apply in progress; C because a handler may only touch sig_atomic_t state.
-        .target(name: "CInterruption"),
-        .target(name: "DynixHistory", dependencies: ["CGit2", "CGit2Startup", "CInterruption"]),
+        // Signal handlers (interrupting an apply, the watchdog): C, because a handler may only touch
+        // sig_atomic_t state and async-signal-safe calls.
+        .target(name: "CSignals"),
+        .target(name: "DynixHistory", dependencies: ["CGit2", "CGit2Startup", "CSignals"]),
         .executableTarget(
             name: "dynix",
             dependencies: [

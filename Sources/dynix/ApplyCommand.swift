@@ -28,7 +28,7 @@ struct ApplyCommand: WritingCommand {
             case .reusing(let program, let generation):
                 print("reusing the activation program of generation \(generation) (\(program)); nothing to build")
             case .output(let stream, let bytes):
-                Terminal.write(bytes, to: stream == .stdout ? stdout : stderr)
+                Terminal.write(bytes, toStandardError: stream == .stderr)
             case .activating(let program):
                 print(Terminal.dim("activating \(program)"))
             case .checking(let attempt):
@@ -42,7 +42,7 @@ struct ApplyCommand: WritingCommand {
             case .restoring(let what):
                 Terminal.writeError(Terminal.dim("restoring \(what)"))
             }
-            fflush(stdout)
+            fflush(nil)
         }
         switch outcome {
         case .applied(let generation):

@@ -25,12 +25,19 @@ enum Terminal {
     static func writeError(_ text: String) {
         var line = text
         if !line.hasSuffix("\n") { line += "\n" }
-        _ = line.withCString { fputs($0, stderr) }
+        write(Array(line.utf8), toStandardError: true)
     }
 
-    static func write(_ bytes: [UInt8], to stream: UnsafeMutablePointer<FILE>) {
-        _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, stream) }
-        fflush(stream)
+    /// Writes to file descriptor 1 or 2 after flushing what `print` buffered, so the order holds.
+    static func write(_ bytes: [UInt8], toStandardError: Bool) {
+        fflush(nil)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(toStandardError ? 2 : 1, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            offset += written
+        }
     }
 
     /// Prints `lines`, through the pager when stdout is a terminal and they do not fit on it.

@@ -41,18 +41,18 @@ public enum Run {
             try? inPipe.fileHandleForWriting.close()
         }
         // Read both pipes concurrently so a chatty child cannot block on a full pipe.
-        var errData = Data()
+        let errData = Captured()
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
+            errData.set(err.fileHandleForReading.readDataToEndOfFile())
             group.leave()
         }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
         let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
-        return RunResult(status: status, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return RunResult(status: status, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData.data, as: UTF8.self))
     }
 
     /// Starts the binary without waiting, for tests that signal it mid-way; `stderr` names a file that
@@ -66,7 +66,7 @@ public enum Run {
         process.environment = env
         process.standardOutput = FileHandle.nullDevice
         if let stderr {
-            FileManager.default.createFile(atPath: stderr, contents: nil)
+            _ = FileManager.default.createFile(atPath: stderr, contents: nil)
             process.standardError = FileHandle(forWritingAtPath: stderr)
         } else {
             process.standardError = FileHandle.nullDevice
@@ -93,4 +93,13 @@ public enum Run {
     public static func nixParses(_ file: String) -> Bool {
         program(["nix-instantiate", "--parse", file]).status == 0
     }
+}
+
+/// Bytes one thread reads while another waits for it (the group's wait orders the accesses).
+private final class Captured: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bytes = Data()
+
+    func set(_ data: Data) { lock.withLock { bytes = data } }
+    var data: Data { lock.withLock { bytes } }
 }

@@ -2,7 +2,7 @@ import DynixHistory
 import Foundation
 
 /// A temporary system root with real files and symlinks, removed when the test ends.
-public final class TempRoot {
+public final class TempRoot: Sendable {
     public let path: String
     public var paths: Paths { Paths(root: path) }
 

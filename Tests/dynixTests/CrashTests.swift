@@ -35,7 +35,7 @@ final class CrashTests: XCTestCase {
     func testStaleRefLockIsRemovedUnderTheLock() throws {
         let root = TempRoot()
         Run.dynix(root, ["init"])
-        FileManager.default.createFile(atPath: root.historyPath + "/refs/heads/main.lock", contents: Data())
+        _ = FileManager.default.createFile(atPath: root.historyPath + "/refs/heads/main.lock", contents: Data())
         XCTAssertEqual(Run.dynix(root, ["append", "services.a", "1"]).status, 0)
         assertConsistent(root, step: "stale lock")
     }
@@ -66,19 +66,27 @@ final class CrashTests: XCTestCase {
     func testConcurrentWritersLoseNothing() {
         let root = TempRoot()
         Run.dynix(root, ["init"])
-        let failures = NSLock()
-        var failed: [String] = []
+        let failed = LockedList()
         DispatchQueue.concurrentPerform(iterations: 4) { process in
             for n in 0..<50 {
                 let result = Run.dynix(root, ["append", "services.p\(process).n\(n)", String(n)])
-                if result.status != 0 { failures.lock(); failed.append(result.stderr); failures.unlock() }
+                if result.status != 0 { failed.append(result.stderr) }
             }
         }
-        XCTAssertEqual(failed, [])
+        XCTAssertEqual(failed.items, [])
         let file = root.dynamicFile
         for process in 0..<4 { for n in 0..<50 { XCTAssertTrue(file.contains("services.p\(process).n\(n) = \(n);"), "p\(process) n\(n) missing") } }
         let events = Run.git(root, ["log", "--format=%(trailers:key=Dynix-Event,valueonly)"]).stdout.split(separator: "\n").filter { $0 == "append" }
         XCTAssertEqual(events.count, 200)
         assertConsistent(root, step: "concurrent")
     }
+}
+
+/// Failures collected from several threads at once.
+private final class LockedList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+
+    func append(_ item: String) { lock.withLock { list.append(item) } }
+    var items: [String] { lock.withLock { list } }
 }

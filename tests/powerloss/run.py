@@ -131,8 +131,15 @@ echo "$program"
                 break
             time.sleep(0.05)
         else:
+            # Something still has the mount open: say what, then detach it anyway.
+            users = run(["fuser", "-vm", mountpoint]).stderr.strip() if shutil.which("fuser") else "(fuser not installed)"
+            print(f"powerloss: note: {mountpoint} busy at unmount: {users}")
             run(["umount", "-l", mountpoint])
-        process.wait(timeout=20)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
     def dynix(self, root, argv):
         argv = [a.replace("{root}", root) for a in argv]

@@ -22,8 +22,6 @@ public struct GitError: Error, CustomStringConvertible, Equatable {
 }
 
 /// Runs a libgit2 call and turns a negative result into a `GitError`.
-@discardableResult
-func check(_ operation: String, _ result: Int32) throws -> Int32 {
+func check(_ operation: String, _ result: Int32) throws {
     if result < 0 { throw GitError.last(result, operation) }
-    return result
 }

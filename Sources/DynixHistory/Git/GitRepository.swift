@@ -177,14 +177,16 @@ public final class GitRepository {
     }
 
     /// Creates the annotated tag `refs/tags/<name>`; refuses to overwrite an existing one.
-    public func createAnnotatedTag(name: String, target: ObjectID, tagger: GitSignature, message: String) throws -> ObjectID {
+    /// Writes the tag object only; `updateReference("refs/tags/<name>", …)` makes it visible. Two steps, so
+    /// the object's directory can be made durable before a durable ref names it.
+    public func createTagObject(name: String, target: ObjectID, tagger: GitSignature, message: String) throws -> ObjectID {
         var targetID = target.raw
         var object: OpaquePointer?
         try check("lookup tag target", git_object_lookup(&object, handle, &targetID, GIT_OBJECT_COMMIT))
         defer { git_object_free(object) }
         var oid = git_oid()
         try tagger.withRaw { sig in
-            try check("create tag \(name)", git_tag_create(&oid, handle, name, object, sig, message, 0))
+            try check("create tag \(name)", git_tag_annotation_create(&oid, handle, name, object, sig, message))
         }
         return ObjectID(oid)
     }

@@ -16,9 +16,11 @@ public struct ObjectID: Hashable, CustomStringConvertible, Sendable {
 
     public var hex: String {
         var copy = raw
-        var buffer = [CChar](repeating: 0, count: 41)
-        git_oid_tostr(&buffer, 41, &copy)
-        return String(cString: buffer)
+        var buffer = [UInt8](repeating: 0, count: 41)
+        buffer.withUnsafeMutableBufferPointer { raw in
+            raw.withMemoryRebound(to: CChar.self) { _ = git_oid_tostr($0.baseAddress, 41, &copy) }
+        }
+        return String(decoding: buffer.prefix(40), as: UTF8.self)
     }
 
     public var short: String { String(hex.prefix(7)) }

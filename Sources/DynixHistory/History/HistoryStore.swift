@@ -75,8 +75,10 @@ public final class HistoryStore {
 
     func tagGeneration(_ number: Int, commit: ObjectID, tagger: GitSignature, message: String) throws {
         try wrap {
-            _ = try repository.createAnnotatedTag(name: "gen/\(number)", target: commit, tagger: tagger, message: message)
+            let tag = try repository.createTagObject(name: "gen/\(number)", target: commit, tagger: tagger, message: message)
+            // The object must be durable before the ref that names it: a new fan-out directory needs objects/ synced.
             try repository.syncNewObjectDirectories()
+            try repository.updateReference("refs/tags/gen/\(number)", to: tag, expecting: nil, logMessage: "dynix: generation \(number)")
             // The first tag creates refs/tags/gen/; libgit2 fsyncs the directory it writes the tag in,
             // not the one that directory was created in.
             try repository.syncDirectory("refs/tags")

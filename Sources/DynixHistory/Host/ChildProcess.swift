@@ -1,4 +1,4 @@
-import CInterruption
+import CSignals
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,7 +20,6 @@ public struct ChildProcess {
 
     public let argv: [String]
     public var timeout: Double = 600
-    public var environment: [String: String]? = nil
 
     public init(_ argv: [String], timeout: Double = 600) {
         self.argv = argv
@@ -65,17 +64,12 @@ public struct ChildProcess {
 
         let cArgs = argv.map { strdup($0) } + [nil]
         defer { cArgs.forEach { free($0) } }
-        var envStrings: [UnsafeMutablePointer<CChar>?]? = environment.map { env in env.map { strdup("\($0.key)=\($0.value)") } + [nil] }
-        defer { envStrings?.forEach { free($0) } }
 
         var pid: pid_t = 0
         // The child's pid must be the signal target before any signal can arrive, or it would be lost.
         dynix_interruption_block(1)
         let spawned: Int32 = cArgs.withUnsafeBufferPointer { args in
-            if var env = envStrings {
-                return env.withUnsafeMutableBufferPointer { posix_spawnp(&pid, program, &actions, &attributes, args.baseAddress!, $0.baseAddress!) }
-            }
-            return posix_spawnp(&pid, program, &actions, &attributes, args.baseAddress!, environ)
+            posix_spawnp(&pid, program, &actions, &attributes, args.baseAddress!, environ)
         }
         if spawned == 0 { dynix_interruption_set_target(pid) }
         dynix_interruption_block(0)

@@ -1,10 +1,8 @@
-import CInterruption
+import CSignals
 
 /// SIGINT, SIGTERM and SIGHUP during an apply: remembered, acknowledged on stderr at once, and passed on
-/// to the running child (CInterruption holds the handler), so the apply can end in a known state.
+/// to the running child (the handler is C: CSignals/interruption.c), so the apply can end in a known state.
 public enum Interruption {
-    private static var depth = 0
-
     /// What an interrupt means at this point of an apply; the handler says it and acts on it.
     enum Phase {
         /// Building or deciding: nothing on the running system has changed.
@@ -28,12 +26,8 @@ public enum Interruption {
 
     /// Runs `body` with the signals caught; nested sections share the outermost one's handlers.
     static func guarding<T>(_ body: () throws -> T) rethrows -> T {
-        if depth == 0 { dynix_interruption_begin() }
-        depth += 1
-        defer {
-            depth -= 1
-            if depth == 0 { dynix_interruption_end() }
-        }
+        dynix_interruption_enter()
+        defer { dynix_interruption_leave() }
         return try body()
     }
 

@@ -64,7 +64,7 @@ extension HistoryWriter {
         progress(.activating(program: program))
         // From here until the outcome is recorded the running system is in between: a crash leaves this
         // marker, and the next command records what it says rather than trusting the old record.
-        var marker = ActivationMarker(program: program, head: try history.head(), outcome: nil)
+        let marker = ActivationMarker(program: program, head: try history.head(), outcome: nil)
         try marker.write(paths)
         var failure = try Interruption.during(.changing) { try activate(program, manifest: manifest, options: options, progress: progress) }
         // An interrupt that arrived as the check passed still counts: the administrator asked to stop.

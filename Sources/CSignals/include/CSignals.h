@@ -1,5 +1,7 @@
 #include <sys/types.h>
 
+/* Signal handling in C, where a handler may only touch sig_atomic_t state and async-signal-safe calls. */
+
 /* Interruption of an apply by SIGINT, SIGTERM or SIGHUP (see interruption.c). */
 enum {
     /* Building or deciding: nothing on the running system changed yet. */
@@ -22,3 +24,14 @@ int dynix_interruption_set_phase(int phase);
 int dynix_interruption_phase(void);
 /* The first signal received since begin, or 0. */
 int dynix_interruption_received(void);
+
+/* Nesting of interruption sections: begin installs the handlers at depth 0, end removes them at depth 1. */
+void dynix_interruption_enter(void);
+void dynix_interruption_leave(void);
+
+/* The watchdog (see watchdog.c). can_pause 0 makes the deadline absolute. */
+void dynix_watchdog_start(unsigned int seconds, int status, int can_pause, const char *message);
+/* Stops the alarm; returns the seconds that were left (0: none, or not pausable). */
+unsigned int dynix_watchdog_pause(void);
+/* Gives back what was left, at least 5 s. */
+void dynix_watchdog_resume(unsigned int left);

@@ -7,7 +7,7 @@
  * In C because a signal handler may touch nothing but sig_atomic_t state and async-signal-safe
  * calls (write, kill, strlen). Signals ignored when dynix started (nohup) stay ignored.
  */
-#include "CInterruption.h"
+#include "CSignals.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -98,3 +98,13 @@ int dynix_interruption_set_phase(int new_phase) {
 }
 int dynix_interruption_phase(void) { return phase; }
 int dynix_interruption_received(void) { return received; }
+
+static int depth = 0;
+
+void dynix_interruption_enter(void) {
+    if (depth++ == 0) dynix_interruption_begin();
+}
+
+void dynix_interruption_leave(void) {
+    if (--depth == 0) dynix_interruption_end();
+}
