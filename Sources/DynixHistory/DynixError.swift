@@ -53,12 +53,14 @@ public enum DynixError: Error, Equatable {
         case .noManifest(let path): return "no manifest at \(path): dynix does not know how to apply"
         case .applyFailed(let status, _, let restored, let restoreError):
             if restored { return "activation failed (exit status \(status)); the previous state was restored" }
-            return "ACTIVATION FAILED (exit status \(status)) AND RESTORING THE PREVIOUS STATE FAILED TOO: \(restoreError ?? "unknown error"); THE SYSTEM IS IN AN UNKNOWN STATE"
+            return
+                "ACTIVATION FAILED (exit status \(status)) AND RESTORING THE PREVIOUS STATE FAILED TOO: \(restoreError ?? "unknown error"); THE SYSTEM IS IN AN UNKNOWN STATE"
         case .nixUnavailable(let why): return "cannot run nix-instantiate: \(why)"
         case .interrupted(let signal): return "interrupted by \(signal) before anything was activated; nothing on the running system changed"
         case .applyInterrupted(let signal, let restored, let restoreError):
             if restored { return "apply interrupted by \(signal); the previous state was restored" }
-            return "APPLY INTERRUPTED BY \(signal) AND RESTORING THE PREVIOUS STATE FAILED: \(restoreError ?? "unknown error"); THE SYSTEM IS IN AN UNKNOWN STATE"
+            return
+                "APPLY INTERRUPTED BY \(signal) AND RESTORING THE PREVIOUS STATE FAILED: \(restoreError ?? "unknown error"); THE SYSTEM IS IN AN UNKNOWN STATE"
         case .untrustedSymlink(let path, let owner): return "\(path) is a symbolic link owned by uid \(owner); dynix follows only links owned by root or itself"
         }
     }
@@ -87,7 +89,8 @@ public enum DynixError: Error, Equatable {
         case .buildFailed(_, let output): return output.isEmpty ? nil : "its output ended with:\n" + output
         case .noManifest: return "enable the dynix NixOS module, or write the manifest for this root"
         case .applyFailed(_, let output, let restored, _):
-            return (restored ? "" : "check the services by hand; ") + "`dynix log -n 3` shows what was recorded" + (output.isEmpty ? "" : "\nactivation output ended with:\n" + output)
+            return (restored ? "" : "check the services by hand; ") + "`dynix log -n 3` shows what was recorded"
+                + (output.isEmpty ? "" : "\nactivation output ended with:\n" + output)
         case .nixUnavailable: return "install Nix (Debian: apt-get install nix-bin)"
         case .interrupted: return "what was committed is still pending; run `dynix apply` again when ready"
         case .applyInterrupted(_, let restored, _):

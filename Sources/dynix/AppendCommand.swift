@@ -28,7 +28,9 @@ struct AppendCommand: WritingCommand {
     func run(_ writer: HistoryWriter) throws {
         let result = try writer.append(option: option, value: value, reading: syntax?.reading ?? .inferred, message: message)
         if let covering = result.coveringOption {
-            Terminal.writeError("note: \(result.entry.path) is inside the attribute-set option \(covering); its dynamic value replaces the whole set. `dynix show` lists what it will be")
+            Terminal.writeError(
+                "note: \(result.entry.path) is inside the attribute-set option \(covering); its dynamic value replaces the whole set. `dynix show` lists what it will be"
+            )
         }
         let rendered = NixSyntax.render(result.entry.value)
         if apply {

@@ -47,7 +47,9 @@ struct ApplyCommand: WritingCommand {
         switch outcome {
         case .applied(let generation):
             let staticGeneration = generation.event.staticGeneration.map { "static \($0)" } ?? "no static profile"
-            print(Terminal.green("generation \(generation.number) is live") + " (\(staticGeneration), \(generation.appliedCommit?.short ?? generation.commit.short))")
+            print(
+                Terminal.green("generation \(generation.number) is live")
+                    + " (\(staticGeneration), \(generation.appliedCommit?.short ?? generation.commit.short))")
         case .nothingToApply(let generation?):
             print("nothing to apply: generation \(generation.number) is live with these values (--force applies anyway)")
         case .nothingToApply(nil):

@@ -29,10 +29,12 @@ struct DiffCommand: ReadingCommand {
                 try JSONOutput.print(DiffJSON(from: StateJSON(from), to: StateJSON(to), changes: nil, patch: text))
                 return
             }
-            Terminal.page(text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { line in
-                line.hasPrefix("+") && !line.hasPrefix("+++") ? Terminal.green(String(line))
-                    : line.hasPrefix("-") && !line.hasPrefix("---") ? Terminal.red(String(line)) : String(line)
-            })
+            Terminal.page(
+                text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { line in
+                    line.hasPrefix("+") && !line.hasPrefix("+++")
+                        ? Terminal.green(String(line))
+                        : line.hasPrefix("-") && !line.hasPrefix("---") ? Terminal.red(String(line)) : String(line)
+                })
             return
         }
         let changes = try history.changes(from: from, to: to)
@@ -40,7 +42,10 @@ struct DiffCommand: ReadingCommand {
             try JSONOutput.print(DiffJSON(from: StateJSON(from), to: StateJSON(to), changes: changes.map(ChangeJSON.init), patch: nil))
             return
         }
-        if changes.isEmpty { print("no difference between \(from) and \(to)"); return }
+        if changes.isEmpty {
+            print("no difference between \(from) and \(to)")
+            return
+        }
         let width = changes.map { $0.option.description.count }.max() ?? 0
         Terminal.page(changes.map { Formatting.change($0, width: width) })
     }

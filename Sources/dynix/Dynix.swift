@@ -42,7 +42,11 @@ struct Dynix: ParsableCommand {
         }
         if arguments.first != "rebuild-hook" {
             let seconds = UInt32(ProcessEnvironment.values["DYNIX_WATCHDOG"] ?? "") ?? 120
-            Watchdog.start(seconds: seconds, exitStatus: 1, message: "dynix: error: gave up after \(seconds) s of its own work (waiting for the lock or for build and activation does not count)\nhint: the history repository may be damaged: `git --git-dir ROOT/var/lib/dynix/history.git fsck --full` (ROOT: / or --root)\n")
+            Watchdog.start(
+                seconds: seconds, exitStatus: 1,
+                message:
+                    "dynix: error: gave up after \(seconds) s of its own work (waiting for the lock or for build and activation does not count)\nhint: the history repository may be damaged: `git --git-dir ROOT/var/lib/dynix/history.git fsck --full` (ROOT: / or --root)\n"
+            )
         }
         main(arguments)
     }

@@ -1,6 +1,7 @@
 import DynixHistory
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Times and values as people read them.

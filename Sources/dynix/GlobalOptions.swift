@@ -1,7 +1,8 @@
 import ArgumentParser
 import DynixHistory
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Options every command takes: where the system is, and how long to wait for the lock.

@@ -34,7 +34,10 @@ struct ValueJSON: Encodable {
     let value: NixValue?
     let isStatic: Bool
 
-    enum CodingKeys: String, CodingKey { case set, value, isStatic = "static" }
+    enum CodingKeys: String, CodingKey {
+        case set, value
+        case isStatic = "static"
+    }
 
     init(_ side: OptionChange.Side) {
         switch side {
@@ -149,7 +152,11 @@ struct OptionJSON: Encodable {
     let live: ValueJSON
     let pending: ValueJSON
 
-    enum CodingKeys: String, CodingKey { case option, type, min, max, description, staticValue = "static", live, pending }
+    enum CodingKeys: String, CodingKey {
+        case option, type, min, max, description
+        case staticValue = "static"
+        case live, pending
+    }
 }
 
 struct OptionsJSON: Encodable {

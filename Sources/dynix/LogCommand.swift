@@ -32,10 +32,11 @@ struct LogCommand: ReadingCommand {
                 try JSONOutput.print(LogJSON(option: option.description, events: story.map { EventJSON($0.event, liveAs: $0.liveAs) }))
                 return
             }
-            Terminal.page(story.map { item in
-                let live = item.liveAs.map { Terminal.green("live as gen \($0)") } ?? Terminal.dim("never live")
-                return LogCommand.line(item.event, ended: nil) + "  [\(live)]"
-            })
+            Terminal.page(
+                story.map { item in
+                    let live = item.liveAs.map { Terminal.green("live as gen \($0)") } ?? Terminal.dim("never live")
+                    return LogCommand.line(item.event, ended: nil) + "  [\(live)]"
+                })
             return
         }
         let timeline = try history.timeline(limit: n, since: since?.seconds)

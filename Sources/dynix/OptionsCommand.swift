@@ -15,20 +15,24 @@ struct OptionsCommand: ReadingCommand {
     func run(_ history: ConfigHistory) throws {
         let rows = try history.optionRows()
         if json {
-            try JSONOutput.print(OptionsJSON(options: rows.map { row in
-                OptionJSON(
-                    option: row.option.path.description, type: row.option.type.manifestForm,
-                    min: row.option.type.bounds.min, max: row.option.type.bounds.max, description: row.option.type.description,
-                    staticValue: ValueJSON(staticValue: row.option.staticValue), live: ValueJSON(dynamic: row.live), pending: ValueJSON(dynamic: row.pending))
-            }))
+            try JSONOutput.print(
+                OptionsJSON(
+                    options: rows.map { row in
+                        OptionJSON(
+                            option: row.option.path.description, type: row.option.type.manifestForm,
+                            min: row.option.type.bounds.min, max: row.option.type.bounds.max, description: row.option.type.description,
+                            staticValue: ValueJSON(staticValue: row.option.staticValue), live: ValueJSON(dynamic: row.live),
+                            pending: ValueJSON(dynamic: row.pending))
+                    }))
             return
         }
         let width = rows.map { $0.option.path.description.count }.max() ?? 0
-        Terminal.page(rows.map { row in
-            var line = row.option.path.description.padded(width) + "  " + Formatting.value(row.option.staticValue) + " (static)"
-            if let live = row.live { line += "  live " + NixSyntax.render(live) }
-            if row.pending != row.live { line += Terminal.yellow("  pending " + Formatting.value(row.pending)) }
-            return line + Terminal.dim("  — " + row.option.type.description)
-        })
+        Terminal.page(
+            rows.map { row in
+                var line = row.option.path.description.padded(width) + "  " + Formatting.value(row.option.staticValue) + " (static)"
+                if let live = row.live { line += "  live " + NixSyntax.render(live) }
+                if row.pending != row.live { line += Terminal.yellow("  pending " + Formatting.value(row.pending)) }
+                return line + Terminal.dim("  — " + row.option.type.description)
+            })
     }
 }

@@ -1,7 +1,8 @@
 import ArgumentParser
 import DynixHistory
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct RebuildHookCommand: ParsableCommand {
@@ -17,7 +18,9 @@ struct RebuildHookCommand: ParsableCommand {
 
     func run() {
         // Activation must never hang on us: whatever happens, leave with status 0 after 10 s.
-        Watchdog.start(seconds: 9, exitStatus: 0, pausable: false, message: "dynix: warning: rebuild-hook gave up after 9 s; the reset stays spooled for the next dynix command\n")
+        Watchdog.start(
+            seconds: 9, exitStatus: 0, pausable: false,
+            message: "dynix: warning: rebuild-hook gave up after 9 s; the reset stays spooled for the next dynix command\n")
         switch RebuildHook.run(global.paths, system: system, identity: global.identity, lockTimeout: min(global.lockTimeout, 5)) {
         case .recorded(let kind):
             print("dynix: recorded \(kind.rawValue)")

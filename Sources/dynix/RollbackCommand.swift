@@ -31,7 +31,10 @@ struct RollbackCommand: WritingCommand {
         } else {
             print("the dynamic file already has generation \(target)'s content")
         }
-        if noApply { print("not live yet, run `dynix apply`"); return }
+        if noApply {
+            print("not live yet, run `dynix apply`")
+            return
+        }
         var options = applyFlags.options
         options.rollbackOf = target
         try ApplyCommand.runApply(writer, options: options)

@@ -25,13 +25,17 @@ struct ShowCommand: ReadingCommand {
         }
         let changes = try history.changes(from: .staticOnly, to: state)
         if json {
-            let values = Dictionary(uniqueKeysWithValues: changes.compactMap { change in
-                change.to.isDynamic ? (change.option.description, change.to.value ?? .null) : nil
-            })
+            let values = Dictionary(
+                uniqueKeysWithValues: changes.compactMap { change in
+                    change.to.isDynamic ? (change.option.description, change.to.value ?? .null) : nil
+                })
             try JSONOutput.print(ShowJSON(state: StateJSON(state), values: values, changes: changes.map(ChangeJSON.init)))
             return
         }
-        if changes.isEmpty { print("\(state): no dynamic values; every option has its static value"); return }
+        if changes.isEmpty {
+            print("\(state): no dynamic values; every option has its static value")
+            return
+        }
         let width = changes.map { $0.option.description.count }.max() ?? 0
         Terminal.page(["\(state):"] + changes.map { "  " + Formatting.change($0, width: width) })
     }

@@ -15,7 +15,10 @@ struct StatusCommand: ReadingCommand {
     func run(_ history: ConfigHistory) throws {
         do {
             let status = try history.status()
-            if json { try JSONOutput.print(StatusCommand.json(status)); return }
+            if json {
+                try JSONOutput.print(StatusCommand.json(status))
+                return
+            }
             var lines: [String] = []
             let staticText = status.staticSystem.generation.map(String.init) ?? "unknown"
             let switched = status.staticSystem.switchedAt.map { "   switched " + Formatting.time($0) } ?? ""
@@ -29,9 +32,12 @@ struct StatusCommand: ReadingCommand {
             case .rebooted(let g):
                 lines.append("dynamic generation  none: the machine booted since generation \(g.number) was applied")
             case .resetSpooled(let event):
-                lines.append("dynamic generation  none since a reset at \(Formatting.time(event.time)) (spooled; the next dynix command run as root records it)")
+                lines.append(
+                    "dynamic generation  none since a reset at \(Formatting.time(event.time)) (spooled; the next dynix command run as root records it)")
             case .unknown(let event):
-                lines.append(Terminal.red("dynamic generation  UNKNOWN since \(Formatting.time(event.time)): \(event.subject); run `dynix apply` or `nixos-rebuild switch`"))
+                lines.append(
+                    Terminal.red(
+                        "dynamic generation  UNKNOWN since \(Formatting.time(event.time)): \(event.subject); run `dynix apply` or `nixos-rebuild switch`"))
             case .nothing:
                 lines.append("dynamic generation  none yet")
             }

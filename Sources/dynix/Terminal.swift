@@ -1,7 +1,8 @@
 import ArgumentParser
 import DynixHistory
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Output conventions of git and nixos-rebuild: colour only on a terminal and never with NO_COLOR,
@@ -45,10 +46,16 @@ enum Terminal {
         let text = lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")
         var size = winsize()
         let rows = ioctl(1, UInt(TIOCGWINSZ), &size) == 0 ? Int(size.ws_row) : 0
-        guard stdoutIsTerminal, rows > 0, lines.count >= rows else { print(text, terminator: ""); return }
+        guard stdoutIsTerminal, rows > 0, lines.count >= rows else {
+            print(text, terminator: "")
+            return
+        }
         let env = ProcessEnvironment.values
         let pager = env["DYNIX_PAGER"] ?? env["PAGER"] ?? "less -FRX"
-        guard !pager.isEmpty, pager != "cat", let pipe = popen(pager, "w") else { print(text, terminator: ""); return }
+        guard !pager.isEmpty, pager != "cat", let pipe = popen(pager, "w") else {
+            print(text, terminator: "")
+            return
+        }
         signal(SIGPIPE, SIG_IGN)
         _ = text.withCString { fputs($0, pipe) }
         pclose(pipe)

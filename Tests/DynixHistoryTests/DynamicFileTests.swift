@@ -46,19 +46,22 @@ final class DynamicFileTests: XCTestCase {
     }
 
     func testNestedSetsCommentsAndQuotedNamesParse() throws {
-        let file = try DynamicFile(text: """
-            /* hand-written */ [
-              { services.nginx.virtualHosts."example.com" = { root = "/srv"; "listen-port" = 80; }; }
-              { services.x = [ 1 (-2) 3.5 null true "s" ]; services.y.z = { }; }
-            ]
-            """)
+        let file = try DynamicFile(
+            text: """
+                /* hand-written */ [
+                  { services.nginx.virtualHosts."example.com" = { root = "/srv"; "listen-port" = 80; }; }
+                  { services.x = [ 1 (-2) 3.5 null true "s" ]; services.y.z = { }; }
+                ]
+                """)
         XCTAssertEqual(file.entries.count, 3)
         XCTAssertEqual(file.effective.value(at: OptionPath(["services", "nginx", "virtualHosts", "example.com", "listen-port"])), .int(80))
         XCTAssertEqual(file.entries[1].value, .list([.int(1), .int(-2), .float(3.5), .null, .bool(true), .string("s")]))
     }
 
     func testOptionPathsParseLikeNix() throws {
-        XCTAssertEqual(try OptionPath(parsing: "services.nginx.virtualHosts.\"example.com\".root").components, ["services", "nginx", "virtualHosts", "example.com", "root"])
+        XCTAssertEqual(
+            try OptionPath(parsing: "services.nginx.virtualHosts.\"example.com\".root").components,
+            ["services", "nginx", "virtualHosts", "example.com", "root"])
         XCTAssertEqual(try OptionPath(parsing: "a.\"b\\\"c\".d").components, ["a", "b\"c", "d"])
         XCTAssertEqual(OptionPath(["a", "if", "x y", "ok-name'"]).description, "a.\"if\".\"x y\".ok-name'")
         for bad in ["", "a.", ".a", "a..b", "a.\"b", "a b", "1a", "a.\"${x}\""] {
@@ -79,12 +82,13 @@ final class DynamicFileTests: XCTestCase {
     }
 
     func testManifestTypesReadArguments() throws {
-        let manifest = try Manifest(json: """
-            {"version": 1, "options": {
-              "s.i": {"type": "int", "static": 4}, "s.e": {"type": {"enum": ["a", "b"]}},
-              "s.n": {"type": {"nullOr": "int"}}, "s.l": {"type": {"listOf": "str"}}, "s.f": {"type": "float"},
-              "s.h": {"type": "attrs"}}, "build": ["/b", "{file}"], "restoreStatic": ["/r"]}
-            """, path: "m.json")
+        let manifest = try Manifest(
+            json: """
+                {"version": 1, "options": {
+                  "s.i": {"type": "int", "static": 4}, "s.e": {"type": {"enum": ["a", "b"]}},
+                  "s.n": {"type": {"nullOr": "int"}}, "s.l": {"type": {"listOf": "str"}}, "s.f": {"type": "float"},
+                  "s.h": {"type": "attrs"}}, "build": ["/b", "{file}"], "restoreStatic": ["/r"]}
+                """, path: "m.json")
         func read(_ option: String, _ value: String) throws -> NixValue {
             try Entry.from(option: option, value: value, reading: .inferred, manifest: manifest).value
         }

@@ -44,7 +44,8 @@ final class RenderRoundTripTests: XCTestCase {
             "\n]\n++ [ { config = 1; } ]", "'' + builtins.readFile /etc/shadow + ''", "*/ x /*", "# comment\n", "\u{0}".isEmpty ? "" : "ok",
         ]
         let root = TempRoot()
-        let entries = corpus.enumerated().map { Entry(path: OptionPath(["services", "x", "v\($0.offset)"]), value: .string($0.element)) }
+        let entries =
+            corpus.enumerated().map { Entry(path: OptionPath(["services", "x", "v\($0.offset)"]), value: .string($0.element)) }
             + corpus.enumerated().map { Entry(path: OptionPath(["services", $0.element, "n"]), value: .int(Int64($0.offset))) }
         root.write("hostile.nix", DynamicFile.rendering(entries).text)
         let result = Run.program(["nix-instantiate", "--eval", "--strict", "--json", root.file("hostile.nix")])

@@ -19,13 +19,15 @@ public final class DemoHost {
     /// The running daemon's command line, read from /proc as the prototype's VM tests read the process.
     public func daemonFlags() -> String {
         guard let pid = root.read("run/distccd.pid")?.trimmingCharacters(in: .whitespacesAndNewlines),
-              let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return "(no daemon)" }
+            let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")
+        else { return "(no daemon)" }
         return String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
     }
 
     public func switchStatic(to generation: Int, _ overrides: String? = nil) -> RunResult {
-        Run.program([DemoHost.hostDirectory + "/switch-static", root.path, String(generation)] + (overrides.map { [$0] } ?? []),
-                    environment: ["DYNIX": Run.dynixBinary])
+        Run.program(
+            [DemoHost.hostDirectory + "/switch-static", root.path, String(generation)] + (overrides.map { [$0] } ?? []),
+            environment: ["DYNIX": Run.dynixBinary])
     }
 }
 

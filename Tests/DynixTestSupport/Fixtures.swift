@@ -32,7 +32,9 @@ public enum Fixtures {
         root.switchStatic(to: 1)
         root.setBootID("boot-1")
         let build = root.file("bin/build")
-        root.write("bin/build", """
+        root.write(
+            "bin/build",
+            """
             #!/bin/sh
             set -e
             echo "build $1" >> \(root.file("build.log"))
@@ -60,7 +62,9 @@ public enum Fixtures {
             echo "static-system: $(readlink \(root.file("run/current-system")))"
             echo "$program"
             """)
-        root.write("bin/restore-static", "#!/bin/sh\necho static >> \(root.file("activations.log"))\n[ ! -e \(root.file("restore-fails")) ] || { echo 'restore broke' >&2; exit 1; }\n")
+        root.write(
+            "bin/restore-static",
+            "#!/bin/sh\necho static >> \(root.file("activations.log"))\n[ ! -e \(root.file("restore-fails")) ] || { echo 'restore broke' >&2; exit 1; }\n")
         root.write("bin/check", "#!/bin/sh\n[ ! -e \(root.file("check-fails")) ] || { echo 'not healthy' >&2; exit 1; }\n")
         chmod(root.file("bin/check"), 0o755)
         chmod(build, 0o755)

@@ -5,7 +5,9 @@ import XCTest
 
 /// SIGKILL at every step of an append: the next command recovers by itself.
 final class CrashTests: XCTestCase {
-    static let steps = ["objects-written", "txn-written", "txn-synced", "txn-renamed", "file-written", "file-synced", "file-renamed", "branch-moved", "txn-removed"]
+    static let steps = [
+        "objects-written", "txn-written", "txn-synced", "txn-renamed", "file-written", "file-synced", "file-renamed", "branch-moved", "txn-removed",
+    ]
 
     func testAppendKilledAtEachStepRecovers() {
         for step in CrashTests.steps {
@@ -24,7 +26,9 @@ final class CrashTests: XCTestCase {
                 XCTAssertEqual(file.contains("services.killed = 2;"), inHistory, "\(step): file and history disagree")
                 if next.first == "append" { XCTAssertTrue(file.contains("services.after = 1;")) }
                 XCTAssertFalse(FileManager.default.fileExists(atPath: root.file("var/lib/dynix/txn")), "\(step): txn left behind")
-                let leftovers = ((try? FileManager.default.contentsOfDirectory(atPath: root.file("etc/nixos"))) ?? []) + ((try? FileManager.default.contentsOfDirectory(atPath: root.file("var/lib/dynix"))) ?? [])
+                let leftovers =
+                    ((try? FileManager.default.contentsOfDirectory(atPath: root.file("etc/nixos"))) ?? [])
+                    + ((try? FileManager.default.contentsOfDirectory(atPath: root.file("var/lib/dynix"))) ?? [])
                 XCTAssertEqual(leftovers.filter { $0.contains(".dynix-") }, [], "\(step): temporary files left behind")
                 if step == "file-renamed" { XCTAssertTrue(file.contains("services.killed = 2;"), "the file was complete: recovery rolls forward") }
             }
@@ -50,7 +54,9 @@ final class CrashTests: XCTestCase {
             XCTAssertEqual(killed.status, 128 + SIGKILL, killed.stderr)
             XCTAssertEqual(Run.dynix(root, ["status"]).status, 0)
             XCTAssertEqual(Run.git(root, ["tag", "-l"]).stdout, "gen/1\n", step)
-            XCTAssertEqual(Run.git(root, ["log", "-1", "--format=%(trailers:key=Dynix-Event,valueonly,separator=)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "apply", step)
+            XCTAssertEqual(
+                Run.git(root, ["log", "-1", "--format=%(trailers:key=Dynix-Event,valueonly,separator=)"]).stdout.trimmingCharacters(
+                    in: .whitespacesAndNewlines), "apply", step)
             XCTAssertTrue(Run.dynix(root, ["apply"]).stdout.contains("nothing to apply"), step)
             assertConsistent(root, step: step)
         }

@@ -40,7 +40,8 @@ final class DistccdEndToEndTests: XCTestCase {
 
         XCTAssertTrue(dynix("rollback", "1").stdout.contains("generation 3 is live"))
         flags(["--jobs 4", "--log-level warning"], "rollback to gen 1")
-        XCTAssertEqual(Run.git(root, ["log", "-1", "--format=%(trailers:key=Rollback-Of,valueonly)", "gen/3"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "1")
+        XCTAssertEqual(
+            Run.git(root, ["log", "-1", "--format=%(trailers:key=Rollback-Of,valueonly)", "gen/3"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "1")
 
         // A real failure: the new daemon cannot bind a port something else holds; the old one comes back.
         let busy = BusyPort()

@@ -51,13 +51,16 @@ final class GenerationTests: XCTestCase {
         XCTAssertEqual(Fixtures.lines(root, "activations.log").last, Fixtures.lines(root, "activations.log").first)
 
         // Remove generation 2's program: rolling back to it must build again.
-        let program = Run.git(root, ["log", "-1", "--format=%(trailers:key=Activation,valueonly,separator=)", "gen/2"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let program = Run.git(root, ["log", "-1", "--format=%(trailers:key=Activation,valueonly,separator=)", "gen/2"]).stdout.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         try FileManager.default.removeItem(atPath: program)
         let rebuilt = dynix(root, "rollback", "2")
         XCTAssertTrue(rebuilt.stdout.contains("building against static generation 1"), rebuilt.stdout)
         XCTAssertEqual(Fixtures.lines(root, "build.log").count, builds + 1)
         XCTAssertTrue(FileManager.default.fileExists(atPath: program), "the rebuilt program is the same store path")
-        XCTAssertEqual(Run.git(root, ["log", "-1", "--format=%(trailers:key=Rollback-Of,valueonly,separator=)", "gen/4"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "2")
+        XCTAssertEqual(
+            Run.git(root, ["log", "-1", "--format=%(trailers:key=Rollback-Of,valueonly,separator=)", "gen/4"]).stdout.trimmingCharacters(
+                in: .whitespacesAndNewlines), "2")
     }
 
     func testDiffBetweenGenerationsInTextAndJSON() throws {
@@ -65,7 +68,8 @@ final class GenerationTests: XCTestCase {
         let text = dynix(root, "diff", "1", "2").stdout
         XCTAssertTrue(text.contains("services.harmonia.settings.max_connection_rate  256 (static) → 100"), text)
         XCTAssertTrue(text.contains("services.harmonia.settings.workers              8 → 20"), text)
-        XCTAssertEqual(dynix(root, "diff", "1", "3").stdout.trimmingCharacters(in: .whitespacesAndNewlines), "no difference between generation 1 and generation 3")
+        XCTAssertEqual(
+            dynix(root, "diff", "1", "3").stdout.trimmingCharacters(in: .whitespacesAndNewlines), "no difference between generation 1 and generation 3")
         let json = dynix(root, "diff", "2", "3", "--json").stdout
         guard case .attrs(let top)? = try? JSON.parse(json), case .list(let changes)? = top["changes"] else { return XCTFail(json) }
         XCTAssertEqual(changes.count, 2)
@@ -103,7 +107,8 @@ final class GenerationTests: XCTestCase {
         XCTAssertFalse(story.contains { $0.contains("max_connection_rate") })
         let json = dynix(root, "log", "--option", "services.harmonia.settings.workers", "--json").stdout
         guard case .attrs(let document)? = try? JSON.parse(json), document["schemaVersion"] == .int(1),
-              case .list(let items)? = document["events"] else { return XCTFail(json) }
+            case .list(let items)? = document["events"]
+        else { return XCTFail(json) }
         let live = items.compactMap { item -> NixValue? in if case .attrs(let set) = item { return set["liveAs"] } else { return nil } }
         XCTAssertEqual(Array(live.prefix(3)), [.int(3), .int(2), .int(1)], "a change never live has no liveAs key")
         XCTAssertEqual(items.count, live.count + 2, "the unapplied append and init were never live")
@@ -129,7 +134,8 @@ final class GenerationTests: XCTestCase {
         _ = dynix(root, "append", "services.harmonia.settings.workers", "8")
         // The build evaluates against a static system that is not the running one.
         let build = root.file("bin/build")
-        let script = try String(contentsOfFile: build, encoding: .utf8).replacingOccurrences(of: "echo \"static-system: $(readlink", with: "echo \"static-system: /nix/store/other\" #")
+        let script = try String(contentsOfFile: build, encoding: .utf8).replacingOccurrences(
+            of: "echo \"static-system: $(readlink", with: "echo \"static-system: /nix/store/other\" #")
         try script.write(toFile: build, atomically: false, encoding: .utf8)
         let refused = dynix(root, "apply", status: 1)
         XCTAssertTrue(refused.stderr.contains("the static configuration changed since the last switch"), refused.stderr)
@@ -193,7 +199,8 @@ final class GenerationTests: XCTestCase {
     }
 
     func lastEvent(_ root: TempRoot) -> String {
-        Run.git(root, ["log", "-1", "--format=%s|%(trailers:key=Dynix-Event,valueonly,separator=)|%(trailers:key=Restored,valueonly,separator=)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        Run.git(root, ["log", "-1", "--format=%s|%(trailers:key=Dynix-Event,valueonly,separator=)|%(trailers:key=Restored,valueonly,separator=)"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// SIGTERM (or Ctrl-C, or a closed SSH session) during activation: the child is stopped, what was live
@@ -274,7 +281,8 @@ final class GenerationTests: XCTestCase {
         let root = rootWithGeneration1()
         _ = dynix(root, "append", "services.gotosocial.settings.application-name", "FAIL")
         _ = dynix(root, "apply", status: 4)
-        let program = Run.git(root, ["log", "-1", "--format=%(trailers:key=Activation,valueonly,separator=)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let program = Run.git(root, ["log", "-1", "--format=%(trailers:key=Activation,valueonly,separator=)"]).stdout.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let before = Run.git(root, ["rev-parse", "main~1"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let commits = Run.git(root, ["rev-list", "--count", "main"]).stdout
         root.write("var/lib/dynix/activating", "program \(program)\nhead \(before)\n")

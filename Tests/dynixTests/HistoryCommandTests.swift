@@ -15,9 +15,16 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertEqual(Run.dynix(root, ["append", "services.nginx.virtualHosts.\"example.com\".root", "/srv/www"]).status, 0)
         XCTAssertEqual(Run.dynix(root, ["append", "services.x.offset", "--", "-5"]).status, 0)
 
-        let log = Run.git(root, ["log", "--format=%an%x00%s%x00%(trailers:key=Dynix-Event,valueonly)%x00%(trailers:key=Dynix-Option,valueonly)%x00%(trailers:key=Dynix-Value,valueonly)%x01"])
+        let log = Run.git(
+            root,
+            [
+                "log",
+                "--format=%an%x00%s%x00%(trailers:key=Dynix-Event,valueonly)%x00%(trailers:key=Dynix-Option,valueonly)%x00%(trailers:key=Dynix-Value,valueonly)%x01",
+            ])
         XCTAssertEqual(log.status, 0, log.stderr)
-        let commits = log.stdout.split(separator: "\u{1}").map { $0.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\u{0}").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } }.filter { $0.count == 5 }
+        let commits = log.stdout.split(separator: "\u{1}").map {
+            $0.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\u{0}").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        }.filter { $0.count == 5 }
         XCTAssertEqual(commits.count, 4)
         XCTAssertEqual(commits[0][2], "append")
         XCTAssertEqual(commits[0][3], "services.x.offset")
@@ -84,7 +91,8 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("5 entries compacted to 4"), result.stdout)
         XCTAssertEqual(Run.nixEval("import \(fold) (import \(root.file("etc/nixos/dynamic.nix")))").stdout, before)
-        XCTAssertEqual(Run.git(root, ["log", "-1", "--format=%(trailers:key=Dynix-Event,valueonly)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "checkpoint")
+        XCTAssertEqual(
+            Run.git(root, ["log", "-1", "--format=%(trailers:key=Dynix-Event,valueonly)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "checkpoint")
     }
 
     func testAdoptRecordsAHandEdit() {
@@ -116,7 +124,9 @@ final class HistoryCommandTests: XCTestCase {
 
     func testInitImportEvaluatesWithRealNix() throws {
         let root = TempRoot()
-        root.write("prototype.nix", """
+        root.write(
+            "prototype.nix",
+            """
             let workers = 10 + 10; in
             [ { services.harmonia.settings.workers = workers; } { services.gotosocial.settings.application-name = "yay!"; } ]
             """)
@@ -124,7 +134,8 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(root.dynamicFile.contains("{ services.harmonia.settings.workers = 20; }"), root.dynamicFile)
         XCTAssertTrue(root.dynamicFile.contains("{ services.gotosocial.settings.application-name = \"yay!\"; }"), root.dynamicFile)
-        XCTAssertEqual(Run.git(root, ["log", "-1", "--format=%(trailers:key=Dynix-Event,valueonly)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "import")
+        XCTAssertEqual(
+            Run.git(root, ["log", "-1", "--format=%(trailers:key=Dynix-Event,valueonly)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "import")
     }
 
     /// Colour on a terminal (a pty from `script`), never with NO_COLOR, never into a pipe.

@@ -13,7 +13,8 @@ final class InterruptionTests: XCTestCase {
     }
 
     func lastEvent(_ root: TempRoot) -> String {
-        Run.git(root, ["log", "-1", "--format=%s|%(trailers:key=Dynix-Event,valueonly,separator=)|%(trailers:key=Restored,valueonly,separator=)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        Run.git(root, ["log", "-1", "--format=%s|%(trailers:key=Dynix-Event,valueonly,separator=)|%(trailers:key=Restored,valueonly,separator=)"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     func rootWithGeneration1(name: String = "ok") -> TempRoot {
@@ -129,7 +130,8 @@ final class InterruptionTests: XCTestCase {
         let root = rootWithGeneration1(name: "SLOW-first")
         _ = dynix(root, "append", "services.gotosocial.settings.application-name", "second")
         _ = dynix(root, "apply")
-        let program = Run.git(root, ["log", "-1", "--format=%(trailers:key=Activation,valueonly,separator=)", "gen/1"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let program = Run.git(root, ["log", "-1", "--format=%(trailers:key=Activation,valueonly,separator=)", "gen/1"]).stdout.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let result = interrupt(root, ["rollback", "1"], with: [(1.5, SIGHUP)])
         XCTAssertEqual(result.status, 130, result.stderr)
         XCTAssertTrue(result.stderr.contains("apply interrupted by SIGHUP; the previous state was restored"), result.stderr)
@@ -158,8 +160,10 @@ final class NothingToApplyTests: XCTestCase {
     }
 
     func counts(_ root: TempRoot) -> [Int] {
-        [Fixtures.lines(root, "build.log").count, Fixtures.lines(root, "activations.log").count,
-         Int(Run.git(root, ["tag", "-l", "gen/*"]).stdout.split(separator: "\n").count)]
+        [
+            Fixtures.lines(root, "build.log").count, Fixtures.lines(root, "activations.log").count,
+            Int(Run.git(root, ["tag", "-l", "gen/*"]).stdout.split(separator: "\n").count),
+        ]
     }
 
     func testAppendingTheLiveValueAgainLeavesNothingToApply() throws {
@@ -171,7 +175,8 @@ final class NothingToApplyTests: XCTestCase {
         XCTAssertTrue(dynix(root, "status").stdout.contains("pending             none"))
         let before = counts(root)
         let result = dynix(root, "apply")
-        XCTAssertEqual(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "nothing to apply: generation 1 is live with these values (--force applies anyway)")
+        XCTAssertEqual(
+            result.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "nothing to apply: generation 1 is live with these values (--force applies anyway)")
         XCTAssertEqual(counts(root), before, "no build, no activation, no generation")
         let forced = dynix(root, "apply", "--force")
         XCTAssertTrue(forced.stdout.contains("generation 2 is live"), forced.stdout)

@@ -52,7 +52,8 @@ final class RebuildHookTests: XCTestCase {
         let events = resetEvents(root)
         XCTAssertEqual(events.map(\.kind), ["rebuild"])
         XCTAssertLessThanOrEqual(abs(events[0].time - spooledAt), 2, "recorded at its real time")
-        XCTAssertEqual(Run.git(root, ["log", "-1", "--format=%(trailers:key=Dynix-Event,valueonly)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "append")
+        XCTAssertEqual(
+            Run.git(root, ["log", "-1", "--format=%(trailers:key=Dynix-Event,valueonly)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "append")
     }
 
     func testRepositoryMissing() throws {

@@ -5,7 +5,10 @@ import XCTest
 
 /// Every refusal: exit status, one `dynix: error:` line, a hint, and nothing on disk changed.
 final class RefusalTests: XCTestCase {
-    func refuse(_ root: TempRoot, _ arguments: [String], status: Int32 = 1, mentions: String, environment: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) {
+    func refuse(
+        _ root: TempRoot, _ arguments: [String], status: Int32 = 1, mentions: String, environment: [String: String] = [:], file: StaticString = #filePath,
+        line: UInt = #line
+    ) {
         let before = root.snapshot()
         let result = Run.dynix(root, arguments, environment: environment)
         XCTAssertEqual(result.status, status, result.stderr, file: file, line: line)
@@ -73,7 +76,10 @@ final class RefusalTests: XCTestCase {
         XCTAssertEqual(flock(fd, LOCK_EX), 0)
         let holder = Array("\(getpid())\n".utf8)
         _ = holder.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
-        defer { ftruncate(fd, 0); close(fd) }
+        defer {
+            ftruncate(fd, 0)
+            close(fd)
+        }
         refuse(root, ["append", "services.a", "1", "--lock-timeout", "0.3"], status: 3, mentions: "process \(getpid()) holds the dynix lock")
     }
 
@@ -90,7 +96,9 @@ final class RefusalTests: XCTestCase {
         Run.dynix(root, ["init"])
         chmod(root.path, 0o755)
         let before = root.snapshot()
-        let result = Run.program(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", Run.dynixBinary, "--root", root.path, "append", "services.a", "1"])
+        let result = Run.program([
+            "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", Run.dynixBinary, "--root", root.path, "append", "services.a", "1",
+        ])
         XCTAssertEqual(result.status, 1, result.stderr)
         XCTAssertTrue(result.stderr.contains("dynix: error: no permission to write"), result.stderr)
         XCTAssertTrue(result.stderr.contains("run it with sudo"), result.stderr)

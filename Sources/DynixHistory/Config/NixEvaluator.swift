@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 enum TemporaryDirectory {
@@ -43,7 +43,9 @@ public enum NixEvaluator {
             """
         let result = try run(["--eval", "--strict", "-E", expression])
         guard result.succeeded, result.stdoutText.trimmingWhitespace() == "true" else {
-            throw DynixError.importFailed("Nix reads \(original) differently from what dynix would write (Nix 2.8 prints floats with six significant digits); set such values with `dynix append` instead")
+            throw DynixError.importFailed(
+                "Nix reads \(original) differently from what dynix would write (Nix 2.8 prints floats with six significant digits); set such values with `dynix append` instead"
+            )
         }
     }
 

@@ -19,10 +19,11 @@ public indirect enum OptionType: Equatable, Sendable, CustomStringConvertible {
             switch key {
             case "enum":
                 guard case .list(let items) = inner else { throw ManifestProblem("`enum` must list strings") }
-                self = .oneOf(try items.map {
-                    guard case .string(let s) = $0 else { throw ManifestProblem("`enum` must list strings") }
-                    return s
-                })
+                self = .oneOf(
+                    try items.map {
+                        guard case .string(let s) = $0 else { throw ManifestProblem("`enum` must list strings") }
+                        return s
+                    })
             case "nullOr": self = .nullOr(try OptionType(manifest: inner))
             case "listOf": self = .listOf(try OptionType(manifest: inner))
             default: throw ManifestProblem("unknown type `\(key)`")
@@ -132,4 +133,7 @@ public indirect enum OptionType: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-struct ManifestProblem: Error { let reason: String; init(_ reason: String) { self.reason = reason } }
+struct ManifestProblem: Error {
+    let reason: String
+    init(_ reason: String) { self.reason = reason }
+}

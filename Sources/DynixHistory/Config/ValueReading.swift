@@ -21,7 +21,7 @@ extension NixValue {
             if !d.isFinite { throw DynixError.unrepresentableValue("\(d) is not a finite number") }
             // Nix's lexer rejects subnormal literals ("invalid float"): such a value would break the file.
             if d != 0 && abs(d) < Double.leastNormalMagnitude { throw DynixError.unrepresentableValue("\(d) is too small for Nix") }
-        case .list(let items): try items.forEach { try $0.checkRepresentable() }
+        case .list(let items): for item in items { try item.checkRepresentable() }
         case .attrs(let set):
             for (name, value) in set {
                 if name.utf8.contains(0) { throw DynixError.unrepresentableValue("an attribute name contains a NUL character") }

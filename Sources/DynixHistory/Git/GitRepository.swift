@@ -158,7 +158,7 @@ public final class GitRepository {
         try check("lookup tree", git_tree_lookup(&treeObject, handle, &treeID))
         defer { git_tree_free(treeObject) }
         var parentObjects: [OpaquePointer?] = []
-        defer { parentObjects.forEach { git_commit_free($0) } }
+        defer { for parent in parentObjects { git_commit_free(parent) } }
         for parent in parents {
             var pid = parent.raw
             var commit: OpaquePointer?
@@ -169,7 +169,9 @@ public final class GitRepository {
         try author.withRaw { authorSig in
             try committer.withRaw { committerSig in
                 try parentObjects.withUnsafeMutableBufferPointer { buffer in
-                    try check("write commit", git_commit_create(&oid, handle, nil, authorSig, committerSig, "UTF-8", message, treeObject, parents.count, buffer.baseAddress))
+                    try check(
+                        "write commit",
+                        git_commit_create(&oid, handle, nil, authorSig, committerSig, "UTF-8", message, treeObject, parents.count, buffer.baseAddress))
                 }
             }
         }
@@ -261,7 +263,8 @@ public final class GitRepository {
         var patch: OpaquePointer?
         try old.withUnsafeBytes { oldBuffer in
             try new.withUnsafeBytes { newBuffer in
-                try check("diff", git_patch_from_buffers(&patch, oldBuffer.baseAddress, oldBuffer.count, path, newBuffer.baseAddress, newBuffer.count, path, nil))
+                try check(
+                    "diff", git_patch_from_buffers(&patch, oldBuffer.baseAddress, oldBuffer.count, path, newBuffer.baseAddress, newBuffer.count, path, nil))
             }
         }
         defer { git_patch_free(patch) }

@@ -27,7 +27,8 @@ public struct ObjectID: Hashable, CustomStringConvertible, Sendable {
     public var description: String { hex }
 
     public static func == (a: ObjectID, b: ObjectID) -> Bool {
-        var l = a.raw, r = b.raw
+        var l = a.raw
+        var r = b.raw
         return git_oid_cmp(&l, &r) == 0
     }
 

@@ -1,6 +1,8 @@
 /// What a commit in the history records (`Dynix-Event:`).
 public enum EventKind: String, Sendable, CaseIterable {
-    case `init`, append, apply, applyFailed = "apply-failed", rebuild, boot, rollback, checkpoint, `import`, adopt
+    case `init`, append, apply
+    case applyFailed = "apply-failed"
+    case rebuild, boot, rollback, checkpoint, `import`, adopt
 
     /// Events that change the dynamic file; the others are empty commits.
     public var changesFile: Bool {

@@ -43,7 +43,11 @@ public struct Trailers: Equatable, Sendable {
         var isTrailerBlock = paragraphs.count > 1
         for line in last {
             guard let colon = line.firstIndex(of: ":"), line[line.index(after: colon)...].hasPrefix(" "),
-                  !line[..<colon].contains(" ") else { isTrailerBlock = false; break }
+                !line[..<colon].contains(" ")
+            else {
+                isTrailerBlock = false
+                break
+            }
             trailers.pairs.append((key: String(line[..<colon]), value: String(line[line.index(colon, offsetBy: 2)...])))
         }
         let textParagraphs = isTrailerBlock ? Array(paragraphs.dropLast()) : paragraphs

@@ -1,6 +1,7 @@
 import CSignals
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a program directly (no shell), streaming its output to a callback, with a timeout.
@@ -34,7 +35,8 @@ public struct ChildProcess {
     private func runUnwatched(output: (Stream, [UInt8]) -> Void) throws -> Result {
         guard let program = argv.first else { throw DynixError.io(path: "", "empty command") }
         ChildProcess.closeInheritedDescriptorsOnExec()
-        var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        var outPipe: [Int32] = [0, 0]
+        var errPipe: [Int32] = [0, 0]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw DynixError.io(path: program, FileSystem.lastError()) }
         for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
 
@@ -63,7 +65,7 @@ public struct ChildProcess {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
         let cArgs = argv.map { strdup($0) } + [nil]
-        defer { cArgs.forEach { free($0) } }
+        defer { for argument in cArgs { free(argument) } }
 
         var pid: pid_t = 0
         // The child's pid must be the signal target before any signal can arrive, or it would be lost.
@@ -77,7 +79,8 @@ public struct ChildProcess {
         close(outPipe[1])
         close(errPipe[1])
         guard spawned == 0 else {
-            close(outPipe[0]); close(errPipe[0])
+            close(outPipe[0])
+            close(errPipe[0])
             throw DynixError.io(path: program, String(cString: strerror(spawned)))
         }
 
@@ -134,7 +137,7 @@ public struct ChildProcess {
                 output(stream, chunk)
             }
         }
-        open.forEach { close($0) }
+        for fd in open { close(fd) }
         // A program that closed its output may still run: the deadline holds until it exits.
         while exitStatus == nil {
             reap(blocking: false)

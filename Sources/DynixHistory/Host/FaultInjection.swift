@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Test-only: `DYNIX_FAULT=STEP` makes the process die with SIGKILL when it reaches STEP,

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The POSIX calls dynix needs, with the durability rules of DESIGN.md ("Crash safety") built in.

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The human behind a command, for the commit author and `Dynix-User`.
@@ -9,7 +9,8 @@ public struct Identity: Equatable, Sendable {
     /// The kernel's audit login uid survives `sudo` and `su`; then `SUDO_USER`; then the effective user.
     public static func current(environment: [String: String]) -> Identity {
         if let text = FileSystem.readText("/proc/self/loginuid")?.trimmingWhitespace(),
-           let uid = UInt32(text), uid != UInt32.max, let name = userName(uid) {
+            let uid = UInt32(text), uid != UInt32.max, let name = userName(uid)
+        {
             return Identity(user: name)
         }
         if let sudo = environment["SUDO_USER"], !sudo.isEmpty { return Identity(user: sudo) }

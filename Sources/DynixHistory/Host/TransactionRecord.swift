@@ -17,7 +17,8 @@ struct TransactionRecord: Equatable {
 
     init?(text: String) {
         guard let record = KeyValueRecord(text: text), record.fields.count == 2,
-              let oldText = record["old"], let new = record["new"].flatMap(ObjectID.init(hex:)) else { return nil }
+            let oldText = record["old"], let new = record["new"].flatMap(ObjectID.init(hex:))
+        else { return nil }
         if oldText == "none" {
             old = nil
         } else {

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The single-writer lock (`flock` on `var/lib/dynix/lock`); the holder's pid is kept in the file for the refusal message.

@@ -42,7 +42,10 @@ struct DynamicFileParser {
         while true {
             try skipTrivia()
             guard let c = peek() else { throw error("the attribute set is not closed with `}`") }
-            if c == UInt8(ascii: "}") { advance(); return entries }
+            if c == UInt8(ascii: "}") {
+                advance()
+                return entries
+            }
             let (startLine, startColumn) = (line, column)
             let path = try parseAttributePath()
             try skipTrivia()
@@ -85,7 +88,10 @@ struct DynamicFileParser {
             var items: [NixValue] = []
             while true {
                 try skipTrivia()
-                if peek() == UInt8(ascii: "]") { advance(); return .list(items) }
+                if peek() == UInt8(ascii: "]") {
+                    advance()
+                    return .list(items)
+                }
                 if peek() == nil { throw error("the list is not closed with `]`") }
                 items.append(try parseValue(inList: true))
             }
@@ -168,9 +174,11 @@ struct DynamicFileParser {
                 text += "e" + exponent + exponentDigits
             }
         }
-        if let next = peek(), next == UInt8(ascii: ".") || next == UInt8(ascii: "_") || next == UInt8(ascii: "'")
-            || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(next) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(next)
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(next) {
+        if let next = peek(),
+            next == UInt8(ascii: ".") || next == UInt8(ascii: "_") || next == UInt8(ascii: "'")
+                || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(next) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(next)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(next)
+        {
             throw refuse(text + String(decoding: [next], as: UTF8.self) + "…")
         }
         if isFloat {
@@ -242,9 +250,11 @@ struct DynamicFileParser {
 
     private mutating func readIdentifier() -> String {
         let start = index
-        while let c = peek(), c == UInt8(ascii: "_") || c == UInt8(ascii: "-") || c == UInt8(ascii: "'")
+        while let c = peek(),
+            c == UInt8(ascii: "_") || c == UInt8(ascii: "-") || c == UInt8(ascii: "'")
                 || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(c) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(c)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) {
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c)
+        {
             advance()
         }
         return String(decoding: bytes[start..<index], as: UTF8.self)
@@ -259,11 +269,13 @@ struct DynamicFileParser {
                 while let d = peek(), d != 10, d != 13 { advance() }
             } else if c == UInt8(ascii: "/"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "*") {
                 let (startLine, startColumn) = (line, column)
-                advance(); advance()
+                advance()
+                advance()
                 var closed = false
                 while peek() != nil {
                     if peek() == UInt8(ascii: "*"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "/") {
-                        advance(); advance()
+                        advance()
+                        advance()
                         closed = true
                         break
                     }
@@ -284,7 +296,10 @@ struct DynamicFileParser {
 /// Tracks the attribute paths one attribute set defines, to refuse what Nix refuses:
 /// the same name twice, unless both definitions are attribute sets (which Nix merges).
 private struct DefinedPaths {
-    private indirect enum Node { case leaf, set([String: Node]) }
+    private indirect enum Node {
+        case leaf
+        case set([String: Node])
+    }
     private var root: [String: Node] = [:]
 
     mutating func define(_ path: [String], _ value: NixValue) -> Bool {
@@ -300,7 +315,10 @@ private struct DefinedPaths {
     private static func insert(_ path: ArraySlice<String>, _ node: Node, into set: inout [String: Node]) -> Bool {
         let name = path.first!
         if path.count == 1 {
-            guard let existing = set[name] else { set[name] = node; return true }
+            guard let existing = set[name] else {
+                set[name] = node
+                return true
+            }
             // Nix merges a set literal into an existing set one level deep only: a name both define is an error.
             guard case .set(var inner) = existing, case .set(let incoming) = node else { return false }
             for (key, child) in incoming {

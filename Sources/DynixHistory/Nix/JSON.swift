@@ -1,7 +1,10 @@
 /// JSON in and out, over `NixValue` (JSON's data model is Nix's minus functions).
 /// Own code rather than Foundation's, so the CLI need not load full Foundation.
 public enum JSON {
-    public struct SyntaxError: Error, Equatable { public let offset: Int; public let reason: String }
+    public struct SyntaxError: Error, Equatable {
+        public let offset: Int
+        public let reason: String
+    }
 
     public static func parse(_ text: String) throws -> NixValue {
         var reader = Reader(bytes: Array(text.utf8))
@@ -28,7 +31,10 @@ public enum JSON {
         case .float(let d): out += d.isFinite ? "\(d)" : "null"
         case .string(let s): out += quote(s)
         case .list(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty {
+                out += "[]"
+                return
+            }
             out += "["
             for (n, item) in items.enumerated() {
                 if n > 0 { out += "," }
@@ -37,7 +43,10 @@ public enum JSON {
             }
             out += pretty ? "\n" + indent + "]" : "]"
         case .attrs(let set):
-            if set.isEmpty { out += "{}"; return }
+            if set.isEmpty {
+                out += "{}"
+                return
+            }
             out += "{"
             for (n, key) in set.keys.sorted().enumerated() {
                 if n > 0 { out += "," }
@@ -98,13 +107,19 @@ public enum JSON {
                 index += 1
                 var items: [NixValue] = []
                 skipSpace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .list(items) }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                    index += 1
+                    return .list(items)
+                }
                 while true {
                     skipSpace()
                     items.append(try value())
                     skipSpace()
                     guard index < bytes.count else { throw fail("unclosed array") }
-                    if bytes[index] == UInt8(ascii: "]") { index += 1; return .list(items) }
+                    if bytes[index] == UInt8(ascii: "]") {
+                        index += 1
+                        return .list(items)
+                    }
                     guard bytes[index] == UInt8(ascii: ",") else { throw fail("expected `,` or `]`") }
                     index += 1
                 }
@@ -112,7 +127,10 @@ public enum JSON {
                 index += 1
                 var set: [String: NixValue] = [:]
                 skipSpace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .attrs(set) }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                    index += 1
+                    return .attrs(set)
+                }
                 while true {
                     skipSpace()
                     guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key") }
@@ -124,7 +142,10 @@ public enum JSON {
                     set[key] = try value()
                     skipSpace()
                     guard index < bytes.count else { throw fail("unclosed object") }
-                    if bytes[index] == UInt8(ascii: "}") { index += 1; return .attrs(set) }
+                    if bytes[index] == UInt8(ascii: "}") {
+                        index += 1
+                        return .attrs(set)
+                    }
                     guard bytes[index] == UInt8(ascii: ",") else { throw fail("expected `,` or `}`") }
                     index += 1
                 }
@@ -138,7 +159,10 @@ public enum JSON {
             while index < bytes.count {
                 let c = bytes[index]
                 if c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") { isFloat = true }
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") else { break }
+                guard
+                    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".")
+                        || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")
+                else { break }
                 index += 1
             }
             let text = String(decoding: bytes[start..<index], as: UTF8.self)
@@ -155,7 +179,10 @@ public enum JSON {
                 let c = bytes[index]
                 index += 1
                 if c == UInt8(ascii: "\"") { return String(decoding: out, as: UTF8.self) }
-                guard c == UInt8(ascii: "\\") else { out.append(c); continue }
+                guard c == UInt8(ascii: "\\") else {
+                    out.append(c)
+                    continue
+                }
                 guard index < bytes.count else { break }
                 let e = bytes[index]
                 index += 1
@@ -168,7 +195,9 @@ public enum JSON {
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
                     if (0xD800..<0xDC00).contains(scalar) {
-                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else { throw fail("unpaired surrogate") }
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                            throw fail("unpaired surrogate")
+                        }
                         index += 2
                         let low = try hex4()
                         guard (0xDC00..<0xE000).contains(low) else { throw fail("unpaired surrogate") }
@@ -183,7 +212,9 @@ public enum JSON {
         }
 
         mutating func hex4() throws -> UInt32 {
-            guard index + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else { throw fail("invalid \\u escape") }
+            guard index + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
+                throw fail("invalid \\u escape")
+            }
             index += 4
             return v
         }

@@ -19,7 +19,10 @@ public struct OptionPath: Hashable, Comparable, CustomStringConvertible, Sendabl
                 var name = String.UnicodeScalarView()
                 var closed = false
                 while let c = chars.popFirst() {
-                    if c == "\"" { closed = true; break }
+                    if c == "\"" {
+                        closed = true
+                        break
+                    }
                     if c == "\\" {
                         guard let e = chars.popFirst() else { break }
                         switch e {

@@ -16,7 +16,8 @@ struct ActivationMarker: Equatable {
 
     static func read(_ paths: Paths) -> ActivationMarker? {
         guard let text = FileSystem.readText(paths.activating), let record = KeyValueRecord(text: text),
-              let program = record["program"], let head = record["head"].flatMap(ObjectID.init(hex:)) else { return nil }
+            let program = record["program"], let head = record["head"].flatMap(ObjectID.init(hex:))
+        else { return nil }
         return ActivationMarker(program: program, head: head, outcome: record["outcome"].flatMap(RestoreOutcome.init(rawValue:)))
     }
 

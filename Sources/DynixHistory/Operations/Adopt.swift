@@ -9,7 +9,8 @@ extension HistoryWriter {
         if old.bytes == bytes { return nil }
         var trailers = Trailers()
         for path in ConfigHistory.changedOptions(old.effective, file.effective) { trailers.add(.option, path.description) }
-        return try commitFileChange(file.bytes, message: history.message(.adopt, subject: userMessage ?? "adopt an edit made outside dynix", trailers: trailers))
+        return try commitFileChange(
+            file.bytes, message: history.message(.adopt, subject: userMessage ?? "adopt an edit made outside dynix", trailers: trailers))
     }
 
 }

@@ -33,7 +33,6 @@ extension HistoryWriter {
         try Interruption.guarding { try applyGuarded(options, progress: progress) }
     }
 
-
     private func applyGuarded(_ options: ApplyOptions, progress: (ApplyProgress) -> Void) throws -> ApplyOutcome {
         guard let manifest = try history.manifest() else { throw DynixError.noManifest(paths.manifest) }
         let headID = try history.head()
@@ -48,8 +47,9 @@ extension HistoryWriter {
         // A rollback to a generation built against the running static system can reuse its activation program.
         var program: String?
         if let target = options.rollbackOf, let generation = try? history.generation(target),
-           let recorded = generation.event.activation, FileSystem.exists(recorded),
-           generation.event.trailers[.staticSystem] == host.currentSystem {
+            let recorded = generation.event.activation, FileSystem.exists(recorded),
+            generation.event.trailers[.staticSystem] == host.currentSystem
+        {
             progress(.reusing(program: recorded, generation: target))
             program = recorded
         }
@@ -73,11 +73,16 @@ extension HistoryWriter {
         }
         // From here the system has changed: an interrupt is refused until the outcome is in the history.
         return try Interruption.during(.recording) {
-            try finish(failure: failure, program: program, headID: headID, live: live, host: host, manifest: manifest, marker: marker, options: options, progress: progress)
+            try finish(
+                failure: failure, program: program, headID: headID, live: live, host: host, manifest: manifest, marker: marker, options: options,
+                progress: progress)
         }
     }
 
-    private func finish(failure: ChildProcess.Result?, program: String, headID: ObjectID, live: ConfigHistory.LiveState, host: StaticSystem, manifest: Manifest, marker: ActivationMarker, options: ApplyOptions, progress: (ApplyProgress) -> Void) throws -> ApplyOutcome {
+    private func finish(
+        failure: ChildProcess.Result?, program: String, headID: ObjectID, live: ConfigHistory.LiveState, host: StaticSystem, manifest: Manifest,
+        marker: ActivationMarker, options: ApplyOptions, progress: (ApplyProgress) -> Void
+    ) throws -> ApplyOutcome {
         var marker = marker
         if let failure {
             let interruption = Interruption.received.map(Interruption.name)
@@ -113,7 +118,8 @@ extension HistoryWriter {
             return .applied(try recordApply(program: program, headID: headID, host: host, rollbackOf: options.rollbackOf))
         } catch let error as DynixError {
             // The system changed; the marker stays, so the next command records the state as unknown.
-            throw DynixError.git("the activation succeeded but recording it failed (\(error.message)); the next dynix command records the running state as unknown")
+            throw DynixError.git(
+                "the activation succeeded but recording it failed (\(error.message)); the next dynix command records the running state as unknown")
         }
     }
 
@@ -168,12 +174,18 @@ extension HistoryWriter {
             Clock.sleep(min(0.5, max(0, deadline - Clock.monotonic())))
         } while Clock.monotonic() < deadline && Interruption.received == nil
         let detail = last.tail.isEmpty ? "it printed nothing" : last.tail
-        return ChildProcess.Result(status: last.status == 0 ? 1 : last.status, stdout: [], tail: "health check `\(check.joined(separator: " "))` did not pass within \(formatSeconds(options.confirmTimeout)) (exit status \(last.status)): \(detail)", timedOut: false)
+        return ChildProcess.Result(
+            status: last.status == 0 ? 1 : last.status, stdout: [],
+            tail:
+                "health check `\(check.joined(separator: " "))` did not pass within \(formatSeconds(options.confirmTimeout)) (exit status \(last.status)): \(detail)",
+            timedOut: false)
     }
 
     /// Puts back what was live before a failed activation: why that failed (nil: it worked), and whether
     /// it was the static configuration that was put back.
-    func restore(_ live: ConfigHistory.LiveState, manifest: Manifest, host: StaticSystem, options: ApplyOptions, progress: (ApplyProgress) -> Void) -> (error: String?, restoredStatic: Bool) {
+    func restore(_ live: ConfigHistory.LiveState, manifest: Manifest, host: StaticSystem, options: ApplyOptions, progress: (ApplyProgress) -> Void) -> (
+        error: String?, restoredStatic: Bool
+    ) {
         var restoredStatic = false
         do {
             var argv: [String]
@@ -209,7 +221,8 @@ extension HistoryWriter {
         trailers.add(.activation, program)
         trailers.add(.rollbackOf, rollbackOf.map(String.init))
         let staticText = host.generation.map { "static \($0)" } ?? "the running static system"
-        let subject = rollbackOf.map { "apply generation \(number) (rollback to generation \($0)) on \(staticText)" } ?? "apply generation \(number) on \(staticText)"
+        let subject =
+            rollbackOf.map { "apply generation \(number) (rollback to generation \($0)) on \(staticText)" } ?? "apply generation \(number) on \(staticText)"
         let text = history.message(.apply, subject: subject, trailers: trailers)
         // The activation already happened: record it through the txn record, so a crash here is finished
         // by the next command (branch moved, tag made) instead of leaving a live generation unrecorded.
@@ -226,14 +239,16 @@ extension HistoryWriter {
         return ConfigHistory.Generation(number: number, event: try history.event(id))
     }
 
-
     /// One more than any generation, counting an apply commit whose tag a crash prevented (and tagging it now).
     func nextGenerationNumber() throws -> Int {
         let tags = try store.generationTags()
         var highest = tags.last?.number ?? 0
         var lastApply: HistoryEvent?
         try store.walk { event in
-            if event.kind == .apply { lastApply = event; return false }
+            if event.kind == .apply {
+                lastApply = event
+                return false
+            }
             return true
         }
         if let lastApply, let number = lastApply.generation, !tags.contains(where: { $0.number == number }) {

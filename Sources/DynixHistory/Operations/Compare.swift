@@ -81,7 +81,8 @@ extension ConfigHistory {
 
     public func status() throws -> Status {
         // The live file is parsed once for both comparisons (it can be long before a checkpoint).
-        let live = try effective(.live), manifest = try manifest()
+        let live = try effective(.live)
+        let manifest = try manifest()
         return Status(
             staticSystem: StaticSystem.read(paths),
             live: try liveState(),
@@ -103,7 +104,8 @@ extension ConfigHistory {
 
     public func optionRows() throws -> [OptionRow] {
         guard let manifest = try manifest() else { throw DynixError.noManifest(paths.manifest) }
-        let live = try effective(.live), pending = try effective(.pending)
+        let live = try effective(.live)
+        let pending = try effective(.pending)
         return manifest.options.keys.sorted().map { path in
             OptionRow(option: manifest.options[path]!, live: live.value(at: path), pending: pending.value(at: path))
         }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The dynamic configuration of one root and its history: the entry point of every dynix operation.
@@ -97,7 +97,8 @@ public final class ConfigHistory {
         if extra[.bootID] == nil { trailers.add(.bootID, currentBootID()) }
         trailers.add(.user, user ?? identity.user)
         // Split on every line break, CR included ("\r\n" is one Character, so split scalars).
-        let subjectLines = String(String.UnicodeScalarView(subject.unicodeScalars.map { $0 == "\r" ? "\n" : $0 })).split(separator: "\n", omittingEmptySubsequences: false)
+        let subjectLines = String(String.UnicodeScalarView(subject.unicodeScalars.map { $0 == "\r" ? "\n" : $0 })).split(
+            separator: "\n", omittingEmptySubsequences: false)
         var text = subjectLines.first.map(String.init) ?? ""
         let rest = subjectLines.dropFirst().joined(separator: "\n").trimmingWhitespace()
         let fullBody = [rest, body ?? ""].filter { !$0.isEmpty }.joined(separator: "\n\n")

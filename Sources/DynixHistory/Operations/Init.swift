@@ -9,7 +9,9 @@ extension ConfigHistory {
     /// Creates the history (idempotent). With `importing`, its entries become the file; without, an existing
     /// dynamic file written by hand or by the prototype is taken over as it is (after it parses).
     /// `importing`: a Nix file evaluated with `nix-instantiate` whose entries become the file.
-    public static func initialise(_ paths: Paths, identity: Identity, importing importedFrom: String? = nil, lockTimeout: Double) throws -> (HistoryWriter, InitResult) {
+    public static func initialise(_ paths: Paths, identity: Identity, importing importedFrom: String? = nil, lockTimeout: Double) throws -> (
+        HistoryWriter, InitResult
+    ) {
         try checkWritable(paths)
         let manifest = try readManifest(paths)
         let importing = try importedFrom.map { try NixEvaluator.entries(ofFile: $0, manifest: manifest) }
@@ -30,7 +32,8 @@ extension ConfigHistory {
                 // Importing into an existing history is an ordinary file change, recorded as `import`.
                 if try history.hasDrift() { throw DynixError.drift(path: paths.dynamicFile) }
                 let file = DynamicFile.rendering(importing)
-                let id = try writer.commitFileChange(file.bytes, message: history.message(.`import`, subject: "import \(importedFrom ?? "entries") (\(importing.count) entries)"))
+                let id = try writer.commitFileChange(
+                    file.bytes, message: history.message(.`import`, subject: "import \(importedFrom ?? "entries") (\(importing.count) entries)"))
                 try writer.foldSpool()
                 return (writer, InitResult(created: false, commit: id, entries: importing.count))
             }
@@ -74,5 +77,5 @@ extension ConfigHistory {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

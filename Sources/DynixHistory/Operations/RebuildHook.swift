@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `dynix rebuild-hook`: records a static switch (`rebuild`) or a new boot (`boot`). It must never fail
@@ -39,7 +39,8 @@ public enum RebuildHook {
                 trailers.add(.staticGeneration, host.generation.map(String.init))
                 trailers.add(.staticSystem, systemPath)
                 trailers.add(.bootID, bootID)
-                try writer.commitEvent(message: history.message(kind, subject: ConfigHistory.resetSubject(kind, staticGeneration: host.generation), trailers: trailers))
+                try writer.commitEvent(
+                    message: history.message(kind, subject: ConfigHistory.resetSubject(kind, staticGeneration: host.generation), trailers: trailers))
                 kinds.append(kind)
             }
             return .recorded(kinds.last ?? .rebuild)

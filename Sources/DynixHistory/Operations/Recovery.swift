@@ -26,7 +26,8 @@ extension HistoryWriter {
         var trailers = Trailers()
         trailers.add(.activation, marker.program)
         trailers.add(.restored, (marker.outcome ?? .no).rawValue)
-        let subject = marker.outcome == nil
+        let subject =
+            marker.outcome == nil
             ? "apply interrupted: dynix stopped while activating; the running state is unknown"
             : "apply failed; dynix stopped before recording it (restored: \(marker.outcome!.rawValue))"
         try commitEvent(message: history.message(.applyFailed, subject: subject, trailers: trailers))
@@ -63,7 +64,8 @@ extension HistoryWriter {
 
     func removeCrashLeftovers() {
         let store = history.store
-        let refLocks = [store.path + "/refs/heads/main.lock", store.path + "/packed-refs.lock", store.path + "/HEAD.lock"]
+        let refLocks =
+            [store.path + "/refs/heads/main.lock", store.path + "/packed-refs.lock", store.path + "/HEAD.lock"]
             + FileSystem.listDirectory(store.path + "/refs/tags/gen").filter { $0.hasSuffix(".lock") }.map { store.path + "/refs/tags/gen/" + $0 }
         for path in refLocks where FileSystem.exists(path) { FileSystem.remove(path) }
         for (directory, prefix) in history.leftoverLocations {

@@ -25,6 +25,7 @@ extension HistoryWriter {
         var trailers = Trailers()
         trailers.add(.rollbackOf, String(target))
         for path in ConfigHistory.changedOptions(current.effective, file.effective) { trailers.add(.option, path.description) }
-        return try commitFileChange(file.bytes, message: history.message(.rollback, subject: userMessage ?? "roll back to generation \(target)", trailers: trailers))
+        return try commitFileChange(
+            file.bytes, message: history.message(.rollback, subject: userMessage ?? "roll back to generation \(target)", trailers: trailers))
     }
 }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A rebuild-hook event waiting to be committed, with the time it really happened.
@@ -41,8 +41,9 @@ public struct SpooledEvent: Equatable, Sendable {
         guard let fields = KeyValueRecord(text: text), let kindText = fields["kind"], let time = fields["time"].flatMap({ Int64($0) }) else { return nil }
         let kind = EventKind(rawValue: kindText)
         guard kind != nil || kindText == "reset" else { return nil }
-        self.init(name: name, kind: kind, time: time, system: fields["system"], staticGeneration: fields["static-generation"].flatMap { Int($0) },
-                  bootID: fields["boot-id"], user: fields["user"] ?? "root", directory: directory)
+        self.init(
+            name: name, kind: kind, time: time, system: fields["system"], staticGeneration: fields["static-generation"].flatMap { Int($0) },
+            bootID: fields["boot-id"], user: fields["user"] ?? "root", directory: directory)
     }
 }
 
@@ -67,7 +68,8 @@ struct Spool {
         var lastError: Error = DynixError.io(path: paths.spool, "no spool directory")
         for directory in directories {
             let name = "\(String(time).leftPadded(to: 12))-\(getpid()).event"
-            let event = SpooledEvent(name: name, kind: kind, time: time, system: system, staticGeneration: staticGeneration, bootID: bootID, user: user, directory: directory)
+            let event = SpooledEvent(
+                name: name, kind: kind, time: time, system: system, staticGeneration: staticGeneration, bootID: bootID, user: user, directory: directory)
             do {
                 // Readable by all, like the history: `dynix status` without sudo must see a reset waiting here.
                 try FileSystem.makeDirectory(directory, mode: 0o755)
@@ -114,8 +116,10 @@ extension HistoryWriter {
                 trailers.add(.staticSystem, event.system)
                 trailers.add(.bootID, event.bootID)
                 trailers.add(.spool, event.name)
-                let text = history.message(kind, subject: ConfigHistory.resetSubject(kind, staticGeneration: event.staticGeneration), trailers: trailers, user: event.user)
-                let author = GitSignature(name: event.user, email: "\(event.user)@localhost", time: event.time, offsetMinutes: Clock.localOffsetMinutes(at: event.time))
+                let text = history.message(
+                    kind, subject: ConfigHistory.resetSubject(kind, staticGeneration: event.staticGeneration), trailers: trailers, user: event.user)
+                let author = GitSignature(
+                    name: event.user, email: "\(event.user)@localhost", time: event.time, offsetMinutes: Clock.localOffsetMinutes(at: event.time))
                 try commitEvent(message: text, author: author)
                 folded.append(kind)
             }

@@ -115,7 +115,8 @@ extension ConfigHistory {
         var unresolved: [Int] = []
         var collecting = limit.map { $0 > 0 } ?? true
         try store.walk { event in
-            let isApply = event.kind == .apply, isReset = event.kind?.isReset == true
+            let isApply = event.kind == .apply
+            let isReset = event.kind?.isReset == true
             if isApply || isReset {
                 for index in unresolved where isApply { result[index].ended = event.generation }
                 unresolved = []

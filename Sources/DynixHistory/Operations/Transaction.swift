@@ -6,7 +6,8 @@ extension HistoryWriter {
     @discardableResult
     func commitFileChange(_ bytes: [UInt8], message: String, author: GitSignature? = nil) throws -> ObjectID {
         let old = try store.head()
-        let new = try store.makeCommit(parent: old, content: bytes, message: try withLiveEvent(message, parent: old), author: author ?? history.author(), committer: history.committer)
+        let new = try store.makeCommit(
+            parent: old, content: bytes, message: try withLiveEvent(message, parent: old), author: author ?? history.author(), committer: history.committer)
         FaultInjection.reach("objects-written")
         try FileSystem.writeAtomically(paths.transaction, Array(TransactionRecord(old: old, new: new).text.utf8), mode: 0o600, faultStep: "txn")
         try FileSystem.writeAtomically(paths.dynamicFile, bytes, faultStep: "file")
@@ -23,7 +24,8 @@ extension HistoryWriter {
     func commitEvent(message: String, author: GitSignature? = nil) throws -> ObjectID {
         // An event needs a history to belong to: the first commit is always `init`'s, with the file.
         guard let old = try store.head() else { throw DynixError.notInitialised(store.path) }
-        let new = try store.makeCommit(parent: old, content: nil, message: try withLiveEvent(message, parent: old), author: author ?? history.author(), committer: history.committer)
+        let new = try store.makeCommit(
+            parent: old, content: nil, message: try withLiveEvent(message, parent: old), author: author ?? history.author(), committer: history.committer)
         try store.advance(from: old, to: new, reason: "dynix")
         history.liveStateCache = nil
         return new
