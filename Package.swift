@@ -5,7 +5,6 @@ import PackageDescription
 
 let package = Package(
     name: "dynix",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "dynix", targets: ["dynix"]),
         .library(name: "DynixHistory", targets: ["DynixHistory"]),

@@ -111,7 +111,3 @@ public enum DynixError: Error, Equatable {
         }
     }
 }
-
-func formatSeconds(_ seconds: Double) -> String {
-    seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"
-}

@@ -1,8 +1,5 @@
 import DynixHistory
-
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// Times and values as people read them.
 enum Formatting {

@@ -1,9 +1,6 @@
 import ArgumentParser
 import DynixHistory
-
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// Options every command takes: where the system is, and how long to wait for the lock.
 struct GlobalOptions: ParsableArguments {

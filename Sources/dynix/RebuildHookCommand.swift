@@ -1,9 +1,6 @@
 import ArgumentParser
 import DynixHistory
-
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 struct RebuildHookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

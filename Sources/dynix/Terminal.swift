@@ -1,9 +1,6 @@
 import ArgumentParser
 import DynixHistory
-
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// Output conventions of git and nixos-rebuild: colour only on a terminal and never with NO_COLOR,
 /// a pager for long output, errors as `dynix: error: …` with a hint on the next line.

@@ -1,16 +1,13 @@
-import DynixHistory
 import DynixTestSupport
 import Foundation
 import XCTest
 
+@testable import DynixHistory
+
 /// SIGKILL at every step of an append: the next command recovers by itself.
 final class CrashTests: XCTestCase {
-    static let steps = [
-        "objects-written", "txn-written", "txn-synced", "txn-renamed", "file-written", "file-synced", "file-renamed", "branch-moved", "txn-removed",
-    ]
-
     func testAppendKilledAtEachStepRecovers() {
-        for step in CrashTests.steps {
+        for step in FaultStep.fileChange.map(\.rawValue) {
             for next in [["status"], ["append", "services.after", "1"]] {
                 let root = TempRoot()
                 Run.dynix(root, ["init"])
@@ -46,7 +43,7 @@ final class CrashTests: XCTestCase {
 
     /// An apply killed after activating but before recording it: the next command records the generation.
     func testApplyKilledWhileRecordingIsFinishedByTheNextCommand() {
-        for step in ["apply-committed", "apply-tagged"] {
+        for step in [FaultStep.applyCommitted, .applyTagged].map(\.rawValue) {
             let root = Fixtures.applyRoot()
             Run.dynix(root, ["init"])
             Run.dynix(root, ["append", "services.harmonia.settings.workers", "9"])
@@ -60,6 +57,16 @@ final class CrashTests: XCTestCase {
             XCTAssertTrue(Run.dynix(root, ["apply"]).stdout.contains("nothing to apply"), step)
             assertConsistent(root, step: step)
         }
+    }
+
+    /// scripts/torture kills at the same steps; its list must not drift from the code's.
+    func testTortureKnowsEveryFaultStep() throws {
+        let script = try String(contentsOfFile: Run.packageRoot + "/scripts/torture", encoding: .utf8)
+        guard let start = script.range(of: "FAULT_STEPS = ["), let end = script[start.upperBound...].firstIndex(of: "]") else {
+            return XCTFail("scripts/torture has no FAULT_STEPS list")
+        }
+        let listed = script[start.upperBound..<end].split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \n\"")) }
+        XCTAssertEqual(listed, FaultStep.allCases.map(\.rawValue))
     }
 
     func assertConsistent(_ root: TempRoot, step: String, file: StaticString = #filePath, line: UInt = #line) {

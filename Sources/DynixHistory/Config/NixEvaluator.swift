@@ -1,14 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
-
-enum TemporaryDirectory {
-    static var path: String {
-        guard let raw = getenv("TMPDIR") else { return "/tmp" }
-        let text = String(cString: raw)
-        return text.isEmpty ? "/tmp" : text
-    }
-}
+import Glibc
 
 /// Real Nix, for what only Nix can do: evaluating a file someone else wrote.
 public enum NixEvaluator {

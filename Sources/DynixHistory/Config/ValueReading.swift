@@ -36,20 +36,9 @@ extension Entry {
     /// Turns the command line's OPTION and VALUE into a checked entry, or refuses with the reason.
     public static func from(option: String, value: String, reading: ValueReading, manifest: Manifest?) throws -> Entry {
         let path = try OptionPath(parsing: option)
-        if let first = path.components.first, reservedTopLevelNames.contains(first) {
-            throw DynixError.reservedOptionName(first)
-        }
-        if path.components.contains(where: { $0.utf8.contains(0) }) {
-            throw DynixError.unrepresentableValue("an attribute name contains a NUL character")
-        }
+        try checkName(path)
         // The declared type when the path is a declared option; nil without a manifest or inside an `attrs` option.
-        var declaredType: OptionType?
-        if let manifest {
-            guard let declared = manifest.option(covering: path) else {
-                throw DynixError.unknownOption(path.description, suggestions: manifest.suggestions(for: path))
-            }
-            declaredType = declared.path == path ? declared.type : nil
-        }
+        let declaredType = try declaredOption(path, manifest: manifest).flatMap { $0.path == path ? $0.type : nil }
         let parsed: NixValue
         switch reading {
         case .string:
@@ -70,8 +59,39 @@ extension Entry {
         if let declaredType, !declaredType.accepts(parsed) {
             throw DynixError.invalidValue(option: path.description, value: value, expected: declaredType.description)
         }
-        try parsed.checkRepresentable()
-        return Entry(path: path, value: parsed)
+        let entry = Entry(path: path, value: parsed)
+        try entry.check(against: manifest)
+        return entry
+    }
+
+    /// The checks every entry that reaches the file passes, whoever wrote it (append, adopt, import):
+    /// no name of the module system's own, nothing Nix cannot hold, and, with a manifest, a declared
+    /// option and a value of its type.
+    public func check(against manifest: Manifest?) throws {
+        try Entry.checkName(path)
+        try value.checkRepresentable()
+        if let declared = try Entry.declaredOption(path, manifest: manifest), declared.path == path, !declared.type.accepts(value) {
+            throw DynixError.invalidValue(option: path.description, value: NixSyntax.render(value), expected: declared.type.description)
+        }
+    }
+
+    /// Refuses a first component the module system gives meaning to, and NUL in a name.
+    static func checkName(_ path: OptionPath) throws {
+        if let first = path.components.first, reservedTopLevelNames.contains(first) {
+            throw DynixError.reservedOptionName(first)
+        }
+        if path.components.contains(where: { $0.utf8.contains(0) }) {
+            throw DynixError.unrepresentableValue("an attribute name contains a NUL character")
+        }
+    }
+
+    /// The manifest's option covering `path`; refuses an undeclared one. nil without a manifest.
+    static func declaredOption(_ path: OptionPath, manifest: Manifest?) throws -> Manifest.Option? {
+        guard let manifest else { return nil }
+        guard let declared = manifest.option(covering: path) else {
+            throw DynixError.unknownOption(path.description, suggestions: manifest.suggestions(for: path))
+        }
+        return declared
     }
 
     static func inferValue(_ text: String) -> NixValue {

@@ -1,12 +1,12 @@
 import CGit2
 
 /// A failed libgit2 call, carrying libgit2's own explanation.
-public struct GitError: Error, CustomStringConvertible, Equatable {
-    public let code: Int32
-    public let operation: String
-    public let message: String
+struct GitError: Error, CustomStringConvertible, Equatable {
+    let code: Int32
+    let operation: String
+    let message: String
 
-    public var description: String { "\(operation): \(message)" }
+    var description: String { "\(operation): \(message)" }
 
     /// Reads `git_error_last()` right after a failed call, before anything else can overwrite it.
     static func last(_ code: Int32, _ operation: String) -> GitError {

@@ -2,13 +2,13 @@ import CGit2
 import CGit2Startup
 
 /// Who made a commit or tag, and when (seconds since the epoch, UTC offset in minutes).
-public struct GitSignature: Equatable, Sendable {
-    public var name: String
-    public var email: String
-    public var time: Int64
-    public var offsetMinutes: Int32
+struct GitSignature: Equatable, Sendable {
+    var name: String
+    var email: String
+    var time: Int64
+    var offsetMinutes: Int32
 
-    public init(name: String, email: String, time: Int64, offsetMinutes: Int32) {
+    init(name: String, email: String, time: Int64, offsetMinutes: Int32) {
         self.name = name
         self.email = email
         self.time = time
@@ -32,13 +32,13 @@ public struct GitSignature: Equatable, Sendable {
 }
 
 /// A commit read out of the repository, as plain values.
-public struct GitCommit: Sendable {
-    public let id: ObjectID
-    public let parents: [ObjectID]
-    public let tree: ObjectID
-    public let message: String
-    public let author: GitSignature
-    public let committer: GitSignature
+struct GitCommit: Sendable {
+    let id: ObjectID
+    let parents: [ObjectID]
+    let tree: ObjectID
+    let message: String
+    let author: GitSignature
+    let committer: GitSignature
 }
 
 /// libgit2 must be initialised once per process before any call.
@@ -58,7 +58,7 @@ private let libgit2Initialised: Bool = {
 }()
 
 /// The one owner of a `git_repository` handle; every libgit2 object it creates is freed before a method returns.
-public final class GitRepository {
+final class GitRepository {
     let handle: OpaquePointer
 
     private init(handle: OpaquePointer) { self.handle = handle }
@@ -66,7 +66,7 @@ public final class GitRepository {
     deinit { git_repository_free(handle) }
 
     /// Creates a bare repository whose HEAD names `initialBranch` (idempotent: an existing one is opened).
-    public static func initBare(at path: String, initialBranch: String) throws -> GitRepository {
+    static func initBare(at path: String, initialBranch: String) throws -> GitRepository {
         _ = libgit2Initialised
         var options = git_repository_init_options()
         try check("init options", git_repository_init_options_init(&options, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION)))
@@ -79,7 +79,7 @@ public final class GitRepository {
         return GitRepository(handle: raw!)
     }
 
-    public static func open(at path: String) throws -> GitRepository {
+    static func open(at path: String) throws -> GitRepository {
         _ = libgit2Initialised
         var raw: OpaquePointer?
         // NO_SEARCH: never walk up into some enclosing repository.
@@ -90,7 +90,7 @@ public final class GitRepository {
     // MARK: references
 
     /// The object a reference points at, or nil when it does not exist.
-    public func target(of reference: String) throws -> ObjectID? {
+    func target(of reference: String) throws -> ObjectID? {
         var oid = git_oid()
         let result = git_reference_name_to_id(&oid, handle, reference)
         if result == GIT_ENOTFOUND.rawValue { return nil }
@@ -99,7 +99,7 @@ public final class GitRepository {
     }
 
     /// Moves `reference` to `newTarget` only if it still points at `expected` (nil: only if it does not exist yet).
-    public func updateReference(_ reference: String, to newTarget: ObjectID, expecting expected: ObjectID?, logMessage: String) throws {
+    func updateReference(_ reference: String, to newTarget: ObjectID, expecting expected: ObjectID?, logMessage: String) throws {
         var new = newTarget.raw
         var ref: OpaquePointer?
         if var old = expected?.raw {
@@ -111,7 +111,7 @@ public final class GitRepository {
     }
 
     /// Names and targets of the references matching a glob such as `refs/tags/gen/*`.
-    public func references(matching glob: String) throws -> [(name: String, target: ObjectID)] {
+    func references(matching glob: String) throws -> [(name: String, target: ObjectID)] {
         var iterator: OpaquePointer?
         try check("list \(glob)", git_reference_iterator_glob_new(&iterator, handle, glob))
         defer { git_reference_iterator_free(iterator) }
@@ -131,7 +131,7 @@ public final class GitRepository {
 
     // MARK: writing objects
 
-    public func createBlob(_ bytes: [UInt8]) throws -> ObjectID {
+    func createBlob(_ bytes: [UInt8]) throws -> ObjectID {
         var oid = git_oid()
         try bytes.withUnsafeBytes { buffer in
             try check("write blob", git_blob_create_from_buffer(&oid, handle, buffer.baseAddress, buffer.count))
@@ -140,7 +140,7 @@ public final class GitRepository {
     }
 
     /// A tree holding exactly one regular file.
-    public func createTree(fileName: String, blob: ObjectID) throws -> ObjectID {
+    func createTree(fileName: String, blob: ObjectID) throws -> ObjectID {
         var builder: OpaquePointer?
         try check("tree builder", git_treebuilder_new(&builder, handle, nil))
         defer { git_treebuilder_free(builder) }
@@ -152,7 +152,7 @@ public final class GitRepository {
     }
 
     /// Writes a commit object without moving any reference (the caller does that under its own rules).
-    public func createCommit(tree: ObjectID, parents: [ObjectID], author: GitSignature, committer: GitSignature, message: String) throws -> ObjectID {
+    func createCommit(tree: ObjectID, parents: [ObjectID], author: GitSignature, committer: GitSignature, message: String) throws -> ObjectID {
         var treeID = tree.raw
         var treeObject: OpaquePointer?
         try check("lookup tree", git_tree_lookup(&treeObject, handle, &treeID))
@@ -181,7 +181,7 @@ public final class GitRepository {
     /// Creates the annotated tag `refs/tags/<name>`; refuses to overwrite an existing one.
     /// Writes the tag object only; `updateReference("refs/tags/<name>", …)` makes it visible. Two steps, so
     /// the object's directory can be made durable before a durable ref names it.
-    public func createTagObject(name: String, target: ObjectID, tagger: GitSignature, message: String) throws -> ObjectID {
+    func createTagObject(name: String, target: ObjectID, tagger: GitSignature, message: String) throws -> ObjectID {
         var targetID = target.raw
         var object: OpaquePointer?
         try check("lookup tag target", git_object_lookup(&object, handle, &targetID, GIT_OBJECT_COMMIT))
@@ -195,7 +195,7 @@ public final class GitRepository {
 
     // MARK: reading objects
 
-    public func commit(_ id: ObjectID) throws -> GitCommit {
+    func commit(_ id: ObjectID) throws -> GitCommit {
         var oid = id.raw
         var commit: OpaquePointer?
         try check("lookup commit \(id.short)", git_commit_lookup(&commit, handle, &oid))
@@ -215,7 +215,7 @@ public final class GitRepository {
     }
 
     /// The content of `fileName` in `tree`, or nil when the tree has no such entry.
-    public func fileContent(tree: ObjectID, fileName: String) throws -> [UInt8]? {
+    func fileContent(tree: ObjectID, fileName: String) throws -> [UInt8]? {
         var treeID = tree.raw
         var treeObject: OpaquePointer?
         try check("lookup tree \(tree.short)", git_tree_lookup(&treeObject, handle, &treeID))
@@ -231,7 +231,7 @@ public final class GitRepository {
     }
 
     /// The commit a reference finally points at, through any annotated tags (a tag made by hand may be lightweight).
-    public func peeledCommit(of reference: String) throws -> ObjectID {
+    func peeledCommit(of reference: String) throws -> ObjectID {
         var ref: OpaquePointer?
         try check("lookup \(reference)", git_reference_lookup(&ref, handle, reference))
         defer { git_reference_free(ref) }
@@ -242,7 +242,7 @@ public final class GitRepository {
     }
 
     /// Calls `visit` for each commit from `start` along first parents, newest first, until it returns false.
-    public func walkFirstParent(from start: ObjectID, _ visit: (GitCommit) throws -> Bool) throws {
+    func walkFirstParent(from start: ObjectID, _ visit: (GitCommit) throws -> Bool) throws {
         var walker: OpaquePointer?
         try check("revwalk", git_revwalk_new(&walker, handle))
         defer { git_revwalk_free(walker) }
@@ -259,7 +259,7 @@ public final class GitRepository {
     }
 
     /// A unified diff of one file between two contents, as git would print it.
-    public func patch(old: [UInt8], new: [UInt8], path: String) throws -> String {
+    func patch(old: [UInt8], new: [UInt8], path: String) throws -> String {
         var patch: OpaquePointer?
         try old.withUnsafeBytes { oldBuffer in
             try new.withUnsafeBytes { newBuffer in
@@ -299,7 +299,7 @@ public final class GitRepository {
         }
     }
 
-    public func hasObject(_ id: ObjectID) -> Bool {
+    func hasObject(_ id: ObjectID) -> Bool {
         var odb: OpaquePointer?
         guard git_repository_odb(&odb, handle) == 0 else { return false }
         defer { git_odb_free(odb) }

@@ -1,18 +1,18 @@
 /// The git side of the history: one linear branch whose tree holds the dynamic file.
 /// Knows commits, trees and tags; knows nothing of locks, the working file or the host.
-public final class HistoryStore {
-    public static let branch = "refs/heads/main"
-    public static let fileName = "dynamic.nix"
+final class HistoryStore {
+    static let branch = "refs/heads/main"
+    static let fileName = "dynamic.nix"
 
     let repository: GitRepository
-    public let path: String
+    let path: String
 
     init(repository: GitRepository, path: String) {
         self.repository = repository
         self.path = path
     }
 
-    public static func open(_ path: String) throws -> HistoryStore {
+    static func open(_ path: String) throws -> HistoryStore {
         do {
             return HistoryStore(repository: try GitRepository.open(at: path), path: path)
         } catch let error as GitError {
@@ -28,7 +28,7 @@ public final class HistoryStore {
         return !FileSystem.exists(path + "/refs/heads/main") && !FileSystem.exists(path + "/packed-refs")
     }
 
-    public static func create(_ path: String) throws -> HistoryStore {
+    static func create(_ path: String) throws -> HistoryStore {
         do {
             // libgit2 creates the repository's files and directories without fsync: a power cut right
             // after `dynix init` said done would leave no repository, or half of one.
@@ -41,14 +41,14 @@ public final class HistoryStore {
         }
     }
 
-    public func head() throws -> ObjectID? { try wrap { try repository.target(of: HistoryStore.branch) } }
+    func head() throws -> ObjectID? { try wrap { try repository.target(of: HistoryStore.branch) } }
 
     /// The dynamic file as committed in `commit`.
-    public func content(at commit: ObjectID) throws -> [UInt8] {
+    func content(at commit: ObjectID) throws -> [UInt8] {
         try wrap { try repository.fileContent(tree: try repository.commit(commit).tree, fileName: HistoryStore.fileName) ?? [] }
     }
 
-    public func commit(_ id: ObjectID) throws -> GitCommit { try wrap { try repository.commit(id) } }
+    func commit(_ id: ObjectID) throws -> GitCommit { try wrap { try repository.commit(id) } }
 
     /// Writes the objects of a new commit on top of `parent` without moving the branch.
     /// `content == nil` keeps the parent's tree (an event that changes no file).
@@ -86,7 +86,7 @@ public final class HistoryStore {
     }
 
     /// Generation numbers and the commits they tag, ascending.
-    public func generationTags() throws -> [(number: Int, commit: ObjectID)] {
+    func generationTags() throws -> [(number: Int, commit: ObjectID)] {
         try wrap {
             try repository.references(matching: "refs/tags/gen/*").compactMap { ref -> (Int, ObjectID)? in
                 guard let n = Int(ref.name.dropFirst("refs/tags/gen/".count)) else { return nil }
@@ -96,7 +96,7 @@ public final class HistoryStore {
     }
 
     /// Events newest first, until `visit` returns false.
-    public func walk(_ visit: (HistoryEvent) throws -> Bool) throws {
+    func walk(_ visit: (HistoryEvent) throws -> Bool) throws {
         guard let head = try head() else { return }
         try wrap {
             try repository.walkFirstParent(from: head) { commit in
@@ -110,7 +110,7 @@ public final class HistoryStore {
         }
     }
 
-    public func patch(old: [UInt8], new: [UInt8]) throws -> String {
+    func patch(old: [UInt8], new: [UInt8]) throws -> String {
         try wrap { try repository.patch(old: old, new: new, path: HistoryStore.fileName) }
     }
 

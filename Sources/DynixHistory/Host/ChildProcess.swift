@@ -1,34 +1,31 @@
 import CSignals
-
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// Runs a program directly (no shell), streaming its output to a callback, with a timeout.
-public struct ChildProcess {
-    public enum Stream: Sendable { case stdout, stderr }
+struct ChildProcess {
+    typealias Stream = HistoryWriter.OutputStream
 
-    public struct Result: Sendable {
-        public let status: Int32
-        public let stdout: [UInt8]
+    struct Result: Sendable {
+        let status: Int32
+        let stdout: [UInt8]
         /// The last lines of both streams together, for the record of a failure.
-        public let tail: String
-        public let timedOut: Bool
+        let tail: String
+        let timedOut: Bool
 
-        public var succeeded: Bool { status == 0 && !timedOut }
-        public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+        var succeeded: Bool { status == 0 && !timedOut }
+        var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
     }
 
-    public let argv: [String]
-    public var timeout: Double = 600
+    let argv: [String]
+    var timeout: Double = 600
 
-    public init(_ argv: [String], timeout: Double = 600) {
+    init(_ argv: [String], timeout: Double = 600) {
         self.argv = argv
         self.timeout = timeout
     }
 
     /// Runs to completion; `output` sees each chunk as it arrives. Throws only when the program cannot be started.
-    public func run(output: (Stream, [UInt8]) -> Void = { _, _ in }) throws -> Result {
+    func run(output: (Stream, [UInt8]) -> Void = { _, _ in }) throws -> Result {
         try Watchdog.paused { try Interruption.guarding { try runUnwatched(output: output) } }
     }
 

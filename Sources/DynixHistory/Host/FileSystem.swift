@@ -1,20 +1,18 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// The POSIX calls dynix needs, with the durability rules of DESIGN.md ("Crash safety") built in.
-public enum FileSystem {
-    public static func exists(_ path: String) -> Bool {
+enum FileSystem {
+    static func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0
     }
 
-    public static func isDirectory(_ path: String) -> Bool {
+    static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
-    public static func readLink(_ path: String) -> String? {
+    static func readLink(_ path: String) -> String? {
         var buffer = [CChar](repeating: 0, count: 4097)
         let count = readlink(path, &buffer, 4096)
         guard count >= 0 else { return nil }
@@ -32,13 +30,13 @@ public enum FileSystem {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
-    public static func readText(_ path: String) -> String? {
+    static func readText(_ path: String) -> String? {
         (try? readBytes(path)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The file's bytes, or nil when it does not exist. A symlink is followed only when root or we own it,
     /// so another user cannot plant one that makes dynix read (and then record) a file of their choosing.
-    public static func readBytes(_ path: String) throws -> [UInt8]? {
+    static func readBytes(_ path: String) throws -> [UInt8]? {
         var fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         if fd < 0 && errno == ELOOP {
             var info = stat()
@@ -69,8 +67,8 @@ public enum FileSystem {
     /// Replaces `path` so that a crash leaves either the old or the new content, never a mix:
     /// temporary file in the same directory, fsync, rename, fsync the directory. An existing file keeps its
     /// mode, and a symlink (owned by root or us) is written through, so a managed /etc/nixos stays as it was.
-    /// `faultStep` names the test-only crash points (`file-written`, `file-synced`, `file-renamed`).
-    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, faultStep: String? = nil) throws {
+    /// `faultSteps` names the test-only crash points (`FaultStep`).
+    static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, faultSteps: FaultStep.AtomicWrite? = nil) throws {
         var target = path
         var fileMode = mode
         var info = stat()
@@ -92,7 +90,7 @@ public enum FileSystem {
         do {
             fchmod(fd, fileMode)  // open() applied the umask
             try writeAll(fd, bytes, path: temporary)
-            faultStep.map { FaultInjection.reach($0 + "-written") }
+            faultSteps.map { FaultInjection.reach($0.written) }
             guard fsync(fd) == 0 else { throw failure(path: temporary) }
             close(fd)
         } catch {
@@ -100,13 +98,13 @@ public enum FileSystem {
             unlink(temporary)
             throw error
         }
-        faultStep.map { FaultInjection.reach($0 + "-synced") }
+        faultSteps.map { FaultInjection.reach($0.synced) }
         guard rename(temporary, target) == 0 else {
             let error = failure(path: target)
             unlink(temporary)
             throw error
         }
-        faultStep.map { FaultInjection.reach($0 + "-renamed") }
+        faultSteps.map { FaultInjection.reach($0.renamed) }
         try syncDirectory(directory)
     }
 
@@ -138,7 +136,7 @@ public enum FileSystem {
 
     /// Creates the directory and its parents; new directories get `mode`. Each new directory's entry
     /// is made durable in its parent before anything is put inside it.
-    public static func makeDirectory(_ path: String, mode: mode_t) throws {
+    static func makeDirectory(_ path: String, mode: mode_t) throws {
         if isDirectory(path) { return }
         let parent = directoryName(path)
         if parent != path, !isDirectory(parent) { try makeDirectory(parent, mode: 0o755) }
@@ -168,11 +166,11 @@ public enum FileSystem {
         }
     }
 
-    public static func remove(_ path: String) {
+    static func remove(_ path: String) {
         unlink(path)
     }
 
-    public static func listDirectory(_ path: String) -> [String] {
+    static func listDirectory(_ path: String) -> [String] {
         guard let dir = opendir(path) else { return [] }
         defer { closedir(dir) }
         var names: [String] = []
@@ -186,7 +184,7 @@ public enum FileSystem {
     }
 
     /// Whether this process may create and replace files in `directory` (the nearest existing ancestor when missing).
-    public static func canWrite(_ directory: String) -> Bool {
+    static func canWrite(_ directory: String) -> Bool {
         var path = directory
         while !exists(path) && path != "/" { path = directoryName(path) }
         return access(path, W_OK) == 0

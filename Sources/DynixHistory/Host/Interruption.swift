@@ -2,7 +2,7 @@ import CSignals
 
 /// SIGINT, SIGTERM and SIGHUP during an apply: remembered, acknowledged on stderr at once, and passed on
 /// to the running child (the handler is C: CSignals/interruption.c), so the apply can end in a known state.
-public enum Interruption {
+enum Interruption {
     /// What an interrupt means at this point of an apply; the handler says it and acts on it.
     enum Phase {
         /// Building or deciding: nothing on the running system has changed.
@@ -51,7 +51,7 @@ public enum Interruption {
 
     static var isShielded: Bool { dynix_interruption_phase() == Phase.restoring.raw }
 
-    public static func name(_ number: Int32) -> String {
+    static func name(_ number: Int32) -> String {
         switch number {
         case 2: return "SIGINT"
         case 15: return "SIGTERM"

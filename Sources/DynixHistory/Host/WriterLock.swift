@@ -1,15 +1,13 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// The single-writer lock (`flock` on `var/lib/dynix/lock`); the holder's pid is kept in the file for the refusal message.
-public final class WriterLock {
+final class WriterLock {
     private let fd: Int32
 
     private init(fd: Int32) { self.fd = fd }
 
     /// Waits up to `timeout` seconds; throws `lockTimeout` naming the holder.
-    public static func acquire(_ path: String, timeout: Double) throws -> WriterLock {
+    static func acquire(_ path: String, timeout: Double) throws -> WriterLock {
         try Watchdog.paused { try acquireUnwatched(path, timeout: timeout) }
     }
 
@@ -39,7 +37,7 @@ public final class WriterLock {
     }
 
     /// Takes the lock only if it is free right now.
-    public static func tryAcquire(_ path: String) -> WriterLock? {
+    static func tryAcquire(_ path: String) -> WriterLock? {
         try? acquire(path, timeout: 0)
     }
 
@@ -54,29 +52,5 @@ public final class WriterLock {
         ftruncate(fd, 0)
         flock(fd, LOCK_UN)
         close(fd)
-    }
-}
-
-enum Clock {
-    static func monotonic() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
-
-    static func now() -> Int64 { Int64(time(nil)) }
-
-    static func sleep(_ seconds: Double) {
-        guard seconds > 0 else { return }
-        var ts = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
-        nanosleep(&ts, nil)
-    }
-
-    /// The local UTC offset in minutes, for commit signatures.
-    static func localOffsetMinutes(at seconds: Int64) -> Int32 {
-        var t = time_t(seconds)
-        var parts = tm()
-        localtime_r(&t, &parts)
-        return Int32(parts.tm_gmtoff / 60)
     }
 }

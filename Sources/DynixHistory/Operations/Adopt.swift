@@ -22,17 +22,7 @@ extension ConfigHistory {
     }
 
     static func check(_ entries: [Entry], manifest: Manifest?) throws {
-        for entry in entries {
-            if let first = entry.path.components.first, reservedTopLevelNames.contains(first) { throw DynixError.reservedOptionName(first) }
-            try entry.value.checkRepresentable()
-            guard let manifest else { continue }
-            guard let option = manifest.option(covering: entry.path) else {
-                throw DynixError.unknownOption(entry.path.description, suggestions: manifest.suggestions(for: entry.path))
-            }
-            if option.path == entry.path, !option.type.accepts(entry.value) {
-                throw DynixError.invalidValue(option: entry.path.description, value: NixSyntax.render(entry.value), expected: option.type.description)
-            }
-        }
+        for entry in entries { try entry.check(against: manifest) }
     }
 
     static func changedOptions(_ a: EffectiveValues, _ b: EffectiveValues) -> [OptionPath] {

@@ -10,10 +10,13 @@ extension HistoryWriter {
         public init() {}
     }
 
+    /// Which stream a program the apply runs wrote to.
+    public enum OutputStream: Sendable { case stdout, stderr }
+
     public enum ApplyProgress {
         case building(staticGeneration: Int?)
         case reusing(program: String, generation: Int)
-        case output(ChildProcess.Stream, [UInt8])
+        case output(OutputStream, [UInt8])
         case activating(program: String)
         case checking(attempt: Int)
         /// Activation failed, or was interrupted by the named signal: putting back what was live starts.
@@ -229,9 +232,9 @@ extension HistoryWriter {
         let old = try store.head()
         let id = try store.makeCommit(parent: old, content: nil, message: text, author: history.author(), committer: history.committer)
         try FileSystem.writeAtomically(paths.transaction, Array(TransactionRecord(old: old, new: id).text.utf8), mode: 0o600)
-        FaultInjection.reach("apply-committed")
+        FaultInjection.reach(.applyCommitted)
         try store.tagGeneration(number, commit: id, tagger: history.committer, message: text)
-        FaultInjection.reach("apply-tagged")
+        FaultInjection.reach(.applyTagged)
         try store.advance(from: old, to: id, reason: "dynix: apply")
         ActivationMarker.remove(paths)
         FileSystem.remove(paths.transaction)

@@ -1,12 +1,10 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// The dynamic configuration of one root and its history: the entry point of every dynix operation.
 /// Readers open it and read; writers call `beginWriting()` first, which takes the lock and repairs what a crash left.
 public final class ConfigHistory {
     public let paths: Paths
-    public let store: HistoryStore
+    let store: HistoryStore
     public let identity: Identity
     private var cachedManifest: Manifest??
     /// The branch head and its file content, read once per command.

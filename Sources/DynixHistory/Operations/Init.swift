@@ -1,3 +1,5 @@
+import Glibc
+
 /// `dynix init`: the state directory, the repository, and the first commit.
 extension ConfigHistory {
     public struct InitResult: Sendable {
@@ -75,7 +77,3 @@ extension ConfigHistory {
         path.withCString { chmod($0, 0o755) } == 0
     }
 }
-
-#if canImport(Glibc)
-    import Glibc
-#endif

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// `dynix rebuild-hook`: records a static switch (`rebuild`) or a new boot (`boot`). It must never fail
 /// activation, so it spools the event first and commits it only if the history is usable right now.
@@ -34,13 +32,9 @@ public enum RebuildHook {
             if spoolError != nil {
                 // The spool refused but the history takes writes: commit this event directly.
                 let last = try history.store.head().flatMap { try? history.event($0).bootID }
-                let kind = ConfigHistory.resetKind(bootID: bootID, lastRecorded: last)
-                var trailers = Trailers()
-                trailers.add(.staticGeneration, host.generation.map(String.init))
-                trailers.add(.staticSystem, systemPath)
-                trailers.add(.bootID, bootID)
-                try writer.commitEvent(
-                    message: history.message(kind, subject: ConfigHistory.resetSubject(kind, staticGeneration: host.generation), trailers: trailers))
+                let event = SpooledEvent(
+                    name: "", kind: nil, time: now, system: systemPath, staticGeneration: host.generation, bootID: bootID, user: identity.user, directory: "")
+                let kind = try writer.commitReset(event, lastBootID: last, spooled: false)
                 kinds.append(kind)
             }
             return .recorded(kinds.last ?? .rebuild)

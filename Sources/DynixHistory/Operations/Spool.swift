@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// A rebuild-hook event waiting to be committed, with the time it really happened.
 public struct SpooledEvent: Equatable, Sendable {
@@ -110,17 +108,7 @@ extension HistoryWriter {
         var folded: [EventKind] = []
         for event in events {
             if !recorded.contains(event.name) {
-                let kind = event.kind ?? ConfigHistory.resetKind(bootID: event.bootID, lastRecorded: lastBootID)
-                var trailers = Trailers()
-                trailers.add(.staticGeneration, event.staticGeneration.map(String.init))
-                trailers.add(.staticSystem, event.system)
-                trailers.add(.bootID, event.bootID)
-                trailers.add(.spool, event.name)
-                let text = history.message(
-                    kind, subject: ConfigHistory.resetSubject(kind, staticGeneration: event.staticGeneration), trailers: trailers, user: event.user)
-                let author = GitSignature(
-                    name: event.user, email: "\(event.user)@localhost", time: event.time, offsetMinutes: Clock.localOffsetMinutes(at: event.time))
-                try commitEvent(message: text, author: author)
+                let kind = try commitReset(event, lastBootID: lastBootID, spooled: true)
                 folded.append(kind)
             }
             lastBootID = event.bootID ?? lastBootID
@@ -128,6 +116,22 @@ extension HistoryWriter {
         }
         history.spooledEvents = []
         return folded
+    }
+
+    /// Commits a reset (a rebuild or a boot) at the time it really happened: one folded from the spool, or
+    /// one the rebuild hook commits directly because the spool refused it.
+    func commitReset(_ event: SpooledEvent, lastBootID: String?, spooled: Bool) throws -> EventKind {
+        let kind = event.kind ?? ConfigHistory.resetKind(bootID: event.bootID, lastRecorded: lastBootID)
+        var trailers = Trailers()
+        trailers.add(.staticGeneration, event.staticGeneration.map(String.init))
+        trailers.add(.staticSystem, event.system)
+        trailers.add(.bootID, event.bootID)
+        if spooled { trailers.add(.spool, event.name) }
+        let text = history.message(
+            kind, subject: ConfigHistory.resetSubject(kind, staticGeneration: event.staticGeneration), trailers: trailers, user: event.user)
+        let author = GitSignature(name: event.user, email: "\(event.user)@localhost", time: event.time, offsetMinutes: Clock.localOffsetMinutes(at: event.time))
+        try commitEvent(message: text, author: author)
+        return kind
     }
 }
 

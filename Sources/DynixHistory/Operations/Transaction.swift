@@ -8,14 +8,14 @@ extension HistoryWriter {
         let old = try store.head()
         let new = try store.makeCommit(
             parent: old, content: bytes, message: try withLiveEvent(message, parent: old), author: author ?? history.author(), committer: history.committer)
-        FaultInjection.reach("objects-written")
-        try FileSystem.writeAtomically(paths.transaction, Array(TransactionRecord(old: old, new: new).text.utf8), mode: 0o600, faultStep: "txn")
-        try FileSystem.writeAtomically(paths.dynamicFile, bytes, faultStep: "file")
+        FaultInjection.reach(.objectsWritten)
+        try FileSystem.writeAtomically(paths.transaction, Array(TransactionRecord(old: old, new: new).text.utf8), mode: 0o600, faultSteps: .txn)
+        try FileSystem.writeAtomically(paths.dynamicFile, bytes, faultSteps: .file)
         try store.advance(from: old, to: new, reason: "dynix")
         history.committedCache = (new, bytes)
-        FaultInjection.reach("branch-moved")
+        FaultInjection.reach(.branchMoved)
         FileSystem.remove(paths.transaction)
-        FaultInjection.reach("txn-removed")
+        FaultInjection.reach(.txnRemoved)
         return new
     }
 

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// The human behind a command, for the commit author and `Dynix-User`.
 public struct Identity: Equatable, Sendable {
@@ -23,13 +21,4 @@ public struct Identity: Equatable, Sendable {
     }
 
     var signatureEmail: String { "\(user)@localhost" }
-}
-
-extension String {
-    func trimmingWhitespace() -> String {
-        var scalars = unicodeScalars[...]
-        while let f = scalars.first, f == " " || f == "\n" || f == "\t" || f == "\r" { scalars.removeFirst() }
-        while let l = scalars.last, l == " " || l == "\n" || l == "\t" || l == "\r" { scalars.removeLast() }
-        return String(scalars)
-    }
 }
