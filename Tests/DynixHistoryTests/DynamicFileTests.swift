@@ -58,58 +58,6 @@ final class DynamicFileTests: XCTestCase {
         XCTAssertEqual(file.entries[1].value, .list([.int(1), .int(-2), .float(3.5), .null, .bool(true), .string("s")]))
     }
 
-    func testOptionPathsParseLikeNix() throws {
-        XCTAssertEqual(
-            try OptionPath(parsing: "services.nginx.virtualHosts.\"example.com\".root").components,
-            ["services", "nginx", "virtualHosts", "example.com", "root"])
-        XCTAssertEqual(try OptionPath(parsing: "a.\"b\\\"c\".d").components, ["a", "b\"c", "d"])
-        XCTAssertEqual(OptionPath(["a", "if", "x y", "ok-name'"]).description, "a.\"if\".\"x y\".ok-name'")
-        for bad in ["", "a.", ".a", "a..b", "a.\"b", "a b", "1a", "a.\"${x}\""] {
-            XCTAssertThrowsError(try OptionPath(parsing: bad), bad)
-        }
-    }
-
-    func testTrailersInAUserMessageCannotForgeAnEvent() {
-        var trailers = Trailers()
-        trailers.add("Dynix-Event", "append")
-        trailers.add("Dynix-Value", "\"a\nDynix-Event: apply\"")
-        let message = "my message\n\nDynix-Event: apply\nDynamic-Generation: 99\n\n" + trailers.text + "\n"
-        let parsed = Trailers.parse(message: message)
-        XCTAssertEqual(parsed.trailers["Dynix-Event"], "append")
-        XCTAssertNil(parsed.trailers["Dynamic-Generation"])
-        XCTAssertEqual(parsed.trailers.pairs.count, 2)
-        XCTAssertTrue(parsed.body.contains("Dynamic-Generation: 99"))
-    }
-
-    func testManifestTypesReadArguments() throws {
-        let manifest = try Manifest(
-            json: """
-                {"version": 1, "options": {
-                  "s.i": {"type": "int", "static": 4}, "s.e": {"type": {"enum": ["a", "b"]}},
-                  "s.n": {"type": {"nullOr": "int"}}, "s.l": {"type": {"listOf": "str"}}, "s.f": {"type": "float"},
-                  "s.h": {"type": "attrs"}}, "build": ["/b", "{file}"], "restoreStatic": ["/r"]}
-                """, path: "m.json")
-        func read(_ option: String, _ value: String) throws -> NixValue {
-            try Entry.from(option: option, value: value, reading: .inferred, manifest: manifest).value
-        }
-        XCTAssertEqual(try read("s.i", "-3"), .int(-3))
-        XCTAssertEqual(try read("s.e", "b"), .string("b"))
-        XCTAssertEqual(try read("s.n", "null"), .null)
-        XCTAssertEqual(try read("s.n", "5"), .int(5))
-        XCTAssertEqual(try read("s.l", "[\"x\", \"y\"]"), .list([.string("x"), .string("y")]))
-        XCTAssertEqual(try read("s.f", "2"), .float(2))
-        XCTAssertEqual(try read("s.h.deep.name", "true"), .bool(true))
-        XCTAssertThrowsError(try read("s.i", "4.5"))
-        XCTAssertThrowsError(try read("s.e", "c"))
-        XCTAssertThrowsError(try read("s.l", "[1]"))
-        XCTAssertThrowsError(try read("s.x", "1")) { error in
-            guard case DynixError.unknownOption(_, let suggestions) = error else { return XCTFail() }
-            XCTAssertEqual(suggestions.first, "s.e")
-        }
-        XCTAssertThrowsError(try Manifest(json: "{\"version\": 2, \"options\": {}}", path: "m"))
-        XCTAssertThrowsError(try Manifest(json: "{\"version\": 1, \"options\": {\"a\": {\"type\": \"number\"}}}", path: "m"))
-    }
-
     /// Whatever dynix accepts, real Nix parses and evaluates to exactly the entries dynix read;
     /// these texts are where a hand-written parser and Nix's lexer most easily disagree.
     func testDynixAcceptsOnlyWhatNixReadsTheSameWay() throws {

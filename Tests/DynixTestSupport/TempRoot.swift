@@ -46,8 +46,8 @@ public final class TempRoot: Sendable {
     public func setBootID(_ id: String) { write("proc/sys/kernel/random/boot_id", id + "\n") }
 
     /// Every file under the root with its content and mode, to prove a refusal changed nothing.
-    public func snapshot() -> [String: String] {
-        var result: [String: String] = [:]
+    public func snapshot() -> [String: Snapshot] {
+        var result: [String: Snapshot] = [:]
         let fm = FileManager.default
         guard let walker = fm.enumerator(atPath: path) else { return result }
         while let relative = walker.nextObject() as? String {
@@ -56,14 +56,20 @@ public final class TempRoot: Sendable {
             guard lstat(full, &info) == 0 else { continue }
             let mode = String(info.st_mode, radix: 8)
             if (info.st_mode & S_IFMT) == S_IFLNK {
-                result[relative] = "link \(mode) " + ((try? fm.destinationOfSymbolicLink(atPath: full)) ?? "")
+                result[relative] = .link(mode: mode, target: (try? fm.destinationOfSymbolicLink(atPath: full)) ?? "")
             } else if (info.st_mode & S_IFMT) == S_IFREG {
-                let data = fm.contents(atPath: full) ?? Data()
-                result[relative] = "file \(mode) \(data.count) \(data.hashValue)"
+                result[relative] = .file(mode: mode, bytes: fm.contents(atPath: full) ?? Data())
             } else {
-                result[relative] = "dir \(mode)"
+                result[relative] = .directory(mode: mode)
             }
         }
         return result
     }
+}
+
+/// One entry of `TempRoot.snapshot()`: compared by content, byte for byte.
+public enum Snapshot: Equatable {
+    case file(mode: String, bytes: Data)
+    case link(mode: String, target: String)
+    case directory(mode: String)
 }

@@ -52,8 +52,7 @@ final class CrashTests: XCTestCase {
             XCTAssertEqual(Run.dynix(root, ["status"]).status, 0)
             XCTAssertEqual(Run.git(root, ["tag", "-l"]).stdout, "gen/1\n", step)
             XCTAssertEqual(
-                Run.git(root, ["log", "-1", "--format=%(trailers:key=Dynix-Event,valueonly,separator=)"]).stdout.trimmingCharacters(
-                    in: .whitespacesAndNewlines), "apply", step)
+                Run.trailer(root, .event), "apply", step)
             XCTAssertTrue(Run.dynix(root, ["apply"]).stdout.contains("nothing to apply"), step)
             assertConsistent(root, step: step)
         }
@@ -89,7 +88,7 @@ final class CrashTests: XCTestCase {
         XCTAssertEqual(failed.items, [])
         let file = root.dynamicFile
         for process in 0..<4 { for n in 0..<50 { XCTAssertTrue(file.contains("services.p\(process).n\(n) = \(n);"), "p\(process) n\(n) missing") } }
-        let events = Run.git(root, ["log", "--format=%(trailers:key=Dynix-Event,valueonly)"]).stdout.split(separator: "\n").filter { $0 == "append" }
+        let events = Run.trailers(root, .event).filter { $0 == "append" }
         XCTAssertEqual(events.count, 200)
         assertConsistent(root, step: "concurrent")
     }

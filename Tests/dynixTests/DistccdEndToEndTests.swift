@@ -41,7 +41,7 @@ final class DistccdEndToEndTests: XCTestCase {
         XCTAssertTrue(dynix("rollback", "1").stdout.contains("generation 3 is live"))
         flags(["--jobs 4", "--log-level warning"], "rollback to gen 1")
         XCTAssertEqual(
-            Run.git(root, ["log", "-1", "--format=%(trailers:key=Rollback-Of,valueonly)", "gen/3"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "1")
+            Run.trailer(root, .rollbackOf, at: "gen/3"), "1")
 
         // A real failure: the new daemon cannot bind a port something else holds; the old one comes back.
         let busy = BusyPort()
@@ -53,8 +53,7 @@ final class DistccdEndToEndTests: XCTestCase {
         XCTAssertEqual(host.daemonFlags(), before, "the previous daemon flags are back")
         XCTAssertEqual(Run.program([Run.packageRoot + "/demo/host/check", "--root", root.path]).status, 0, "the restored daemon answers")
 
-        let events = Run.git(root, ["log", "--reverse", "--format=%(trailers:key=Dynix-Event,valueonly)"]).stdout
-            .split(separator: "\n").map(String.init)
+        let events = Run.trailers(root, .event, reverse: true)
         XCTAssertEqual(events, ["init", "append", "apply", "append", "apply", "rebuild", "rollback", "apply", "append", "apply-failed"])
         XCTAssertEqual(Run.git(root, ["fsck", "--full", "--strict"]).status, 0)
         // A daemon an activation started must stop on SIGTERM: it inherits no blocked signals from dynix.

@@ -5,12 +5,6 @@ import XCTest
 
 /// Generations, rollback, diff and `log --option` on a history with resets and rollbacks.
 final class GenerationTests: XCTestCase {
-    func dynix(_ root: TempRoot, _ arguments: String..., status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) -> RunResult {
-        let result = Run.dynix(root, arguments)
-        XCTAssertEqual(result.status, status, "dynix \(arguments.joined(separator: " ")): \(result.stdout)\n\(result.stderr)", file: file, line: line)
-        return result
-    }
-
     /// A root whose generation 1 set application-name to "ok" (the fixture's activation succeeds).
     func rootWithGeneration1(file: StaticString = #filePath, line: UInt = #line) -> TempRoot {
         let root = Fixtures.applyRoot()
@@ -51,16 +45,14 @@ final class GenerationTests: XCTestCase {
         XCTAssertEqual(Fixtures.lines(root, "activations.log").last, Fixtures.lines(root, "activations.log").first)
 
         // Remove generation 2's program: rolling back to it must build again.
-        let program = Run.git(root, ["log", "-1", "--format=%(trailers:key=Activation,valueonly,separator=)", "gen/2"]).stdout.trimmingCharacters(
-            in: .whitespacesAndNewlines)
+        let program = Run.trailer(root, .activation, at: "gen/2")
         try FileManager.default.removeItem(atPath: program)
         let rebuilt = dynix(root, "rollback", "2")
         XCTAssertTrue(rebuilt.stdout.contains("building against static generation 1"), rebuilt.stdout)
         XCTAssertEqual(Fixtures.lines(root, "build.log").count, builds + 1)
         XCTAssertTrue(FileManager.default.fileExists(atPath: program), "the rebuilt program is the same store path")
         XCTAssertEqual(
-            Run.git(root, ["log", "-1", "--format=%(trailers:key=Rollback-Of,valueonly,separator=)", "gen/4"]).stdout.trimmingCharacters(
-                in: .whitespacesAndNewlines), "2")
+            Run.trailer(root, .rollbackOf, at: "gen/4"), "2")
     }
 
     func testDiffBetweenGenerationsInTextAndJSON() throws {
@@ -181,7 +173,7 @@ final class GenerationTests: XCTestCase {
         let root = Fixtures.applyRoot()
         _ = dynix(root, "init")
         func pointer() -> String {
-            Run.git(root, ["log", "-1", "--format=%(trailers:key=Live-Event,valueonly,separator=)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            Run.trailer(root, .liveEvent)
         }
         XCTAssertEqual(pointer(), "none")
         _ = dynix(root, "append", "services.harmonia.settings.workers", "8")
@@ -198,11 +190,6 @@ final class GenerationTests: XCTestCase {
         XCTAssertTrue(dynix(root, "status").stdout.contains("none since rebuild"))
     }
 
-    func lastEvent(_ root: TempRoot) -> String {
-        Run.git(root, ["log", "-1", "--format=%s|%(trailers:key=Dynix-Event,valueonly,separator=)|%(trailers:key=Restored,valueonly,separator=)"]).stdout
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     /// SIGTERM (or Ctrl-C, or a closed SSH session) during activation: the child is stopped, what was live
     /// is put back, and the failure is recorded.
     func testTerminationDuringActivationRestoresAndRecords() throws {
@@ -213,7 +200,7 @@ final class GenerationTests: XCTestCase {
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 130)
-        XCTAssertTrue(lastEvent(root).hasSuffix("|apply-failed|yes"), lastEvent(root))
+        XCTAssertTrue(Run.lastEvent(root).hasSuffix("|apply-failed|yes"), Run.lastEvent(root))
         let activations = Fixtures.lines(root, "activations.log")
         XCTAssertEqual(activations.last, activations.first, "generation 1's program ran again")
         XCTAssertTrue(dynix(root, "status").stdout.contains("dynamic generation  1"))
@@ -229,11 +216,11 @@ final class GenerationTests: XCTestCase {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         XCTAssertTrue(dynix(root, "status").stdout.contains("UNKNOWN"))
-        XCTAssertTrue(lastEvent(root).hasPrefix("apply interrupted"), lastEvent(root))
+        XCTAssertTrue(Run.lastEvent(root).hasPrefix("apply interrupted"), Run.lastEvent(root))
         // A later failed apply that puts the static configuration back ends the unknown state.
         _ = dynix(root, "append", "services.gotosocial.settings.application-name", "FAIL")
         _ = dynix(root, "apply", status: 4)
-        XCTAssertTrue(lastEvent(root).hasSuffix("|apply-failed|static"), lastEvent(root))
+        XCTAssertTrue(Run.lastEvent(root).hasSuffix("|apply-failed|static"), Run.lastEvent(root))
         XCTAssertFalse(dynix(root, "status").stdout.contains("UNKNOWN"))
     }
 
@@ -258,7 +245,7 @@ final class GenerationTests: XCTestCase {
         let start = Date()
         let result = dynix(root, "apply", "--activation-timeout", "1", status: 4)
         XCTAssertLessThan(Date().timeIntervalSince(start), 6, result.stderr)
-        XCTAssertTrue(lastEvent(root).contains("exit status 124"), lastEvent(root))
+        XCTAssertTrue(Run.lastEvent(root).contains("exit status 124"), Run.lastEvent(root))
     }
 
     /// Ctrl-C while the health check is retrying: no child runs then, and still the previous state comes back.
@@ -271,7 +258,7 @@ final class GenerationTests: XCTestCase {
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 130)
-        XCTAssertTrue(lastEvent(root).hasPrefix("apply interrupted by SIGINT; previous state restored"), lastEvent(root))
+        XCTAssertTrue(Run.lastEvent(root).hasPrefix("apply interrupted by SIGINT; previous state restored"), Run.lastEvent(root))
         XCTAssertFalse(FileManager.default.fileExists(atPath: root.file("var/lib/dynix/activating")))
     }
 
@@ -281,8 +268,7 @@ final class GenerationTests: XCTestCase {
         let root = rootWithGeneration1()
         _ = dynix(root, "append", "services.gotosocial.settings.application-name", "FAIL")
         _ = dynix(root, "apply", status: 4)
-        let program = Run.git(root, ["log", "-1", "--format=%(trailers:key=Activation,valueonly,separator=)"]).stdout.trimmingCharacters(
-            in: .whitespacesAndNewlines)
+        let program = Run.trailer(root, .activation)
         let before = Run.git(root, ["rev-parse", "main~1"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let commits = Run.git(root, ["rev-list", "--count", "main"]).stdout
         root.write("var/lib/dynix/activating", "program \(program)\nhead \(before)\n")
@@ -293,6 +279,6 @@ final class GenerationTests: XCTestCase {
         let head = Run.git(root, ["rev-parse", "main"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         root.write("var/lib/dynix/activating", "program /nix/store/other-activate\nhead \(head)\noutcome yes\n")
         XCTAssertTrue(dynix(root, "status").stdout.contains("dynamic generation  1"))
-        XCTAssertTrue(lastEvent(root).hasPrefix("apply failed; dynix stopped before recording it (restored: yes)"), lastEvent(root))
+        XCTAssertTrue(Run.lastEvent(root).hasPrefix("apply failed; dynix stopped before recording it (restored: yes)"), Run.lastEvent(root))
     }
 }

@@ -92,7 +92,7 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("5 entries compacted to 4"), result.stdout)
         XCTAssertEqual(Run.nixEval("import \(fold) (import \(root.file("etc/nixos/dynamic.nix")))").stdout, before)
         XCTAssertEqual(
-            Run.git(root, ["log", "-1", "--format=%(trailers:key=Dynix-Event,valueonly)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "checkpoint")
+            Run.trailer(root, .event), "checkpoint")
     }
 
     func testAdoptRecordsAHandEdit() {
@@ -135,7 +135,7 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertTrue(root.dynamicFile.contains("{ services.harmonia.settings.workers = 20; }"), root.dynamicFile)
         XCTAssertTrue(root.dynamicFile.contains("{ services.gotosocial.settings.application-name = \"yay!\"; }"), root.dynamicFile)
         XCTAssertEqual(
-            Run.git(root, ["log", "-1", "--format=%(trailers:key=Dynix-Event,valueonly)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "import")
+            Run.trailer(root, .event), "import")
     }
 
     /// Colour on a terminal (a pty from `script`), never with NO_COLOR, never into a pipe.

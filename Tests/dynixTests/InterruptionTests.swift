@@ -6,17 +6,6 @@ import XCTest
 /// What the programs dynix starts inherit, and SIGINT/SIGTERM/SIGHUP in each phase of an apply:
 /// acknowledged at once, the previous state restored, exit 130, a second interrupt refused while restoring.
 final class InterruptionTests: XCTestCase {
-    func dynix(_ root: TempRoot, _ arguments: String..., status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) -> RunResult {
-        let result = Run.dynix(root, arguments)
-        XCTAssertEqual(result.status, status, "dynix \(arguments.joined(separator: " ")): \(result.stdout)\n\(result.stderr)", file: file, line: line)
-        return result
-    }
-
-    func lastEvent(_ root: TempRoot) -> String {
-        Run.git(root, ["log", "-1", "--format=%s|%(trailers:key=Dynix-Event,valueonly,separator=)|%(trailers:key=Restored,valueonly,separator=)"]).stdout
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     func rootWithGeneration1(name: String = "ok") -> TempRoot {
         let root = Fixtures.applyRoot()
         _ = dynix(root, "init")
@@ -94,7 +83,7 @@ final class InterruptionTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("dynix: SIGINT received: stopping the activation; what was live will be restored"), result.stderr)
         XCTAssertTrue(result.stderr.contains("dynix: error: apply interrupted by SIGINT; the previous state was restored"), result.stderr)
         XCTAssertFalse(result.stderr.contains("exit status 0"), result.stderr)
-        XCTAssertTrue(lastEvent(root).hasPrefix("apply interrupted by SIGINT; previous state restored|apply-failed|yes"), lastEvent(root))
+        XCTAssertTrue(Run.lastEvent(root).hasPrefix("apply interrupted by SIGINT; previous state restored|apply-failed|yes"), Run.lastEvent(root))
         let activations = Fixtures.lines(root, "activations.log")
         XCTAssertEqual(activations.last, activations.first, "generation 1's program ran again")
     }
@@ -123,15 +112,14 @@ final class InterruptionTests: XCTestCase {
         let activations = Fixtures.lines(root, "activations.log")
         XCTAssertEqual(activations.count, 3, "gen 1, the interrupted one, gen 1 again: \(activations)")
         XCTAssertEqual(activations.last, activations.first)
-        XCTAssertTrue(lastEvent(root).hasSuffix("|apply-failed|yes"), lastEvent(root))
+        XCTAssertTrue(Run.lastEvent(root).hasSuffix("|apply-failed|yes"), Run.lastEvent(root))
     }
 
     func testARollbackIsInterruptedTheSameWay() throws {
         let root = rootWithGeneration1(name: "SLOW-first")
         _ = dynix(root, "append", "services.gotosocial.settings.application-name", "second")
         _ = dynix(root, "apply")
-        let program = Run.git(root, ["log", "-1", "--format=%(trailers:key=Activation,valueonly,separator=)", "gen/1"]).stdout.trimmingCharacters(
-            in: .whitespacesAndNewlines)
+        let program = Run.trailer(root, .activation, at: "gen/1")
         let result = interrupt(root, ["rollback", "1"], with: [(1.5, SIGHUP)])
         XCTAssertEqual(result.status, 130, result.stderr)
         XCTAssertTrue(result.stderr.contains("apply interrupted by SIGHUP; the previous state was restored"), result.stderr)
@@ -153,12 +141,6 @@ final class InterruptionTests: XCTestCase {
 
 /// `apply` and `rollback` when the committed values are already live: nothing built, restarted or recorded.
 final class NothingToApplyTests: XCTestCase {
-    func dynix(_ root: TempRoot, _ arguments: String..., status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) -> RunResult {
-        let result = Run.dynix(root, arguments)
-        XCTAssertEqual(result.status, status, "dynix \(arguments.joined(separator: " ")): \(result.stdout)\n\(result.stderr)", file: file, line: line)
-        return result
-    }
-
     func counts(_ root: TempRoot) -> [Int] {
         [
             Fixtures.lines(root, "build.log").count, Fixtures.lines(root, "activations.log").count,

@@ -53,7 +53,7 @@ final class RebuildHookTests: XCTestCase {
         XCTAssertEqual(events.map(\.kind), ["rebuild"])
         XCTAssertLessThanOrEqual(abs(events[0].time - spooledAt), 2, "recorded at its real time")
         XCTAssertEqual(
-            Run.git(root, ["log", "-1", "--format=%(trailers:key=Dynix-Event,valueonly)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "append")
+            Run.trailer(root, .event), "append")
     }
 
     func testRepositoryMissing() throws {

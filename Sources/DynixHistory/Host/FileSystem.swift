@@ -1,6 +1,6 @@
 import Glibc
 
-/// The POSIX calls dynix needs, with the durability rules of DESIGN.md ("Crash safety") built in.
+/// The POSIX calls dynix needs, with the durability rules of ARCHITECTURE.md ("The write protocol and crash recovery") built in.
 enum FileSystem {
     static func exists(_ path: String) -> Bool {
         var info = stat()

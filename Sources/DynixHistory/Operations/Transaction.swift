@@ -1,6 +1,6 @@
 /// The write protocol: objects, then the txn record (fsync), then the file (temp, fsync, rename, fsync
 /// of the directory), then the branch (compare-and-swap), then the record goes. A crash at any point is
-/// finished or undone by `recoverTransaction` (Recovery.swift). See ARCHITECTURE.md "The write protocol".
+/// finished or undone by `recoverTransaction` (Recovery.swift). See ARCHITECTURE.md "The write protocol and crash recovery".
 extension HistoryWriter {
     /// Commits a new content of the dynamic file: objects, then the txn record, then the file, then the branch.
     @discardableResult
@@ -31,7 +31,7 @@ extension HistoryWriter {
         return new
     }
 
-    /// Adds `Live-Event:` to a message whose event is not itself a liveness event (DESIGN: "what was live when").
+    /// Adds `Live-Event:` to a message whose event is not itself a liveness event (ARCHITECTURE.md "The history format": what was live when).
     func withLiveEvent(_ message: String, parent: ObjectID?) throws -> String {
         let parsed = Trailers.parse(message: message)
         let kind = parsed.trailers[.event].flatMap(EventKind.init(rawValue:))
