@@ -7,8 +7,12 @@ public enum DynixError: Error, Equatable {
     case unrepresentableValue(String)
     case unparsableFile(line: Int, column: Int, String)
     case fileUnparsable(path: String, line: Int, column: Int, String)
+    /// `init` found a dynamic file it cannot take over (there is no history yet, so `adopt` cannot help).
+    case cannotTakeOver(path: String, line: Int, column: Int, String)
     case notInitialised(String)
     case drift(path: String)
+    case fileMissing(String)
+    case notSetDynamically(String)
     case lockTimeout(holder: Int32?, seconds: Double)
     case permissionDenied(path: String)
     case io(path: String, String)
@@ -36,8 +40,11 @@ public enum DynixError: Error, Equatable {
         case .unrepresentableValue(let why): return "the value cannot be written as Nix data: \(why)"
         case .unparsableFile(let line, let column, let why): return "line \(line), column \(column): \(why)"
         case .fileUnparsable(let path, let line, let column, let why): return "\(path):\(line):\(column): \(why)"
+        case .cannotTakeOver(let path, let line, let column, let why): return "cannot take over \(path): \(path):\(line):\(column): \(why)"
         case .notInitialised(let path): return "no dynix history at \(path)"
         case .drift(let path): return "\(path) was changed outside dynix"
+        case .fileMissing(let path): return "\(path) is missing; there is no edit to adopt"
+        case .notSetDynamically(let option): return "\(option) has no dynamic value; it already has its static value"
         case .lockTimeout(let holder, let seconds):
             let who = holder.map { "process \($0)" } ?? "another dynix process"
             return "\(who) holds the dynix lock; gave up after \(formatSeconds(seconds))"
@@ -75,7 +82,11 @@ public enum DynixError: Error, Equatable {
         case .invalidValue: return "`dynix options` shows each option's type"
         case .unrepresentableValue: return "Nix strings cannot hold NUL; Nix numbers cannot be NaN, infinite or subnormal"
         case .unparsableFile, .fileUnparsable: return "fix the file by hand, then record the edit with `dynix adopt`"
+        case .cannotTakeOver:
+            return "fix it by hand (or move it away) and run `dynix init` again; `dynix init --import FILE` evaluates a file with Nix instead"
         case .notInitialised: return "run `sudo dynix init` (or `dynix init --import FILE` for an existing file)"
+        case .notSetDynamically: return "`dynix show` lists the options set dynamically"
+        case .fileMissing(let path): return "restore the committed content: `dynix show --nix > \(path)`"
         case .drift: return "review it with `dynix diff --patch pending file`, then `dynix adopt` to record it, or restore it with `dynix show --nix > FILE`"
         case .lockTimeout: return "wait for it to finish, or raise --lock-timeout"
         case .permissionDenied: return "dynix changes system state: run it with sudo"

@@ -4,18 +4,17 @@ import DynixHistory
 struct AppendCommand: WritingCommand {
     static let configuration = CommandConfiguration(
         commandName: "append",
-        abstract: "Add an entry to the dynamic file and commit it.",
-        discussion: "A VALUE that begins with `-` goes after `--`: dynix append services.x.offset -- -5"
+        abstract: "Add entries to the dynamic file, in one commit.",
+        discussion: "Several OPTION VALUE pairs make one commit. A VALUE that begins with `-` goes after `--`: dynix append services.x.offset -- -5"
     )
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var applyFlags: ApplyFlags
 
-    @Argument(help: ArgumentHelp("The option path, in Nix syntax.", valueName: "OPTION"))
-    var option: String
-
-    @Argument(help: ArgumentHelp("The value, read as the option's type.", valueName: "VALUE"))
-    var value: String
+    @Argument(
+        help: ArgumentHelp("Option paths (in Nix syntax) and values (read as the option's type), in pairs.", valueName: "OPTION VALUE"),
+        completion: .custom(Completions.optionOrValue))
+    var words: [String]
 
     @Option(name: .shortAndLong, help: "Why: the commit message.")
     var message: String?
@@ -25,19 +24,29 @@ struct AppendCommand: WritingCommand {
     @Flag(help: "Apply right after appending.")
     var apply = false
 
-    func run(_ writer: HistoryWriter) throws {
-        let result = try writer.append(option: option, value: value, reading: syntax?.reading ?? .inferred, message: message)
-        if let covering = result.coveringOption {
-            Terminal.writeError(
-                "note: \(result.entry.path) is inside the attribute-set option \(covering); its dynamic value replaces the whole set. `dynix show` lists what it will be"
-            )
+    func validate() throws {
+        guard words.count % 2 == 0 else {
+            throw ValidationError("`\(words.last ?? "")` has no VALUE: give OPTION VALUE pairs (a VALUE that begins with `-` goes after `--`)")
         }
-        let rendered = NixSyntax.render(result.entry.value)
+    }
+
+    func run(_ writer: HistoryWriter) throws {
+        let pairs = stride(from: 0, to: words.count, by: 2).map { (option: words[$0], value: words[$0 + 1]) }
+        let results = try writer.append(pairs: pairs, reading: syntax?.reading ?? .inferred, message: message)
+        for result in results {
+            if let covering = result.coveringOption {
+                Terminal.writeError(
+                    "note: \(result.entry.path) is inside the attribute-set option \(covering); its dynamic value replaces the whole set. `dynix show` lists what it will be"
+                )
+            }
+        }
+        let appended = results.map { "\($0.entry.path) = \(NixSyntax.render($0.entry.value))" }.joined(separator: ", ")
+        let commit = results.first.map { $0.commit.short } ?? ""
         if apply {
-            print("appended \(result.entry.path) = \(rendered) (\(result.commit.short))")
+            print("appended \(appended) (\(commit))")
             try ApplyCommand.runApply(writer, options: applyFlags.options)
         } else {
-            print("appended \(result.entry.path) = \(rendered) (\(result.commit.short)); not live yet, run `dynix apply`")
+            print("appended \(appended) (\(commit)); not live yet, run `dynix apply`")
         }
     }
 }

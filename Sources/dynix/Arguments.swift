@@ -5,7 +5,7 @@ import DynixHistory
 
 extension ConfigHistory.StateName: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
-    public static var defaultCompletionKind: CompletionKind { .list(["live", "pending", "static", "file"]) }
+    public static var defaultCompletionKind: CompletionKind { .custom(Completions.states) }
 }
 
 extension OptionPath: ExpressibleByArgument {

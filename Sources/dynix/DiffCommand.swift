@@ -46,7 +46,7 @@ struct DiffCommand: ReadingCommand {
             print("no difference between \(from) and \(to)")
             return
         }
-        let width = changes.map { $0.option.description.count }.max() ?? 0
+        let width = changes.map { Terminal.displayWidth($0.option.description) }.max() ?? 0
         Terminal.page(changes.map { Formatting.change($0, width: width) })
     }
 }

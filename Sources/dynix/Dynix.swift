@@ -7,38 +7,38 @@ struct Dynix: ParsableCommand {
         commandName: "dynix",
         abstract: "Change selected NixOS service settings at run time, with an auditable git history.",
         discussion: """
-            Entries go into /etc/nixos/dynamic.nix, one git commit each; `dynix apply` makes them live as
-            dynamic generation N; a `nixos-rebuild switch` or a boot resets services to their static settings.
+            Entries go into /etc/nixos/dynamic.nix, one git commit each; `dynix apply` makes them live as dynamic generation N; a `nixos-rebuild switch` or a boot resets services to their static settings.
             """,
         version: "0.1.0",
         subcommands: [
             InitCommand.self, AppendCommand.self, ApplyCommand.self, StatusCommand.self, LogCommand.self,
-            GenerationsCommand.self, ShowCommand.self, DiffCommand.self, RollbackCommand.self,
+            GenerationsCommand.self, ShowCommand.self, DiffCommand.self, RollbackCommand.self, UnsetCommand.self,
             CheckpointCommand.self, AdoptCommand.self, OptionsCommand.self, RebuildHookCommand.self,
         ]
     )
 
-    /// Global options may come before the subcommand, as with git (`dynix --root DIR log`):
-    /// argument-parser wants them after it, so they are moved there.
+    /// Global options may come before the subcommand, as with git (`dynix --root DIR log`): argument-parser
+    /// wants them after it, so `CommandLineWords` moves them there, and refuses what it would misreport.
     static func main() {
-        var arguments = Array(CommandLine.arguments.dropFirst())
-        var leading: [String] = []
-        let takesValue: Set<String> = ["--root", "--file", "--lock-timeout"]
-        while let first = arguments.first {
-            if takesValue.contains(first), arguments.count >= 2 {
-                leading += arguments.prefix(2)
-                arguments.removeFirst(2)
-            } else if let name = first.split(separator: "=").first, takesValue.contains(String(name)), first.contains("=") {
-                leading.append(first)
-                arguments.removeFirst()
-            } else {
-                break
+        let commands = configuration.subcommands.map { $0._commandName } + ["help"]
+        let arguments: [String]
+        do {
+            arguments = try CommandLineWords(Array(CommandLine.arguments.dropFirst()), commands: commands).arguments
+        } catch let problem as CommandLineWords.Problem {
+            switch problem {
+            case .noCommand:
+                Terminal.writeError(helpMessage())
+                Terminal.writeError("dynix: error: no command given\nhint: `dynix status` shows where things stand; `dynix help` lists the commands")
+            case .unknownCommand(let word, let close):
+                Terminal.writeError("dynix: error: `\(word)` is not a dynix command")
+                Terminal.writeError("hint: " + (close.isEmpty ? "" : "did you mean \(close.joined(separator: " or "))? ") + "`dynix help` lists the commands")
+            case .dashValue(let command, let word):
+                Terminal.writeError("dynix: error: `\(word)` looks like an option, not a VALUE")
+                Terminal.writeError("hint: a value that begins with `-` goes after `--`: dynix \(command) OPTION -- \(word)")
             }
-        }
-        if !leading.isEmpty, let subcommand = arguments.first, !subcommand.hasPrefix("-") {
-            arguments = [subcommand] + leading + arguments.dropFirst()
-        } else {
-            arguments = leading + arguments
+            exit(withError: ExitCode(64))
+        } catch {
+            exit(withError: error)
         }
         if arguments.first != "rebuild-hook" {
             let seconds = UInt32(ProcessEnvironment.values["DYNIX_WATCHDOG"] ?? "") ?? 120

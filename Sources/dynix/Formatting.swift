@@ -24,6 +24,15 @@ enum Formatting {
         return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// Columns padded to their widest cell (in terminal columns); the last column is not padded.
+    static func table(header: [String], rows: [[String]]) -> [String] {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { Terminal.displayWidth($0[column]) }.max() ?? 0 }
+        return all.map { cells in
+            cells.enumerated().map { column, cell in column == cells.count - 1 ? cell : cell.padded(widths[column]) }.joined(separator: "  ")
+        }
+    }
+
     static func value(_ value: NixValue?) -> String {
         guard let value else { return "(unset)" }
         return NixSyntax.render(value)
@@ -38,7 +47,7 @@ enum Formatting {
 
     static func change(_ change: OptionChange, width: Int) -> String {
         let name = change.option.description
-        let pad = String(repeating: " ", count: max(1, width - name.count + 2))
+        let pad = String(repeating: " ", count: max(1, width - Terminal.displayWidth(name) + 2))
         return name + pad + side(change.from) + " → " + side(change.to)
     }
 
@@ -79,8 +88,11 @@ enum Formatting {
             parts.tm_min = clock[1]
             parts.tm_sec = clock.count > 2 ? clock[2] : 0
         }
+        let asked = (parts.tm_year, parts.tm_mon, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec)
         let result = mktime(&parts)
-        return result == -1 ? nil : Int64(result)
+        // mktime normalises: 2026-13-01 would become 2027-01-01. A date that does not exist is refused.
+        guard result != -1, asked == (parts.tm_year, parts.tm_mon, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec) else { return nil }
+        return Int64(result)
     }
 }
 
@@ -95,5 +107,9 @@ extension String {
         return out + rest
     }
 
-    func padded(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+    /// Pads to `width` terminal columns (wide characters count two).
+    func padded(_ width: Int) -> String {
+        let columns = Terminal.displayWidth(self)
+        return columns >= width ? self : self + String(repeating: " ", count: width - columns)
+    }
 }

@@ -30,13 +30,17 @@ struct GenerationsCommand: ReadingCommand {
             print("no generations yet; `dynix apply` makes the first")
             return
         }
+        // As `nixos-rebuild list-generations`: a header row, newest first, the live one marked.
+        let rows = generations.reversed().map { g in
+            [
+                String(g.number), Formatting.time(g.event.time), g.event.staticGeneration.map(String.init) ?? "?", g.event.user,
+                g.event.rollbackOf.map { "rollback to \($0)" } ?? "", g.number == live ? "live" : "", history.summary(of: g),
+            ]
+        }
+        let header = ["Generation", "Applied", "Static", "User", "Rollback", "Current", "Change"]
         Terminal.page(
-            generations.reversed().map { g in
-                let marker = g.number == live ? Terminal.green("  (live)") : ""
-                let staticText = "static " + (g.event.staticGeneration.map(String.init) ?? "?")
-                let rollback = g.event.rollbackOf.map { "  rollback to \($0)" } ?? ""
-                return
-                    "\(String(g.number).padded(5)) \(Formatting.time(g.event.time))  \(staticText.padded(10)) \(g.event.user.padded(8)) \(history.summary(of: g))\(rollback)\(marker)"
+            Formatting.table(header: header, rows: rows).enumerated().map { index, line in
+                index > 0 && rows[index - 1][5] == "live" ? Terminal.green(line) : line
             })
     }
 }

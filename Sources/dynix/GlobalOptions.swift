@@ -4,10 +4,10 @@ import Glibc
 
 /// Options every command takes: where the system is, and how long to wait for the lock.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Resolve every system path under DIR (default: $DYNIX_ROOT or /).", valueName: "DIR"))
+    @Option(name: .long, help: ArgumentHelp("Resolve every system path under DIR (default: $DYNIX_ROOT or /).", valueName: "DIR"), completion: .directory)
     var root: String?
 
-    @Option(name: .long, help: ArgumentHelp("The dynamic file (default: ROOT/etc/nixos/dynamic.nix).", valueName: "FILE"))
+    @Option(name: .long, help: ArgumentHelp("The dynamic file (default: ROOT/etc/nixos/dynamic.nix).", valueName: "FILE"), completion: .file())
     var file: String?
 
     @Option(name: .long, help: ArgumentHelp("Seconds to wait for another dynix to finish.", valueName: "SECONDS"))

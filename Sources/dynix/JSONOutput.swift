@@ -183,6 +183,15 @@ struct StatusJSON: Encodable {
     let pending: [ChangeJSON]
     let liveValues: [ChangeJSON]
     let drift: Bool
+    let fileMissing: Bool
     let interruptedTransaction: Bool
     let spooledEvents: Int
+    /// The last apply, when it failed and nothing came after it.
+    let lastFailure: EventJSON?
+    let staticDrift: StaticDrift?
+
+    struct StaticDrift: Encodable {
+        let built: String
+        let running: String
+    }
 }

@@ -12,7 +12,9 @@ struct LogCommand: ReadingCommand {
     @Option(name: .short, help: "Show at most N events.")
     var n: Int?
 
-    @Option(help: ArgumentHelp("Only events that touched this option, each with the generation that made it live.", valueName: "PATH"))
+    @Option(
+        help: ArgumentHelp("Only events that touched this option, each with the generation that made it live.", valueName: "PATH"),
+        completion: .custom(Completions.optionPaths))
     var option: OptionPath?
 
     @Option(help: ArgumentHelp("Only events after DATE (2026-11-24, '2026-11-24 14:03', '3 days ago', @EPOCH).", valueName: "DATE"))
@@ -62,8 +64,10 @@ struct LogCommand: ReadingCommand {
             return "\(Terminal.red("failed".padded(8))) \(time)  \(user) \(event.subject)"
         default:
             var text = event.subject
-            if let option = event.trailers[.option], let value = event.trailers[.value], event.kind == .append {
-                let generated = "set \(option) = \(value)"
+            let options = event.trailers.all(.option)
+            let values = event.trailers.all(.value)
+            if event.kind == .append, !options.isEmpty, options.count == values.count {
+                let generated = zip(options, values).map { "set \($0) = \($1)" }.joined(separator: ", ")
                 text = text == generated ? generated : "\(generated): \(text)"
             }
             return "\(Terminal.cyan(event.commit.short.padded(8))) \(time)  \(user) \(text)"

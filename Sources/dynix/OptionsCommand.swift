@@ -1,7 +1,7 @@
 import ArgumentParser
 import DynixHistory
 
-struct OptionsCommand: ReadingCommand {
+struct OptionsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "options",
         abstract: "The dynamic options of this system, with their types, static, live and pending values."
@@ -12,8 +12,11 @@ struct OptionsCommand: ReadingCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func run(_ history: ConfigHistory) throws {
-        let rows = try history.optionRows()
+    func run() throws {
+        try reportingErrors { try list(try ConfigHistory.optionRows(global.paths, identity: global.identity)) }
+    }
+
+    private func list(_ rows: [ConfigHistory.OptionRow]) throws {
         if json {
             try JSONOutput.print(
                 OptionsJSON(
@@ -26,7 +29,7 @@ struct OptionsCommand: ReadingCommand {
                     }))
             return
         }
-        let width = rows.map { $0.option.path.description.count }.max() ?? 0
+        let width = rows.map { Terminal.displayWidth($0.option.path.description) }.max() ?? 0
         Terminal.page(
             rows.map { row in
                 var line = row.option.path.description.padded(width) + "  " + Formatting.value(row.option.staticValue) + " (static)"

@@ -11,7 +11,7 @@ struct RollbackCommand: WritingCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var applyFlags: ApplyFlags
 
-    @Argument(help: ArgumentHelp("The generation to go back to.", valueName: "GEN"))
+    @Argument(help: ArgumentHelp("The generation to go back to.", valueName: "GEN"), completion: .custom(Completions.generations))
     var generation: Int?
 
     @Flag(help: "Commit the rollback without applying it.")

@@ -36,7 +36,7 @@ struct ShowCommand: ReadingCommand {
             print("\(state): no dynamic values; every option has its static value")
             return
         }
-        let width = changes.map { $0.option.description.count }.max() ?? 0
+        let width = changes.map { Terminal.displayWidth($0.option.description) }.max() ?? 0
         Terminal.page(["\(state):"] + changes.map { "  " + Formatting.change($0, width: width) })
     }
 }

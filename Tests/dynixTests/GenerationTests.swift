@@ -85,7 +85,9 @@ final class GenerationTests: XCTestCase {
         XCTAssertTrue(log[2].contains("switch to static generation 2; generation 2 no longer live"), log[2])
         XCTAssertTrue(log[3].hasPrefix("gen 2"))
         let generations = dynix(root, "generations").stdout
-        XCTAssertTrue(generations.split(separator: "\n").first?.contains("(live)") ?? false, generations)
+        let rows = generations.split(separator: "\n")
+        XCTAssertTrue(rows.first?.hasPrefix("Generation  Applied") ?? false, generations)
+        XCTAssertTrue(rows.count > 1 && rows[1].contains("live"), generations)
     }
 
     func testLogOptionSaysWhoChangedItWhenAndWhetherItWasLive() throws {
@@ -117,7 +119,9 @@ final class GenerationTests: XCTestCase {
         XCTAssertEqual(activations[2], activations[0], "generation 1's program ran again")
         let body = Run.git(root, ["log", "-1", "--format=%B"]).stdout
         XCTAssertTrue(body.contains("Dynix-Event: apply-failed") && body.contains("Exit-Status: 3") && body.contains("service refused to start"), body)
-        XCTAssertTrue(dynix(root, "status").stdout.contains("dynamic generation  1"))
+        // status says so, and exits 4 as `systemctl status` exits non-zero for a failed unit.
+        let status = dynix(root, "status", status: 4).stdout
+        XCTAssertTrue(status.contains("dynamic generation  1") && status.contains("last apply          FAILED"), status)
     }
 
     func testStaticDriftIsRefused() throws {
@@ -145,8 +149,8 @@ final class GenerationTests: XCTestCase {
         let failed = dynix(root, "apply", status: 5)
         XCTAssertTrue(failed.stderr.contains("AND RESTORING THE PREVIOUS STATE FAILED TOO"), failed.stderr)
         XCTAssertTrue(failed.stderr.contains("restore broke"), failed.stderr)
-        XCTAssertTrue(dynix(root, "status").stdout.contains("UNKNOWN"))
-        XCTAssertTrue(dynix(root, "status", "--json").stdout.contains("\"state\": \"unknown\""))
+        XCTAssertTrue(dynix(root, "status", status: 5).stdout.contains("UNKNOWN"))
+        XCTAssertTrue(dynix(root, "status", "--json", status: 5).stdout.contains("\"state\": \"unknown\""))
     }
 
     /// An activation that leaves a background process holding its output still finishes promptly.
@@ -215,13 +219,13 @@ final class GenerationTests: XCTestCase {
         Thread.sleep(forTimeInterval: 1.5)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        XCTAssertTrue(dynix(root, "status").stdout.contains("UNKNOWN"))
+        XCTAssertTrue(dynix(root, "status", status: 5).stdout.contains("UNKNOWN"))
         XCTAssertTrue(Run.lastEvent(root).hasPrefix("apply interrupted"), Run.lastEvent(root))
         // A later failed apply that puts the static configuration back ends the unknown state.
         _ = dynix(root, "append", "services.gotosocial.settings.application-name", "FAIL")
         _ = dynix(root, "apply", status: 4)
         XCTAssertTrue(Run.lastEvent(root).hasSuffix("|apply-failed|static"), Run.lastEvent(root))
-        XCTAssertFalse(dynix(root, "status").stdout.contains("UNKNOWN"))
+        XCTAssertFalse(dynix(root, "status", status: 4).stdout.contains("UNKNOWN"), "a failed apply that restored static: exit 4, not unknown")
     }
 
     func testGenerationsNameTheChangeNotTheEventBeforeIt() throws {
@@ -272,13 +276,13 @@ final class GenerationTests: XCTestCase {
         let before = Run.git(root, ["rev-parse", "main~1"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let commits = Run.git(root, ["rev-list", "--count", "main"]).stdout
         root.write("var/lib/dynix/activating", "program \(program)\nhead \(before)\n")
-        XCTAssertEqual(Run.dynix(root, ["status"]).status, 0)
+        XCTAssertEqual(Run.dynix(root, ["status"]).status, 4, "the FAIL apply is still the last outcome")
         XCTAssertEqual(Run.git(root, ["rev-list", "--count", "main"]).stdout, commits, "nothing new to record")
         XCTAssertFalse(FileManager.default.fileExists(atPath: root.file("var/lib/dynix/activating")))
 
         let head = Run.git(root, ["rev-parse", "main"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         root.write("var/lib/dynix/activating", "program /nix/store/other-activate\nhead \(head)\noutcome yes\n")
-        XCTAssertTrue(dynix(root, "status").stdout.contains("dynamic generation  1"))
+        XCTAssertTrue(dynix(root, "status", status: 4).stdout.contains("dynamic generation  1"))
         XCTAssertTrue(Run.lastEvent(root).hasPrefix("apply failed; dynix stopped before recording it (restored: yes)"), Run.lastEvent(root))
     }
 }

@@ -5,10 +5,14 @@ public enum NixEvaluator {
     /// Evaluates FILE (a list of attribute sets) with `nix-instantiate --eval --strict --json` into entries.
     /// A file dynix can read itself is taken as written (exact). Anything else is evaluated by Nix, and the
     /// result is checked inside Nix against the original, since Nix 2.8 prints floats with six digits only.
-    public static func entries(ofFile path: String, manifest: Manifest?) throws -> [Entry] {
+    public static func entries(ofFile given: String, manifest: Manifest?) throws -> [Entry] {
+        // Nix reads a path relative to the expression, not to the shell: make it absolute first.
+        guard let resolved = realpath(given, nil) else { throw DynixError.importFailed("\(given): \(String(cString: strerror(errno)))") }
+        let path = String(cString: resolved)
+        free(resolved)
         if let bytes = try FileSystem.readBytes(path), let file = try? DynamicFile(bytes: bytes) { return file.entries }
         let result = try run(["--eval", "--strict", "--json", path])
-        guard result.succeeded else { throw DynixError.importFailed("nix-instantiate failed: \(result.tail)") }
+        guard result.succeeded else { throw DynixError.importFailed("nix-instantiate could not evaluate \(path): \(result.tail)") }
         guard case .list(let items) = try JSON.parse(result.stdoutText) else { throw DynixError.importFailed("\(path) is not a list") }
         var entries: [Entry] = []
         for item in items {
@@ -24,15 +28,18 @@ public enum NixEvaluator {
         let temporary = TemporaryDirectory.path + "/dynix-import-\(getpid()).nix"
         try FileSystem.writeAtomically(temporary, DynamicFile.rendering(entries).bytes, mode: 0o600)
         defer { FileSystem.remove(temporary) }
+        // The paths go in as strings (--argstr), never as Nix text: a space or a quote in one cannot break it.
         let expression = """
+            { original, imported }:
             let
               merge = l: r: l // builtins.mapAttrs (n: v:
                 if builtins.isAttrs v && builtins.isAttrs (l.${n} or null) then merge l.${n} v else v) r;
               fold = builtins.foldl' merge { };
-            in fold (import \(original)) == fold (import \(temporary))
+            in fold (import (/. + original)) == fold (import (/. + imported))
             """
-        let result = try run(["--eval", "--strict", "-E", expression])
-        guard result.succeeded, result.stdoutText.trimmingWhitespace() == "true" else {
+        let result = try run(["--eval", "--strict", "--argstr", "original", original, "--argstr", "imported", temporary, "-E", expression])
+        guard result.succeeded else { throw DynixError.importFailed("nix-instantiate could not compare the import with the original: \(result.tail)") }
+        guard result.stdoutText.trimmingWhitespace() == "true" else {
             throw DynixError.importFailed(
                 "Nix reads \(original) differently from what dynix would write (Nix 2.8 prints floats with six significant digits); set such values with `dynix append` instead"
             )

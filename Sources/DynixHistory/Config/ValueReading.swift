@@ -47,6 +47,11 @@ extension Entry {
             guard let v = try? JSON.parse(value) else { throw DynixError.invalidValue(option: path.description, value: value, expected: "JSON") }
             parsed = declaredType?.coerce(v) ?? v
         case .inferred:
+            // Digits that do not fit: Nix integers are 64-bit, and turning them into a string would surprise.
+            if looksLikeInteger(value), Int64(value) == nil, declaredType?.accepts(.string(value)) != true {
+                throw DynixError.invalidValue(
+                    option: path.description, value: value, expected: "an integer from \(Int64.min) to \(Int64.max) (Nix integers are 64-bit)")
+            }
             if let declaredType {
                 guard let v = declaredType.read(argument: value) else {
                     throw DynixError.invalidValue(option: path.description, value: value, expected: declaredType.description)
@@ -92,6 +97,11 @@ extension Entry {
             throw DynixError.unknownOption(path.description, suggestions: manifest.suggestions(for: path))
         }
         return declared
+    }
+
+    static func looksLikeInteger(_ text: String) -> Bool {
+        let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     static func inferValue(_ text: String) -> NixValue {

@@ -2,12 +2,12 @@
 public enum EventKind: String, Sendable, CaseIterable {
     case `init`, append, apply
     case applyFailed = "apply-failed"
-    case rebuild, boot, rollback, checkpoint, `import`, adopt
+    case rebuild, boot, rollback, checkpoint, `import`, adopt, unset
 
     /// Events that change the dynamic file; the others are empty commits.
     public var changesFile: Bool {
         switch self {
-        case .`init`, .append, .rollback, .checkpoint, .`import`, .adopt: return true
+        case .`init`, .append, .rollback, .checkpoint, .`import`, .adopt, .unset: return true
         case .apply, .applyFailed, .rebuild, .boot: return false
         }
     }

@@ -13,6 +13,7 @@ public enum TrailerKey: String, CaseIterable, Sendable {
     case appliedCommit = "Applied-Commit"
     case exitStatus = "Exit-Status"
     case restored = "Restored"
+    case interrupted = "Interrupted"
     case spool = "Dynix-Spool"
     case liveEvent = "Live-Event"
 }

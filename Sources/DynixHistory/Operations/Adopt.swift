@@ -2,7 +2,7 @@
 extension HistoryWriter {
     /// `dynix adopt`: records the file on disk, edited outside dynix, once it parses.
     public func adopt(message userMessage: String?) throws -> ObjectID? {
-        guard let bytes = try history.workingBytes() else { throw DynixError.io(path: paths.dynamicFile, "the file is missing; nothing to adopt") }
+        guard let bytes = try history.workingBytes() else { throw DynixError.fileMissing(paths.dynamicFile) }
         let file = try DynamicFile(bytes: bytes, source: paths.dynamicFile)
         try history.checkEntries(file.entries)
         let old = try history.committedFile()

@@ -10,23 +10,39 @@ extension HistoryWriter {
 
     /// Reads OPTION and VALUE from the command line as the manifest declares them, then appends.
     public func append(option: String, value: String, reading: ValueReading, message userMessage: String?) throws -> AppendResult {
+        try append(pairs: [(option, value)], reading: reading, message: userMessage)[0]
+    }
+
+    /// Several OPTION VALUE pairs, one commit: all are checked before anything is written.
+    public func append(pairs: [(option: String, value: String)], reading: ValueReading, message userMessage: String?) throws -> [AppendResult] {
         let manifest = try history.manifest()
-        let entry = try Entry.from(option: option, value: value, reading: reading, manifest: manifest)
-        return try append(entry, message: userMessage)
+        let entries = try pairs.map { try Entry.from(option: $0.option, value: $0.value, reading: reading, manifest: manifest) }
+        return try append(entries, message: userMessage)
     }
 
     public func append(_ entry: Entry, message userMessage: String?) throws -> AppendResult {
-        let rendered = NixSyntax.render(entry.value)
-        let generated = "set \(entry.path) = \(rendered)"
+        try append([entry], message: userMessage)[0]
+    }
+
+    public func append(_ entries: [Entry], message userMessage: String?) throws -> [AppendResult] {
+        let generated = entries.map { "set \($0.path) = \(NixSyntax.render($0.value))" }.joined(separator: ", ")
         let subject = userMessage.map { $0.isEmpty ? generated : $0 } ?? generated
         var trailers = Trailers()
-        trailers.add(.option, entry.path.description)
-        trailers.add(.value, rendered)
+        for entry in entries {
+            trailers.add(.option, entry.path.description)
+            trailers.add(.value, NixSyntax.render(entry.value))
+        }
         let body = userMessage == nil ? nil : generated
         // Appends must stay fast on a long history: no parse when the file ends the way dynix writes it.
-        let bytes = try DynamicFile.appendingLine(entry, to: history.committedBytes()) ?? history.committedFile().appending(entry).bytes
+        var bytes = try history.committedBytes()
+        for entry in entries {
+            bytes = try DynamicFile.appendingLine(entry, to: bytes) ?? DynamicFile(bytes: bytes).appending(entry).bytes
+        }
         let id = try commitFileChange(bytes, message: history.message(.append, subject: subject, body: body, trailers: trailers))
-        let covering = try history.manifest()?.option(covering: entry.path).map(\.path)
-        return AppendResult(commit: id, entry: entry, coveringOption: covering == entry.path ? nil : covering)
+        let manifest = try history.manifest()
+        return entries.map { entry in
+            let covering = manifest?.option(covering: entry.path).map(\.path)
+            return AppendResult(commit: id, entry: entry, coveringOption: covering == entry.path ? nil : covering)
+        }
     }
 }

@@ -100,6 +100,7 @@ extension HistoryWriter {
             trailers.add(.activation, program)
             trailers.add(.exitStatus, String(failure.status))
             trailers.add(.restored, restored.rawValue)
+            trailers.add(.interrupted, interruption)
             let cause = interruption.map { "apply interrupted by \($0)" } ?? "apply failed (exit status \(failure.status))"
             let subject = cause + (restoreError == nil ? "; previous state restored" : "; RESTORE FAILED")
             let body = failure.tail.isEmpty ? nil : "Output (last lines):\n" + failure.tail.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")

@@ -75,8 +75,16 @@ extension ConfigHistory {
         /// What is live now against the static configuration.
         public let liveValues: [OptionChange]
         public let drift: Bool
+        /// The dynamic file is gone from disk (a kind of drift with its own remedy).
+        public let fileMissing: Bool
         public let interruptedTransaction: Bool
         public let spooled: [SpooledEvent]
+        /// The last apply, when it failed (and no apply or reset came after it).
+        public let lastFailure: HistoryEvent?
+        /// The running static system differs from the one the live generation was built on, and no
+        /// reset was recorded: the rebuild hook did not run.
+        public let staticDrift: (built: String, running: String)?
+        public let hasManifest: Bool
     }
 
     public func status() throws -> Status {
@@ -90,9 +98,37 @@ extension ConfigHistory {
             pending: OptionChange.between(live, try effective(.pending), manifest: manifest),
             liveValues: OptionChange.between(EffectiveValues(entries: []), live, manifest: manifest),
             drift: try hasDrift(),
+            fileMissing: try workingBytes() == nil,
             interruptedTransaction: FileSystem.exists(paths.transaction),
-            spooled: spooledEvents
+            spooled: spooledEvents,
+            lastFailure: try lastFailedApply(),
+            staticDrift: try staticDrift(),
+            hasManifest: manifest != nil
         )
+    }
+
+    /// The newest apply outcome, if it was a failure: an apply or a reset after it clears it.
+    func lastFailedApply() throws -> HistoryEvent? {
+        var failure: HistoryEvent?
+        try store.walk { event in
+            switch event.kind {
+            case .applyFailed? where event.trailers[.interrupted] != nil && event.restored == .yes:
+                return true  // stopped on purpose and put back: what counts is the outcome before it
+            case .applyFailed?:
+                failure = event
+                return false
+            case .apply?, .rebuild?, .boot?: return false
+            default: return true
+            }
+        }
+        return failure
+    }
+
+    func staticDrift() throws -> (built: String, running: String)? {
+        guard case .generation(let live) = try liveState(), let built = live.event.trailers[.staticSystem],
+            let running = StaticSystem.read(paths).currentSystem, built != running
+        else { return nil }
+        return (built, running)
     }
 
     /// Each declared option with its static, live and pending value.
@@ -100,6 +136,18 @@ extension ConfigHistory {
         public let option: Manifest.Option
         public let live: NixValue?
         public let pending: NixValue?
+    }
+
+    /// Before `init` there is no history, but the manifest already says what is dynamic: the first thing a
+    /// newcomer asks. Then no value is live or pending.
+    public static func optionRows(_ paths: Paths, identity: Identity) throws -> [OptionRow] {
+        guard FileSystem.isDirectory(paths.history) else {
+            guard let manifest = try readManifest(paths) else { throw DynixError.noManifest(paths.manifest) }
+            return manifest.options.keys.sorted().map { OptionRow(option: manifest.options[$0]!, live: nil, pending: nil) }
+        }
+        let history = try open(paths, identity: identity)
+        history.repairIfIdle()
+        return try history.optionRows()
     }
 
     public func optionRows() throws -> [OptionRow] {

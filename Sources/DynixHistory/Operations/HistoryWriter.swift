@@ -24,7 +24,9 @@ extension ConfigHistory {
         let writer = HistoryWriter(self, holding: try WriterLock.acquire(paths.lock, timeout: lockTimeout))
         try writer.recoverTransaction()
         try writer.foldSpool()
-        if !allowDrift, try hasDrift() { throw DynixError.drift(path: paths.dynamicFile) }
+        if !allowDrift, try hasDrift() {
+            throw try workingBytes() == nil ? DynixError.fileMissing(paths.dynamicFile) : DynixError.drift(path: paths.dynamicFile)
+        }
         return writer
     }
 

@@ -67,7 +67,12 @@ extension ConfigHistory {
     /// A dynamic file already on disk (hand-written, or the prototype's), once it parses and passes the checks.
     private static func existingFile(_ paths: Paths, manifest: Manifest?) throws -> DynamicFile? {
         guard let existing = try FileSystem.readBytes(paths.dynamicFile), !existing.isEmpty else { return nil }
-        let file = try DynamicFile(bytes: existing, source: paths.dynamicFile, note: "`dynix init --import FILE` evaluates a file with Nix instead")
+        let file: DynamicFile
+        do {
+            file = try DynamicFile(bytes: existing)
+        } catch DynixError.unparsableFile(let line, let column, let why) {
+            throw DynixError.cannotTakeOver(path: paths.dynamicFile, line: line, column: column, why)
+        }
         try check(file.entries, manifest: manifest)
         return file
     }

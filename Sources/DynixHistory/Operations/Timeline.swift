@@ -156,6 +156,13 @@ extension ConfigHistory {
             }
             return limit.map { result.count < $0 } ?? true
         }
+        // A typo must not look like an option nobody ever changed: with a manifest, an undeclared option
+        // that no event ever touched is refused, naming the close ones.
+        if let manifest = try manifest(), manifest.option(covering: option) == nil,
+            !result.contains(where: { $0.0.kind != .`init` && $0.0.kind != .`import` })
+        {
+            throw DynixError.unknownOption(option.description, suggestions: manifest.suggestions(for: option))
+        }
         return result
     }
 }

@@ -1,0 +1,53 @@
+/// `dynix unset`: options back to their static values. The file is rewritten without them (the history
+/// keeps what was there); every other option keeps its effective value, which is checked.
+extension HistoryWriter {
+    public struct UnsetResult: Sendable {
+        public let commit: ObjectID
+        /// Each option with the dynamic value it had.
+        public let removed: [(option: OptionPath, value: NixValue)]
+    }
+
+    public func unset(_ options: [String], message userMessage: String?) throws -> UnsetResult {
+        let paths = try options.map { try OptionPath(parsing: $0) }
+        let file = try history.committedFile()
+        let before = file.effective
+        var removed: [(option: OptionPath, value: NixValue)] = []
+        for path in paths {
+            guard let value = before.value(at: path) else { throw DynixError.notSetDynamically(path.description) }
+            removed.append((path, value))
+        }
+        let remaining = file.entries.compactMap { entry in paths.reduce(Optional(entry)) { kept, path in kept.flatMap { $0.removing(path) } } }
+        let after = DynamicFile.rendering(remaining)
+        // Everything else must fold exactly as before: the check that the rewrite dropped only what was asked.
+        for leaf in before.leafEntries where !paths.contains(where: { leaf.path.hasPrefix($0) }) {
+            guard after.effective.value(at: leaf.path) == leaf.value else {
+                throw DynixError.io(path: paths.description, "unset would change \(leaf.path) too; refusing (this is a bug in dynix)")
+            }
+        }
+        var trailers = Trailers()
+        for path in paths { trailers.add(.option, path.description) }
+        let generated = "unset " + paths.map(\.description).joined(separator: ", ")
+        let id = try commitFileChange(
+            after.bytes, message: history.message(.unset, subject: userMessage ?? generated, body: userMessage == nil ? nil : generated, trailers: trailers))
+        return UnsetResult(commit: id, removed: removed)
+    }
+}
+
+extension Entry {
+    /// This entry without what it sets at or under `path` (nil: nothing left of it).
+    func removing(_ path: OptionPath) -> Entry? {
+        if self.path.hasPrefix(path) { return nil }
+        guard path.hasPrefix(self.path) else { return self }
+        // The entry sets an attribute set that contains `path`: take the key out of the value.
+        let inner = Array(path.components.dropFirst(self.path.components.count))
+        guard let value = Entry.removing(inner, from: value) else { return nil }
+        return Entry(path: self.path, value: value)
+    }
+
+    /// nil when nothing is left: an empty set would replace the static one, not give it back.
+    private static func removing(_ inner: [String], from value: NixValue) -> NixValue? {
+        guard let first = inner.first, case .attrs(var set) = value, let child = set[first] else { return value }
+        set[first] = inner.count == 1 ? nil : removing(Array(inner.dropFirst()), from: child)
+        return set.isEmpty ? nil : .attrs(set)
+    }
+}

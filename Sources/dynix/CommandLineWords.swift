@@ -1,0 +1,74 @@
+import DynixHistory
+
+/// What git users type, made into what argument-parser reads: options before the subcommand
+/// (`dynix --root DIR --json status`) move after it, and a mistyped command or a negative VALUE
+/// is refused with a hint instead of argument-parser's generic message.
+struct CommandLineWords {
+    /// Options that take the next word as their value, wherever they stand.
+    static let takesValue: Set<String> = ["--root", "--file", "--lock-timeout", "--color", "--date", "-n", "-m", "--message", "--since", "--option"]
+
+    enum Problem: Error {
+        /// A word where a command should be: the word, and the commands closest to it.
+        case unknownCommand(String, [String])
+        /// A value that begins with `-` given without `--` before it.
+        case dashValue(command: String, word: String)
+        /// No command at all.
+        case noCommand
+    }
+
+    let arguments: [String]
+
+    init(_ words: [String], commands: [String]) throws {
+        // `help`, `--help`, `--version`, completion requests: argument-parser's own business.
+        if let first = words.first, first.hasPrefix("--generate-completion") || first.hasPrefix("---") {
+            arguments = words
+            return
+        }
+        if words.first == "help" {
+            // `dynix help nope` must not succeed quietly.
+            if words.count > 1, !commands.contains(words[1]) {
+                let close = commands.map { ($0, EditDistance.between(words[1], $0)) }.filter { $0.1 <= 2 }.sorted { $0.1 < $1.1 }.map(\.0)
+                throw Problem.unknownCommand(words[1], close)
+            }
+            arguments = words
+            return
+        }
+        var leading: [String] = []
+        var index = 0
+        while index < words.count, words[index].hasPrefix("-") {
+            let word = words[index]
+            if word == "-h" || word == "--help" || word == "--version" {
+                arguments = words
+                return
+            }
+            leading.append(word)
+            if CommandLineWords.takesValue.contains(word), index + 1 < words.count {
+                leading.append(words[index + 1])
+                index += 1
+            }
+            index += 1
+        }
+        guard index < words.count else { throw Problem.noCommand }
+        let command = words[index]
+        guard commands.contains(command) else {
+            let close = commands.map { ($0, EditDistance.between(command, $0)) }.filter { $0.1 <= 2 }.sorted { $0.1 < $1.1 }.map(\.0)
+            throw Problem.unknownCommand(command, close)
+        }
+        var rest = Array(words[(index + 1)...])
+        if command == "append" || command == "unset" {
+            var previous: String?
+            for word in rest {
+                if word == "--" { break }
+                // `-5` after the option path: a negative number meant as VALUE.
+                if word.count > 1, word.hasPrefix("-"), word.dropFirst().first.map({ $0.isNumber || $0 == "." }) == true,
+                    !CommandLineWords.takesValue.contains(previous ?? "")
+                {
+                    throw Problem.dashValue(command: command, word: word)
+                }
+                previous = word
+            }
+        }
+        rest = leading + rest
+        arguments = [command] + rest
+    }
+}
