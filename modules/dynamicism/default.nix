@@ -23,7 +23,8 @@
 # the dynamic file defined over the static definitions and returns a
 # derivation whose bin/apply writes the drop-ins that differ under
 # /run/systemd/system/UNIT.d/ and restarts only the services whose units
-# changed (a service with its socket).
+# changed (a service with its socket); `bin/apply --dry-run` only prints
+# which would restart.
 #
 # The pure parts live in ./lib and ./fold.nix (builtins only, tested with plain
 # nix-instantiate); this file only wires them into the module system.
@@ -154,6 +155,9 @@ let
     build = [ "${buildProgram}" "{file}" ];
     restoreStatic = [ "${restoreStaticProgram}" ];
     check = if cfg.check != null then cfg.check else [ "${checkProgram}" ];
+    # buildProgram prints applyDynamicConfiguration's bin/apply, which is
+    # scripts.apply itself (copied, not wrapped): it takes --dry-run.
+    activationDryRun = true;
   };
 
   # Read the dynamic file. A missing file is no entries: a fresh system has

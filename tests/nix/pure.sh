@@ -77,15 +77,22 @@ expect_json "manifest: the format of ARCHITECTURE.md §5" \
                "services.nginx.virtualHosts.\"example.com\".root":{"type":"str"},
                "services.x.path":{"type":"str","static":"/etc/x"},
                "services.x.pkg":{"type":"str","static":"/nix/store/aaa-x"}},
-    "build":["/nix/store/b-dynix-build","{file}"],"restoreStatic":["/nix/store/r"],"check":["/nix/store/c"]}' \
+    "build":["/nix/store/b-dynix-build","{file}"],"restoreStatic":["/nix/store/r"],"check":["/nix/store/c"],
+    "activationDryRun":true}' \
   "import $lib/manifest.nix {
      options = { \"services.distccd.maxJobs\" = { type = { nullOr = \"int\"; }; static = 12; };
                  \"services.nginx.virtualHosts.\\\"example.com\\\".root\".type = \"str\";
                  \"services.x.path\" = { type = \"str\"; static = /etc/x; };
                  \"services.x.pkg\" = { type = \"str\"; static = { type = \"derivation\"; outPath = \"/nix/store/aaa-x\"; }; }; };
-     build = [ \"/nix/store/b-dynix-build\" \"{file}\" ]; restoreStatic = [ \"/nix/store/r\" ]; check = [ \"/nix/store/c\" ]; }"
+     build = [ \"/nix/store/b-dynix-build\" \"{file}\" ]; restoreStatic = [ \"/nix/store/r\" ]; check = [ \"/nix/store/c\" ];
+     activationDryRun = true; }"
 expect_json "manifest: no check when none" 'false' \
   "(import $lib/manifest.nix { options = { }; build = [ \"b\" \"{file}\" ]; restoreStatic = [ \"r\" ]; }) ? check"
+expect_json "manifest: no activationDryRun unless the build's program is said to accept --dry-run" '[false,false]' \
+  "map (d: (import $lib/manifest.nix ({ options = { }; build = [ \"b\" \"{file}\" ]; restoreStatic = [ \"r\" ]; } // d)) ? activationDryRun)
+     [ { } { activationDryRun = false; } ]"
+expect_error "manifest: activationDryRun that is not a boolean is refused" 'activationDryRun must be true or false' \
+  "import $lib/manifest.nix { options = { }; build = [ \"b\" \"{file}\" ]; restoreStatic = [ \"r\" ]; activationDryRun = \"yes\"; }"
 expect_error "manifest: build without {file} is refused" 'must contain the argument \{file\}' \
   "import $lib/manifest.nix { options = { }; build = [ \"b\" ]; restoreStatic = [ \"r\" ]; }"
 expect_error "manifest: a key that is not canonical is refused" 'manifest keys that are not canonical .*: services\.x\."a" \(services\.x\.a\)' \

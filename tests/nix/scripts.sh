@@ -44,15 +44,49 @@ expect_absent() {
   if [ ! -e "$2" ]; then pass "$1"; else fail "$1" "$2 exists"; fi
 }
 
-apply_prog() { # apply_prog NAME A-TEXT-OR-null B-TEXT-OR-null
+# expect_output NAME EXPECTED-OUTPUT EXPECTED-SYSTEMCTL-CALLS COMMAND...: run
+# (exit 0), compare its whole output and the systemctl log.
+expect_output() {
+  local name=$1 expected=$2 calls=$3 output log
+  shift 3
+  : > "$DYNIX_TEST_LOG"
+  if ! output=$("$@" 2>&1); then fail "$name" "exited non-zero: $output"; return; fi
+  log=$(cat "$DYNIX_TEST_LOG")
+  if [ "$output" = "$expected" ] && [ "$log" = "$calls" ]; then pass "$name"
+  else fail "$name" "output: [$output], expected [$expected]; systemctl calls: [$log], expected [$calls]"; fi
+}
+# The runtime directory as a dry run must leave it: names, inodes (a
+# rewrite through a temporary file changes the inode) and contents.
+runtime_state() {
+  [ -e "$work/run" ] || { echo absent; return; }
+  (cd "$work/run" && find . -printf '%p %i\n' | LC_ALL=C sort && find . -type f -exec cat {} + 2>&1)
+}
+# expect_dry NAME EXPECTED-OUTPUT COMMAND...: prints exactly that, calls no
+# systemctl, changes nothing under the runtime directory.
+expect_dry() {
+  local name=$1 expected=$2 state
+  shift 2
+  state=$(runtime_state)
+  expect_output "$name" "$expected" "" "$@"
+  if [ "$(runtime_state)" = "$state" ]; then pass "$name: changes no file"
+  else fail "$name: changes no file" "before: [$state]; after: [$(runtime_state)]"; fi
+}
+
+apply_prog() { # apply_prog NAME A-TEXT-OR-null B-TEXT-OR-null [GROUPS]
   nix_text "$work/$1" "(import $scripts).apply { systemctl = \"/unused\"; shell = \"/bin/sh\";
-    units = { \"a.service\" = $2; \"b b.service\" = $3; }; }"
+    units = { \"a.service\" = $2; \"b b.service\" = $3; }; groups = ${4:-[ ]}; }"
 }
 apply_prog apply1 '"[Service]\nX=1"' null
 apply_prog apply2 '"[Service]\nX=2"' '"[Service]\nY=$HOME \\ `x`"'
 apply_prog apply3 '"[Service]\nX=2"' null
+apply_prog apply2grouped '"[Service]\nX=2"' '"[Service]\nY=$HOME \\ `x`"' '[ [ "b b.service" "a.service" ] ]'
 
-expect_run "apply: first drop-in, one reload, one restart" $'daemon-reload\nrestart a.service' "$work/apply1"
+# Issue 10: --dry-run compares as a real run does, prints what would restart,
+# and writes, removes and reloads nothing.
+expect_dry "apply --dry-run: names the unit that would restart" "would restart a.service" "$work/apply1" --dry-run
+expect_absent "apply --dry-run: creates no directory" "$work/run"
+
+expect_output "apply: first drop-in, one reload, one restart (output as before)" "restarting a.service" $'daemon-reload\nrestart a.service' "$work/apply1"
 expect_file "apply: drop-in written verbatim" "$work/run/a.service.d/zz-dynix.conf" $'[Service]\nX=1'
 expect_run "apply: same state again restarts nothing" "" "$work/apply1"
 expect_run "apply: only changed units restart" $'daemon-reload\nrestart a.service\nrestart b b.service' "$work/apply2"
@@ -60,9 +94,25 @@ expect_file "apply: no shell expansion in drop-ins" "$work/run/b b.service.d/zz-
 expect_run "apply: a unit back on static settings loses its drop-in and restarts" $'daemon-reload\nrestart b b.service' "$work/apply3"
 expect_absent "apply: drop-in removed" "$work/run/b b.service.d/zz-dynix.conf"
 
+expect_dry "apply --dry-run: only the group that changed, one line per group" "would restart b b.service" "$work/apply2" --dry-run
+expect_dry "apply --dry-run: a group on one line, in its order" "would restart b b.service a.service" "$work/apply2grouped" --dry-run
+expect_dry "apply --dry-run: nothing changed" "no unit changed" "$work/apply3" --dry-run
+expect_output "apply: a group restarts together (output as before)" "restarting b b.service a.service" \
+  $'daemon-reload\nrestart b b.service a.service' "$work/apply2grouped"
+apply_prog apply4 '"[Service]\nX=4"' '"[Service]\nY=4"'
+expect_dry "apply --dry-run: every changed group, in the order of the real run" \
+  $'would restart a.service\nwould restart b b.service' "$work/apply4" --dry-run
+expect_dry "apply --dry-run: a unit back on static settings would restart (drop-in kept)" "would restart b b.service" "$work/apply3" --dry-run
+expect_output "apply: without --dry-run, as before" $'restarting a.service\nrestarting b b.service' \
+  $'daemon-reload\nrestart a.service\nrestart b b.service' "$work/apply4"
+expect_output "apply: no changes (output as before)" "no unit changed" "" "$work/apply4"
+"$work/apply3" >/dev/null
+
 nix_text "$work/restore" "(import $scripts).restoreStatic { systemctl = \"/unused\"; units = [ \"a.service\" \"b b.service\" ]; }"
+expect_dry "restoreStatic --dry-run: the units that would lose their drop-in" "would restart a.service" "$work/restore" --dry-run
 expect_run "restoreStatic: removes dynix drop-ins, restarts those units" $'daemon-reload\nrestart a.service' "$work/restore"
 expect_absent "restoreStatic: nothing left" "$work/run/a.service.d/zz-dynix.conf"
+expect_dry "restoreStatic --dry-run: nothing to restore" "no unit changed" "$work/restore" --dry-run
 
 # The activation snippet, as NixOS runs it (bash, set -e like the ERR trap).
 cat > "$work/hook" <<'SH'

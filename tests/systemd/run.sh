@@ -70,6 +70,12 @@ again=$(in_ct /t/gen-jobs)
 expect "apply: the same state again restarts nothing" "$again|$(ids)" "no unit changed|$after"
 
 apply_for gen-mem '[ { services.distccd.maxJobs = 4; } { services.memcached.maxMemory = 128; services.memcached.maxConnections = 64; } ]'
+# Issue 10: --dry-run names what would restart and touches nothing.
+state() { printf '%s|%s|' "$(inv memcached.service)" "$(inv distccd.service)"; in_ct sh -c 'cat /run/systemd/system/*.d/zz-dynix.conf'; }
+before=$(state)
+out=$(in_ct /t/gen-mem --dry-run 2>&1)
+expect "apply --dry-run: names memcached only, restarts nothing, leaves the drop-ins (InvocationIDs, drop-ins)" \
+  "$out|$(state)" "would restart memcached.service|$before"
 before=$(inv distccd.service)
 in_ct /t/gen-mem >/dev/null
 expect_has "apply: memcached (overrides.conf over a packaged unit) runs -m 128 -c 64" "$(cmdline memcached.service)" "-m 128 -c 64"
@@ -153,7 +159,8 @@ python3 - "$work/options.json" > "$work/manifest.json" <<'PY'
 import json, sys
 opts = json.load(open(sys.argv[1]))
 print(json.dumps({"version": 1, "options": opts, "build": ["/t/build", "{file}"],
-                  "restoreStatic": ["/t/restore-static"], "check": ["/t/check"]}))
+                  "restoreStatic": ["/t/restore-static"], "check": ["/t/check"],
+                  "activationDryRun": True}))
 PY
 in_ct cp /t/manifest.json /etc/dynix/manifest.json
 

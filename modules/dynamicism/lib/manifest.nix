@@ -6,13 +6,23 @@
 #     build = [ "/nix/store/…/dynix-build" "{file}" ];
 #     restoreStatic = [ "/nix/store/…/dynix-restore-static" ];
 #     check = null or [ … ];
+#     activationDryRun = false or true;
 #   }
 #   => the attribute set the module writes as JSON (pkgs.formats.json)
+#
+# activationDryRun = true says that the activation program `build` prints
+# accepts `--dry-run` as its first argument: it then compares the drop-ins as
+# a real run does, changes, reloads and restarts nothing, and prints one line
+# `would restart UNIT [UNIT…]` per group of units that would restart, or
+# `no unit changed` (lib/scripts.nix's apply, which is what the module's
+# build prints). It is written as `"activationDryRun": true` only when true:
+# a manifest without it means "no dry run", and dynix then never passes
+# `--dry-run`.
 #
 # Keys must be canonical (attrpath.canonical, as declared.nix makes them) so
 # dynix can compare them as strings; another spelling is refused, not
 # re-rendered here. Builtins only.
-{ options, build, restoreStatic, check ? null }:
+{ options, build, restoreStatic, check ? null, activationDryRun ? false }:
 
 let
   attrpath = import ./attrpath.nix;
@@ -47,6 +57,8 @@ let
 in
 if !hasFileArgument then
   throw "dynix: the manifest's build command must contain the argument {file}"
+else if !(builtins.isBool activationDryRun) then
+  throw "dynix: the manifest's activationDryRun must be true or false, not ${builtins.toJSON activationDryRun}"
 else if notCanonical != [ ] then
   throw ("dynix: manifest keys that are not canonical (declared.nix canonicalises keys): "
     + builtins.concatStringsSep ", " (map (text: "${text} (${attrpath.canonical text})") notCanonical))
@@ -57,3 +69,4 @@ else
     inherit build restoreStatic;
   }
   // (if check == null then { } else { inherit check; })
+  // (if activationDryRun then { inherit activationDryRun; } else { })

@@ -35,6 +35,13 @@ let
   # systemd once, and restarts only the groups with a unit whose drop-in
   # changed, one `systemctl restart` per group (systemd orders the jobs): a
   # unit whose effective settings are the same as before is left running.
+  #
+  # With `--dry-run` as its first argument it compares the same way but
+  # writes, removes and reloads nothing, and instead of each restart prints
+  # `would restart UNIT [UNIT…]` (one line per group, in the same order), or
+  # `no unit changed`: what `nixos-rebuild dry-activate` is to a switch. The
+  # manifest says so (`activationDryRun`); without the argument the program
+  # does and prints what it did before, other arguments are ignored as before.
   apply = { units, systemctl, shell ? "/bin/sh", groups ? [ ] }:
     let
       unitNames = builtins.attrNames units;
@@ -52,8 +59,10 @@ let
         in
         if text == null then ''
           if [ -e ${file} ]; then
-            rm -f ${file}
-            rmdir ${dir} 2>/dev/null || true
+            if [ -z "$dry_run" ]; then
+              rm -f ${file}
+              rmdir ${dir} 2>/dev/null || true
+            fi
             ${flag unit}=1
           fi
         '' else ''
@@ -62,29 +71,49 @@ let
           DYNIX_DROPIN_END
           )
           if [ ! -e ${file} ] || [ "$(cat ${file})" != "$new" ]; then
-            mkdir -p ${dir}
-            printf '%s\n' "$new" > ${tmp}
-            mv -f ${tmp} ${file}
+            if [ -z "$dry_run" ]; then
+              mkdir -p ${dir}
+              printf '%s\n' "$new" > ${tmp}
+              mv -f ${tmp} ${file}
+            fi
             ${flag unit}=1
           fi
         '';
+      anyChanged = g: builtins.concatStringsSep " || " (map (u: "[ -n \"\${${flag u}:-}\" ]") g);
       restartGroup = g: ''
-        if ${builtins.concatStringsSep " || " (map (u: "[ -n \"\${${flag u}:-}\" ]") g)}; then
+        if ${anyChanged g}; then
           echo ${quote "restarting ${builtins.concatStringsSep " " g}"}
           "$systemctl" restart ${builtins.concatStringsSep " " (map quote g)}
         fi
       '';
+      reportGroup = g: ''
+        if ${anyChanged g}; then
+          echo ${quote "would restart ${builtins.concatStringsSep " " g}"}
+        fi
+      '';
+      # Each non-empty line indented by two spaces.
+      indent = text: builtins.concatStringsSep "\n"
+        (map (line: if line == "" then line else "  " + line)
+          (builtins.filter builtins.isString (builtins.split "\n" text)));
+      dryRunReport = "if [ -n \"$dry_run\" ]; then\n"
+        + indent (builtins.concatStringsSep "" (map reportGroup allGroups))
+        + "  exit 0\nfi";
     in
     ''
       #!${shell}
       # dynix: make the dynamic settings of this generation live.
       ${preamble systemctl}
+      dry_run=
+      if [ "''${1:-}" = --dry-run ]; then
+        dry_run=1
+      fi
       ${builtins.concatStringsSep "" (map (u: "${flag u}=\n") unitNames)}
       ${builtins.concatStringsSep "\n" (map step unitNames)}
       if ${if unitNames == [ ] then "true" else builtins.concatStringsSep " && " (map (u: "[ -z \"\$${flag u}\" ]") unitNames)}; then
         echo "no unit changed"
         exit 0
       fi
+      ${dryRunReport}
       "$systemctl" daemon-reload
       ${builtins.concatStringsSep "" (map restartGroup allGroups)}
     '';

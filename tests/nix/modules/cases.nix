@@ -121,10 +121,14 @@ in
       buildLength = lib.length base.dynamicism.manifest.build;
       restoreStaticIsStorePath = lib.hasPrefix "/nix/store/" (lib.head base.dynamicism.manifest.restoreStatic);
       hasCheck = base.dynamicism.manifest ? check;
+      # Issue 10: the program build prints is lib/scripts.nix's apply, which
+      # takes --dry-run.
+      activationDryRun = base.dynamicism.manifest.activationDryRun or null;
       units = base.dynamicism.units;
     };
     expected = {
       version = 1; buildEndsWithFile = true; buildLength = 2; restoreStaticIsStorePath = true; hasCheck = true;
+      activationDryRun = true;
       units = [ "distccd.service" "gotosocial.service" "harmonia.socket" "harmonia.service" "memcached.service" ];
     };
   };
