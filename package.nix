@@ -18,6 +18,7 @@
 , swiftpm
 , pkg-config
 , libgit2
+, installShellFiles
   # Only in nixpkgs with the Swift 6 package set; null elsewhere so the
   # error below can say what is missing.
 , fetchSwiftPMDeps ? null
@@ -39,7 +40,7 @@ lib.throwIf (fetchSwiftPMDeps == null || lib.versionOlder swiftVersion "6")
     src = ./.;
     filter = path: type:
       let rel = lib.removePrefix (toString ./. + "/") (toString path); in
-      lib.elem rel [ "Package.swift" "Package.resolved" "Sources" ] || lib.hasPrefix "Sources/" rel;
+      lib.elem rel [ "Package.swift" "Package.resolved" "Sources" "man" "man/dynix.1" ] || lib.hasPrefix "Sources/" rel;
   };
 
   swiftpmDeps = fetchSwiftPMDeps {
@@ -51,12 +52,23 @@ lib.throwIf (fetchSwiftPMDeps == null || lib.versionOlder swiftVersion "6")
 
   # swiftpm propagates swiftpmHook (build, install, check phases) and
   # swiftpmUnpackHook (links swiftpmDeps in before the build).
-  nativeBuildInputs = [ swift swiftpm pkg-config ];
+  nativeBuildInputs = [ swift swiftpm pkg-config installShellFiles ];
   # CGit2 is a system-library target over `pkg-config libgit2`.
   buildInputs = [ libgit2 ];
 
   # Only the command; the test targets need git and Nix at run time.
   swiftpmFlags = [ "--product" "dynix" ];
+
+  # The man page is generated from the command's own help (swift-argument-parser's generate-manual
+  # plugin; scripts/test checks it is current); the completion scripts come from the binary, and complete
+  # option paths and generations by asking it.
+  postInstall = ''
+    installManPage man/dynix.1
+    installShellCompletion --cmd dynix \
+      --bash <($out/bin/dynix --generate-completion-script bash) \
+      --zsh <($out/bin/dynix --generate-completion-script zsh) \
+      --fish <($out/bin/dynix --generate-completion-script fish)
+  '';
 
   # The test suite drives git and nix-instantiate against temporary roots;
   # run it with scripts/test outside the sandbox.

@@ -15,9 +15,9 @@ struct AdoptCommand: WritingCommand {
 
     func run(_ writer: HistoryWriter) throws {
         if let commit = try writer.adopt(message: message) {
-            print("adopted the edit of \(writer.history.paths.dynamicFile) (\(commit.short)); not live yet, run `dynix apply`")
+            Terminal.out("adopted the edit of \(writer.history.paths.dynamicFile) (\(commit.short)); not live yet, run `dynix apply`")
         } else {
-            print("nothing to adopt: the file matches the history")
+            Terminal.out("nothing to adopt: the file matches the history")
         }
     }
 }

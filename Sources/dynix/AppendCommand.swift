@@ -43,10 +43,10 @@ struct AppendCommand: WritingCommand {
         let appended = results.map { "\($0.entry.path) = \(NixSyntax.render($0.entry.value))" }.joined(separator: ", ")
         let commit = results.first.map { $0.commit.short } ?? ""
         if apply {
-            print("appended \(appended) (\(commit))")
+            Terminal.out("appended \(appended) (\(commit))")
             try ApplyCommand.runApply(writer, options: applyFlags.options)
         } else {
-            print("appended \(appended) (\(commit)); not live yet, run `dynix apply`")
+            Terminal.out("appended \(appended) (\(commit)); not live yet, run `dynix apply`")
         }
     }
 }

@@ -11,7 +11,7 @@ struct ApplyCommand: WritingCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var applyOptions: ApplyFlags
 
-    @Flag(help: "Build only; show what would be activated.")
+    @Flag(help: "Build, then say what would change and which units would restart; change nothing.")
     var dryRun = false
 
     func run(_ writer: HistoryWriter) throws {
@@ -24,15 +24,15 @@ struct ApplyCommand: WritingCommand {
         let outcome = try writer.apply(options) { progress in
             switch progress {
             case .building(let generation):
-                print("building against " + (generation.map { "static generation \($0)" } ?? "the running static system") + " …")
+                Terminal.out("building against " + (generation.map { "static generation \($0)" } ?? "the running static system") + " …")
             case .reusing(let program, let generation):
-                print("reusing the activation program of generation \(generation) (\(program)); nothing to build")
+                Terminal.out("reusing the activation program of generation \(generation) (\(program)); nothing to build")
             case .output(let stream, let bytes):
                 Terminal.write(bytes, toStandardError: stream == .stderr)
             case .activating(let program):
-                print(Terminal.dim("activating \(program)"))
+                Terminal.out(Terminal.dim("activating \(program)"))
             case .checking(let attempt):
-                if attempt > 1 { print(Terminal.dim("health check, attempt \(attempt) …")) }
+                if attempt > 1 { Terminal.out(Terminal.dim("health check, attempt \(attempt) …")) }
             case .restoreStarted(let signal):
                 if let signal {
                     Terminal.writeError(Terminal.yellow("interrupted by \(signal); restoring what was live (a further interrupt will be refused) …"))
@@ -47,15 +47,28 @@ struct ApplyCommand: WritingCommand {
         switch outcome {
         case .applied(let generation):
             let staticGeneration = generation.event.staticGeneration.map { "static \($0)" } ?? "no static profile"
-            print(
+            Terminal.out(
                 Terminal.green("generation \(generation.number) is live")
                     + " (\(staticGeneration), \(generation.appliedCommit?.short ?? generation.commit.short))")
         case .nothingToApply(let generation?):
-            print("nothing to apply: generation \(generation.number) is live with these values (--force applies anyway)")
+            Terminal.out("nothing to apply: generation \(generation.number) is live with these values (--force applies anyway)")
         case .nothingToApply(nil):
-            print("nothing to apply: the static configuration is live and no dynamic value is committed (--force applies anyway)")
-        case .dryRun(let program):
-            print("would activate \(program)")
+            Terminal.out("nothing to apply: the static configuration is live and no dynamic value is committed (--force applies anyway)")
+        case .dryRun(let program, let changes, let restarts):
+            // As `nixos-rebuild dry-activate`: what would change, and which units would restart.
+            Terminal.out("would activate \(program)")
+            if changes.isEmpty {
+                Terminal.out("no value would change")
+            } else {
+                Terminal.out("would change:")
+                let width = changes.map { Terminal.displayWidth($0.option.description) }.max() ?? 0
+                for change in changes { Terminal.out("  " + Formatting.change(change, width: width)) }
+            }
+            if let restarts {
+                for line in restarts { Terminal.out(line) }
+            } else {
+                Terminal.out("which units would restart is not known: this manifest's activation program has no dry run (activationDryRun)")
+            }
         }
     }
 }

@@ -43,3 +43,18 @@ enum ValueSyntax: String, EnumerableFlag {
         }
     }
 }
+
+/// `--date`: how `log` shows times, as git's option of the same name.
+enum DateStyle: String, ExpressibleByArgument, CaseIterable {
+    case `default`, relative, iso
+
+    func format(_ seconds: Int64) -> String {
+        switch self {
+        case .default: return Formatting.time(seconds)
+        case .relative: return Formatting.relativeTime(seconds)
+        case .iso: return Formatting.isoTime(seconds)
+        }
+    }
+}
+
+extension Terminal.ColourMode: ExpressibleByArgument {}

@@ -20,7 +20,7 @@ struct CommandLineWords {
 
     init(_ words: [String], commands: [String]) throws {
         // `help`, `--help`, `--version`, completion requests: argument-parser's own business.
-        if let first = words.first, first.hasPrefix("--generate-completion") || first.hasPrefix("---") {
+        if let first = words.first, first.hasPrefix("--generate-") || first.hasPrefix("--experimental-") || first.hasPrefix("---") {
             arguments = words
             return
         }
@@ -55,6 +55,12 @@ struct CommandLineWords {
             throw Problem.unknownCommand(command, close)
         }
         var rest = Array(words[(index + 1)...])
+        if command == "log" {
+            // `dynix log -3`, as `git log -3`.
+            rest = rest.flatMap { word in
+                word.count > 1 && word.hasPrefix("-") && word.dropFirst().allSatisfy(\.isNumber) ? ["-n", String(word.dropFirst())] : [word]
+            }
+        }
         if command == "append" || command == "unset" {
             var previous: String?
             for word in rest {

@@ -43,7 +43,7 @@ struct DiffCommand: ReadingCommand {
             return
         }
         if changes.isEmpty {
-            print("no difference between \(from) and \(to)")
+            Terminal.out("no difference between \(from) and \(to)")
             return
         }
         let width = changes.map { Terminal.displayWidth($0.option.description) }.max() ?? 0

@@ -4,8 +4,21 @@ import Glibc
 /// Times and values as people read them.
 enum Formatting {
     /// `2026-11-24 14:03` in local time.
+    /// `2026-11-24 14:03:05 +0100`: local time, with seconds and the offset, as `git log` prints dates.
     static func time(_ seconds: Int64) -> String {
-        strftime(seconds, "%Y-%m-%d %H:%M")
+        strftime(seconds, "%Y-%m-%d %H:%M:%S %z")
+    }
+
+    /// `3 minutes ago`, as `git log --date=relative`.
+    static func relativeTime(_ seconds: Int64, now: Int64 = Int64(Glibc.time(nil))) -> String {
+        let age = now - seconds
+        if age < 0 { return "in the future" }
+        let units: [(Int64, String)] = [(365 * 86400, "year"), (30 * 86400, "month"), (7 * 86400, "week"), (86400, "day"), (3600, "hour"), (60, "minute")]
+        for (size, name) in units where age >= size {
+            let n = age / size
+            return "\(n) \(name)\(n == 1 ? "" : "s") ago"
+        }
+        return age == 1 ? "1 second ago" : "\(age) seconds ago"
     }
 
     /// ISO 8601 with the local offset, for JSON.

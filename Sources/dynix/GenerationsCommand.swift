@@ -27,7 +27,7 @@ struct GenerationsCommand: ReadingCommand {
             return
         }
         if generations.isEmpty {
-            print("no generations yet; `dynix apply` makes the first")
+            Terminal.out("no generations yet; `dynix apply` makes the first")
             return
         }
         // As `nixos-rebuild list-generations`: a header row, newest first, the live one marked.

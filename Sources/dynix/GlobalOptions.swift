@@ -13,6 +13,12 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Seconds to wait for another dynix to finish.", valueName: "SECONDS"))
     var lockTimeout: Double = 30
 
+    @Option(name: .customLong("color"), help: ArgumentHelp("Colour: auto (on a terminal, not with NO_COLOR), always or never.", valueName: "WHEN"))
+    var colour: Terminal.ColourMode = .auto
+
+    @Flag(help: "Do not page long output (also: DYNIX_PAGER=cat).")
+    var noPager = false
+
     var paths: Paths {
         let environment = ProcessEnvironment.values
         return Paths(root: root ?? environment["DYNIX_ROOT"] ?? "/", dynamicFile: file)
@@ -34,6 +40,9 @@ struct GlobalOptions: ParsableArguments {
 
     func validate() throws {
         guard lockTimeout >= 0 else { throw ValidationError("--lock-timeout must not be negative") }
+        // Output settings hold for the whole process, and nothing has been written yet.
+        Terminal.colourMode = colour
+        Terminal.pagerAllowed = !noPager
     }
 }
 

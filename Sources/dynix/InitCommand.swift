@@ -17,11 +17,11 @@ struct InitCommand: ParsableCommand {
             let (writer, result) = try ConfigHistory.initialise(global.paths, identity: global.identity, importing: importFile, lockTimeout: global.lockTimeout)
             let history = writer.history.paths.history
             if result.created {
-                print("initialised dynix history at \(history) (\(result.entries) entries, \(result.commit.short))")
+                Terminal.out("initialised dynix history at \(history) (\(result.entries) entries, \(result.commit.short))")
             } else if let importFile {
-                print("imported \(result.entries) entries from \(importFile) (\(result.commit.short))")
+                Terminal.out("imported \(result.entries) entries from \(importFile) (\(result.commit.short))")
             } else {
-                print("dynix history already exists at \(history) (\(result.entries) entries)")
+                Terminal.out("dynix history already exists at \(history) (\(result.entries) entries)")
             }
         }
     }

@@ -8,7 +8,7 @@ enum JSONOutput {
     static let schemaVersion = 1
 
     static func print(_ document: some Encodable) throws {
-        Swift.print(JSON.serialize(try ValueEncoder.encode(document), pretty: true))
+        Terminal.write(Array((JSON.serialize(try ValueEncoder.encode(document), pretty: true) + "\n").utf8), toStandardError: false)
     }
 }
 

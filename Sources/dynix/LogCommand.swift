@@ -4,12 +4,13 @@ import DynixHistory
 struct LogCommand: ReadingCommand {
     static let configuration = CommandConfiguration(
         commandName: "log",
-        abstract: "The timeline, newest first: appends, generations, resets."
+        abstract: "The timeline, newest first: appends, generations, resets.",
+        discussion: "As with git: `dynix log -3` shows three events; --oneline, -p, --date=relative|iso."
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .short, help: "Show at most N events.")
+    @Option(name: .short, help: "Show at most N events (also -N).")
     var n: Int?
 
     @Option(
@@ -20,6 +21,15 @@ struct LogCommand: ReadingCommand {
     @Option(help: ArgumentHelp("Only events after DATE (2026-11-24, '2026-11-24 14:03', '3 days ago', @EPOCH).", valueName: "DATE"))
     var since: PointInTime?
 
+    @Flag(help: "One line per event: the commit and the subject.")
+    var oneline = false
+
+    @Flag(name: [.customShort("p"), .long], help: "Show the change each event made to the dynamic file.")
+    var patch = false
+
+    @Option(help: ArgumentHelp("How times are shown: default, relative or iso.", valueName: "STYLE"))
+    var date: DateStyle = .default
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -28,29 +38,36 @@ struct LogCommand: ReadingCommand {
     }
 
     func run(_ history: ConfigHistory) throws {
+        let entries: [(event: HistoryEvent, ended: Int?, liveAs: Int?, story: Bool)]
         if let option {
-            let story = try history.optionStory(option, limit: n, since: since?.seconds)
-            if json {
-                try JSONOutput.print(LogJSON(option: option.description, events: story.map { EventJSON($0.event, liveAs: $0.liveAs) }))
-                return
-            }
-            Terminal.page(
-                story.map { item in
-                    let live = item.liveAs.map { Terminal.green("live as gen \($0)") } ?? Terminal.dim("never live")
-                    return LogCommand.line(item.event, ended: nil) + "  [\(live)]"
-                })
-            return
+            entries = try history.optionStory(option, limit: n, since: since?.seconds).map { ($0.event, nil, $0.liveAs, true) }
+        } else {
+            entries = try history.timeline(limit: n, since: since?.seconds).map { ($0.event, $0.ended, nil, false) }
         }
-        let timeline = try history.timeline(limit: n, since: since?.seconds)
         if json {
-            try JSONOutput.print(LogJSON(option: nil, events: timeline.map { EventJSON($0.event, ended: $0.ended) }))
+            try JSONOutput.print(LogJSON(option: option?.description, events: entries.map { EventJSON($0.event, ended: $0.ended, liveAs: $0.liveAs) }))
             return
         }
-        Terminal.page(timeline.map { LogCommand.line($0.event, ended: $0.ended) })
+        var lines: [String] = []
+        for entry in entries {
+            var line = oneline ? "\(Terminal.cyan(entry.event.commit.short)) \(entry.event.subject)" : line(entry.event, ended: entry.ended)
+            if entry.story {
+                line += "  [" + (entry.liveAs.map { Terminal.green("live as gen \($0)") } ?? Terminal.dim("never live")) + "]"
+            }
+            lines.append(line)
+            if patch, entry.event.changesFile {
+                lines += try history.patch(introducedBy: entry.event.commit).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { text in
+                    text.hasPrefix("+") && !text.hasPrefix("+++")
+                        ? Terminal.green(String(text)) : text.hasPrefix("-") && !text.hasPrefix("---") ? Terminal.red(String(text)) : String(text)
+                }
+                lines.append("")
+            }
+        }
+        Terminal.page(lines)
     }
 
-    static func line(_ event: HistoryEvent, ended: Int?) -> String {
-        let time = Formatting.time(event.time)
+    func line(_ event: HistoryEvent, ended: Int?) -> String {
+        let time = date.format(event.time)
         let user = event.user.padded(6)
         switch event.kind {
         case .apply?:

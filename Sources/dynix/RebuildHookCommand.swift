@@ -20,7 +20,7 @@ struct RebuildHookCommand: ParsableCommand {
             message: "dynix: warning: rebuild-hook gave up after 9 s; the reset stays spooled for the next dynix command\n")
         switch RebuildHook.run(global.paths, system: system, identity: global.identity, lockTimeout: min(global.lockTimeout, 5)) {
         case .recorded(let kind):
-            print("dynix: recorded \(kind.rawValue)")
+            Terminal.out("dynix: recorded \(kind.rawValue)")
         case .spooled(let reason):
             Terminal.writeError("dynix: warning: reset spooled, not yet in the history (\(reason)); the next dynix command records it")
         case .lost(let reason):

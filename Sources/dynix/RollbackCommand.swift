@@ -17,6 +17,9 @@ struct RollbackCommand: WritingCommand {
     @Flag(help: "Commit the rollback without applying it.")
     var noApply = false
 
+    @Flag(help: "Say what the rollback would change and which units would restart; commit and change nothing.")
+    var dryRun = false
+
     @Option(name: .shortAndLong, help: "Why: the commit message.")
     var message: String?
 
@@ -26,13 +29,21 @@ struct RollbackCommand: WritingCommand {
 
     func run(_ writer: HistoryWriter) throws {
         let target = try generation ?? writer.history.defaultRollbackTarget()
+        if dryRun {
+            var options = applyFlags.options
+            options.rollbackOf = target
+            options.dryRun = true
+            options.content = try writer.history.file(of: .generation(target))?.bytes
+            try ApplyCommand.runApply(writer, options: options)
+            return
+        }
         if let commit = try writer.rollback(to: target, message: message) {
-            print("rolled the dynamic file back to generation \(target) (\(commit.short))")
+            Terminal.out("rolled the dynamic file back to generation \(target) (\(commit.short))")
         } else {
-            print("the dynamic file already has generation \(target)'s content")
+            Terminal.out("the dynamic file already has generation \(target)'s content")
         }
         if noApply {
-            print("not live yet, run `dynix apply`")
+            Terminal.out("not live yet, run `dynix apply`")
             return
         }
         var options = applyFlags.options

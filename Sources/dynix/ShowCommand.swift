@@ -20,7 +20,7 @@ struct ShowCommand: ReadingCommand {
 
     func run(_ history: ConfigHistory) throws {
         if printFile {
-            print(try history.file(of: state)?.text ?? DynamicFile.rendering([]).text, terminator: "")
+            Terminal.out(try history.file(of: state)?.text ?? DynamicFile.rendering([]).text, terminator: "")
             return
         }
         let changes = try history.changes(from: .staticOnly, to: state)
@@ -33,7 +33,7 @@ struct ShowCommand: ReadingCommand {
             return
         }
         if changes.isEmpty {
-            print("\(state): no dynamic values; every option has its static value")
+            Terminal.out("\(state): no dynamic values; every option has its static value")
             return
         }
         let width = changes.map { Terminal.displayWidth($0.option.description) }.max() ?? 0

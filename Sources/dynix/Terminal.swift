@@ -2,26 +2,84 @@ import ArgumentParser
 import DynixHistory
 import Glibc
 
-/// Output conventions of git and nixos-rebuild: colour only on a terminal and never with NO_COLOR,
-/// a pager for long output, errors as `dynix: error: …` with a hint on the next line.
+/// Output conventions of git and nixos-rebuild: colour only on a terminal (each stream decided on its
+/// own), never with NO_COLOR, `--color` to say otherwise; a pager for long output (`--no-pager`); control
+/// characters shown escaped on a terminal, never sent raw; errors as `dynix: error: …` and a hint.
 enum Terminal {
-    static let stdoutIsTerminal = isatty(1) == 1
-    static let colour: Bool = {
-        let env = ProcessEnvironment.values
-        // no-color.org: a NO_COLOR that is present and not empty turns colour off.
-        return stdoutIsTerminal && (env["NO_COLOR"] ?? "").isEmpty && env["TERM"] != "dumb"
-    }()
+    enum Stream { case standardOutput, standardError }
 
-    static func paint(_ text: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
-    static func bold(_ t: String) -> String { paint(t, "1") }
+    enum ColourMode: String, CaseIterable { case auto, always, never }
+
+    /// Set once from the command line (`GlobalOptions.validate`) before anything is written.
+    nonisolated(unsafe) static var colourMode = ColourMode.auto
+    nonisolated(unsafe) static var pagerAllowed = true
+
+    static func isTerminal(_ stream: Stream) -> Bool { isatty(stream == .standardOutput ? 1 : 2) == 1 }
+
+    static func colour(_ stream: Stream) -> Bool {
+        switch colourMode {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            let env = ProcessEnvironment.values
+            // no-color.org: a NO_COLOR that is present and not empty turns colour off.
+            return isTerminal(stream) && (env["NO_COLOR"] ?? "").isEmpty && env["TERM"] != "dumb"
+        }
+    }
+
+    /// Colour is marked here, not decided: `rendered(_:for:)` turns a mark into an escape sequence only
+    /// for a stream that shows colour, after escaping every control character of the text itself. No
+    /// text dynix shows can hold NUL (git, Nix and dynix's own values refuse it), so NUL is the mark.
+    private static let mark: Unicode.Scalar = "\u{0}"
+
+    static func paint(_ text: String, _ code: String) -> String { "\u{0}[\(code)m\(text)\u{0}[0m" }
     static func dim(_ t: String) -> String { paint(t, "2") }
     static func yellow(_ t: String) -> String { paint(t, "33") }
     static func green(_ t: String) -> String { paint(t, "32") }
     static func red(_ t: String) -> String { paint(t, "31") }
     static func cyan(_ t: String) -> String { paint(t, "36") }
 
+    /// The text as it goes to `stream`: colour marks become escapes or vanish; on a terminal, control
+    /// characters (an ESC in a commit message, say) are shown as `^[`, `^?`, `\u{9B}`.
+    static func rendered(_ text: String, for stream: Stream) -> String {
+        let colour = colour(stream)
+        let escape = isTerminal(stream)
+        var out = String.UnicodeScalarView()
+        var scalars = text.unicodeScalars.makeIterator()
+        while let scalar = scalars.next() {
+            if scalar == mark {
+                var sequence = String.UnicodeScalarView()
+                while let next = scalars.next() {
+                    sequence.append(next)
+                    if next == "m" { break }
+                }
+                if colour {
+                    out.append("\u{1B}")
+                    out.append(contentsOf: sequence)
+                }
+            } else if escape && scalar != "\n" && scalar != "\t" && (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)) {
+                out.append(contentsOf: shown(scalar).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// Caret notation for C0 controls and DEL, `\u{…}` for C1.
+    static func shown(_ control: Unicode.Scalar) -> String {
+        if control.value < 0x20 { return "^" + String(Character(Unicode.Scalar(UInt8(control.value) + 0x40))) }
+        if control.value == 0x7F { return "^?" }
+        return "\\u{" + String(control.value, radix: 16, uppercase: true) + "}"
+    }
+
+    /// `print` for dynix's own output.
+    static func out(_ text: String = "", terminator: String = "\n") {
+        write(Array((rendered(text, for: .standardOutput) + terminator).utf8), toStandardError: false)
+    }
+
     static func writeError(_ text: String) {
-        var line = text
+        var line = rendered(text, for: .standardError)
         if !line.hasSuffix("\n") { line += "\n" }
         write(Array(line.utf8), toStandardError: true)
     }
@@ -38,19 +96,22 @@ enum Terminal {
         }
     }
 
-    /// Prints `lines`, through the pager when stdout is a terminal and they do not fit on it.
+    /// Prints `lines`, through the pager when stdout is a terminal and they do not fit on it: `DYNIX_PAGER`,
+    /// else `PAGER`, else `less`; `LESS=FRX` when LESS is unset, as git does, so colour shows and a short
+    /// text does not wait for `q`.
     static func page(_ lines: [String]) {
-        let text = lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")
+        let text = rendered(lines.joined(separator: "\n"), for: .standardOutput) + (lines.isEmpty ? "" : "\n")
         var size = winsize()
         let rows = ioctl(1, UInt(TIOCGWINSZ), &size) == 0 ? Int(size.ws_row) : 0
-        guard stdoutIsTerminal, rows > 0, lines.count >= rows else {
-            print(text, terminator: "")
+        let env = ProcessEnvironment.values
+        let pager = env["DYNIX_PAGER"] ?? env["PAGER"] ?? "less"
+        guard pagerAllowed, isTerminal(.standardOutput), rows > 0, lines.count >= rows, !pager.isEmpty, pager != "cat" else {
+            write(Array(text.utf8), toStandardError: false)
             return
         }
-        let env = ProcessEnvironment.values
-        let pager = env["DYNIX_PAGER"] ?? env["PAGER"] ?? "less -FRX"
-        guard !pager.isEmpty, pager != "cat", let pipe = popen(pager, "w") else {
-            print(text, terminator: "")
+        setenv("LESS", "FRX", 0)
+        guard let pipe = popen(pager, "w") else {
+            write(Array(text.utf8), toStandardError: false)
             return
         }
         signal(SIGPIPE, SIG_IGN)

@@ -23,12 +23,12 @@ struct UnsetCommand: WritingCommand {
     func run(_ writer: HistoryWriter) throws {
         let result = try writer.unset(options, message: message)
         for (option, value) in result.removed {
-            print("unset \(option) (was \(NixSyntax.render(value))) (\(result.commit.short))")
+            Terminal.out("unset \(option) (was \(NixSyntax.render(value))) (\(result.commit.short))")
         }
         if apply {
             try ApplyCommand.runApply(writer, options: applyFlags.options)
         } else {
-            print("not live yet, run `dynix apply`")
+            Terminal.out("not live yet, run `dynix apply`")
         }
     }
 }

@@ -27,7 +27,9 @@ public enum Fixtures {
     /// `build.log`, writes an activation program that appends the effective file to `activations.log`
     /// and fails when the file contains `FAIL`; `restoreStatic` records itself too. The activation is bash,
     /// which keeps the signal mask it was started with (dash clears it, and would hide a blocked mask).
-    public static func applyRoot() -> TempRoot {
+    /// `activationDryRun`: the manifest says the activation program takes `--dry-run` (it then prints
+    /// `would restart demo-XXXX.service` and changes nothing).
+    public static func applyRoot(activationDryRun: Bool = false) -> TempRoot {
         let root = TempRoot()
         root.switchStatic(to: 1)
         root.setBootID("boot-1")
@@ -45,6 +47,7 @@ public enum Fixtures {
             cp "$1" \(root.file("store"))/$hash-dynamic.nix
             cat > "$program" <<SCRIPT
             #!/bin/bash
+            if [ "\\$1" = --dry-run ]; then echo "would restart demo-\\$(echo $hash | cut -c1-4).service"; exit 0; fi
             echo "activating $hash"
             echo "$hash" >> \(root.file("activations.log"))
             if grep -q FAIL \(root.file("store"))/$hash-dynamic.nix; then echo "service refused to start" >&2; exit 3; fi
@@ -73,7 +76,7 @@ public enum Fixtures {
             ,
               "build": ["\(build)", "{file}"],
               "restoreStatic": ["\(root.file("bin/restore-static"))"],
-              "check": ["\(root.file("bin/check"))"]
+              "check": ["\(root.file("bin/check"))"]\(activationDryRun ? ",\n  \"activationDryRun\": true" : "")
             """
         root.write("etc/dynix/manifest.json", harmoniaManifest(buildFields: fields))
         return root

@@ -30,7 +30,7 @@ if [ -n "${NIXPKGS_LIB:-}" ] && [ -f "$NIXPKGS_LIB/lib/default.nix" ]; then
   expect_json "packaging: default.nix layout; fetchSwiftPMDeps + swiftpm hooks, real hash; refusals" \
     '{"allTests":["distccd","gotosocial","harmonia","history"],"defaultHasTests":["distccd","gotosocial","harmonia","history"],
       "deps":{"fetcher":"fetchSwiftPMDeps","named":"dynix-0.1.0","realHash":true,"sameSource":true},
-      "hooks":{"flags":["--product","dynix"],"mentionsWorkspaceState":false,"nativeBuildInputs":["swift-6.2.4","swiftpm","pkg-config"],"ownPhases":[]},
+      "hooks":{"flags":["--product","dynix"],"mentionsWorkspaceState":false,"nativeBuildInputs":["swift-6.2.4","swiftpm","pkg-config","installShellFiles"],"ownPhases":[]},
       "pin":{"identity":"swift-argument-parser","revisionIsCommit":true,"version":"1.8.2"},
       "refusedOldSwift":true,"refusedWithoutFetcher":true,"scriptHasHelpers":true,
       "source":[true,true,true,false,false,false],"testName":"dynix-history",

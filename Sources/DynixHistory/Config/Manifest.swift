@@ -10,6 +10,9 @@ public struct Manifest: Equatable, Sendable {
     public let build: [String]
     public let restoreStatic: [String]
     public let check: [String]?
+    /// The activation program `build` prints accepts `--dry-run`: it then says which units would restart
+    /// and changes nothing (the NixOS module's programs do). Without it, a dry run cannot ask it.
+    public let activationDryRun: Bool
 
     public init(json text: String, path: String) throws {
         do {
@@ -32,6 +35,11 @@ public struct Manifest: Equatable, Sendable {
             self.build = try Manifest.argv(top["build"], "build") ?? []
             self.restoreStatic = try Manifest.argv(top["restoreStatic"], "restoreStatic") ?? []
             self.check = try Manifest.argv(top["check"], "check")
+            switch top["activationDryRun"] {
+            case nil: self.activationDryRun = false
+            case .bool(let supported)?: self.activationDryRun = supported
+            default: throw ManifestProblem("`activationDryRun` must be true or false")
+            }
         } catch let problem as ManifestProblem {
             throw DynixError.manifest(path: path, problem.reason)
         } catch let error as JSON.SyntaxError {

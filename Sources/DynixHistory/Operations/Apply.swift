@@ -7,6 +7,8 @@ extension HistoryWriter {
         public var activationTimeout: Double = 300
         public var confirmTimeout: Double = 30
         public var rollbackOf: Int? = nil
+        /// For a dry run of a rollback: the content to build instead of the committed one (nothing is committed).
+        public var content: [UInt8]? = nil
         public init() {}
     }
 
@@ -28,7 +30,9 @@ extension HistoryWriter {
         case applied(ConfigHistory.Generation)
         /// The committed values are the ones live: generation N, or (nil) the static configuration.
         case nothingToApply(ConfigHistory.Generation?)
-        case dryRun(program: String)
+        /// What an apply would do: the value changes, the program, and what it says it would restart (nil:
+        /// the manifest's program has no dry run).
+        case dryRun(program: String, changes: [OptionChange], restarts: [String]?)
     }
 
     public func apply(_ options: ApplyOptions, progress: (ApplyProgress) -> Void) throws -> ApplyOutcome {
@@ -39,10 +43,10 @@ extension HistoryWriter {
     private func applyGuarded(_ options: ApplyOptions, progress: (ApplyProgress) -> Void) throws -> ApplyOutcome {
         guard let manifest = try history.manifest() else { throw DynixError.noManifest(paths.manifest) }
         let headID = try history.head()
-        let content = try store.content(at: headID)
+        let content = try options.content ?? store.content(at: headID)
         let live = try history.liveState()
         if !options.force {
-            let same = try history.liveMatchesCommitted(live)
+            let same = try history.liveMatchesCommitted(live, content: options.content)
             if same.matches { return .nothingToApply(same.generation) }
         }
         let host = StaticSystem.read(paths)
@@ -62,7 +66,15 @@ extension HistoryWriter {
         }
         guard let program else { throw DynixError.buildFailed(status: 1, output: "") }
         if let signal = Interruption.received { throw DynixError.interrupted(Interruption.name(signal)) }
-        if options.dryRun { return .dryRun(program: program) }
+        if options.dryRun {
+            let changes = OptionChange.between(try history.effective(.live), try DynamicFile(bytes: content).effective, manifest: manifest)
+            guard manifest.activationDryRun else { return .dryRun(program: program, changes: changes, restarts: nil) }
+            let asked = try ChildProcess([program, "--dry-run"], timeout: options.activationTimeout).run()
+            if let signal = Interruption.received { throw DynixError.interrupted(Interruption.name(signal)) }
+            guard asked.succeeded else { throw DynixError.buildFailed(status: asked.status, output: asked.tail) }
+            let restarts = asked.stdoutText.split(separator: "\n").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+            return .dryRun(program: program, changes: changes, restarts: restarts)
+        }
 
         progress(.activating(program: program))
         // From here until the outcome is recorded the running system is in between: a crash leaves this
@@ -266,8 +278,8 @@ extension HistoryWriter {
 extension ConfigHistory {
     /// The generation whose values are exactly the committed ones, when applying would change nothing.
     /// An unknown live state is never "the same": applying is how it becomes known again.
-    func liveMatchesCommitted(_ live: LiveState) throws -> (matches: Bool, generation: ConfigHistory.Generation?) {
-        let committed = try effective(.pending)
+    func liveMatchesCommitted(_ live: LiveState, content: [UInt8]? = nil) throws -> (matches: Bool, generation: ConfigHistory.Generation?) {
+        let committed = try content.map { try DynamicFile(bytes: $0).effective } ?? effective(.pending)
         switch live {
         case .generation(let current):
             return (try committedFile(at: current.commit).effective == committed, current)

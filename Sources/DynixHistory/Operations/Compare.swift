@@ -56,6 +56,13 @@ extension ConfigHistory {
     }
 
     /// The file diff between two states, as git prints it.
+    /// The diff of the file a commit made (against its parent), as `git log -p` shows it; "" for an event.
+    public func patch(introducedBy commit: ObjectID) throws -> String {
+        let parents = try store.commit(commit).parents
+        let old = try parents.first.map { try store.content(at: $0) } ?? []
+        return try store.patch(old: old, new: store.content(at: commit))
+    }
+
     public func patch(from a: StateName, to b: StateName) throws -> String {
         try store.patch(old: rawBytes(of: a), new: rawBytes(of: b))
     }

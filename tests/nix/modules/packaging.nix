@@ -15,6 +15,7 @@ let
     swift = { name = "swift-${swiftVersion}"; version = swiftVersion; };
     swiftpm = { name = "swiftpm"; };
     pkg-config = { name = "pkg-config"; }; libgit2 = { name = "libgit2"; };
+    installShellFiles = { name = "installShellFiles"; };
     git = { }; yq-go = { name = "yq-go"; };
     # mkDerivation with the finalAttrs form; no builder runs.
     stdenv.mkDerivation = lib.fix (mk: argsOrFn:
