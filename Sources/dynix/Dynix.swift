@@ -48,6 +48,7 @@ struct Dynix: ParsableCommand {
                     "dynix: error: gave up after \(seconds) s of its own work (waiting for the lock or for build and activation does not count)\nhint: the history repository may be damaged: `git --git-dir ROOT/var/lib/dynix/history.git fsck --full` (ROOT: / or --root)\n"
             )
         }
+        if FastPath.run(arguments) { return }
         main(arguments)
     }
 }

@@ -184,7 +184,7 @@ expect "dynix apply: distccd active again" "$(show distccd.service ActiveState)"
 expect_has "dynix apply: memcached back on its previous settings" "$(cmdline memcached.service)" "-m 64"
 expect "dynix apply: the bystander kept its InvocationID" "$(inv bystander.service)" "$byid"
 out=$(d status 2>&1)
-expect_has "dynix status: generation 1 still live" "$(echo "$out" | grep '^dynamic generation')" "dynamic generation  1 "
+expect_has "dynix status: generation 1 still live" "$(echo "$out" | grep '^dynamic generation')" "dynamic generation  1,"
 
 # Bounded integers (issue 8, failure 3): the manifest carries the option's
 # bounds; dynix refuses at append what ints.between (-20) 19 refuses.

@@ -243,8 +243,10 @@ struct DynamicFileParser {
         index += 1
     }
 
-    private mutating func expect(_ byte: UInt8, _ message: String) throws {
-        guard peek() == byte else { throw error(message) }
+    /// The message is built only on failure: two of them name the attribute path, and formatting it
+    /// for every binding was a fifth of the parse of a long file.
+    private mutating func expect(_ byte: UInt8, _ message: @autoclosure () -> String) throws {
+        guard peek() == byte else { throw error(message()) }
         advance()
     }
 
