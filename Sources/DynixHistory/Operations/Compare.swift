@@ -114,19 +114,23 @@ extension ConfigHistory {
         )
     }
 
-    /// The newest apply outcome, if it was a failure: an apply or a reset after it clears it.
+    /// The newest apply outcome, if it was a failure: an apply or a reset after it clears it. Only the
+    /// commits since the liveness event in force are read (`status` must stay cheap on a long history):
+    /// a failure before that event was followed by an apply or a reset.
     func lastFailedApply() throws -> HistoryEvent? {
+        let boundary: HistoryEvent
+        switch try liveState() {
+        case .generation(let generation), .rebooted(let generation): boundary = generation.event
+        case .reset(let event), .unknown(let event): boundary = event
+        case .resetSpooled, .nothing: return nil
+        }
         var failure: HistoryEvent?
         try store.walk { event in
-            switch event.kind {
-            case .applyFailed? where event.trailers[.interrupted] != nil && event.restored == .yes:
-                return true  // stopped on purpose and put back: what counts is the outcome before it
-            case .applyFailed?:
+            if event.kind == .applyFailed, event.trailers[.interrupted] == nil || event.restored != .yes {
                 failure = event
                 return false
-            case .apply?, .rebuild?, .boot?: return false
-            default: return true
             }
+            return event.commit != boundary.commit
         }
         return failure
     }
