@@ -17,11 +17,11 @@ struct InitCommand: ParsableCommand {
             let (writer, result) = try ConfigHistory.initialise(global.paths, identity: global.identity, importing: importFile, lockTimeout: global.lockTimeout)
             let history = writer.history.paths.history
             if result.created {
-                Terminal.out("initialised dynix history at \(history) (\(result.entries) entries, \(result.commit.short))")
+                Terminal.out("initialised dynix history at \(history) (\(counted(result.entries, "entry", "entries")), \(result.commit.short))")
             } else if let importFile {
-                Terminal.out("imported \(result.entries) entries from \(importFile) (\(result.commit.short))")
+                Terminal.out("imported \(counted(result.entries, "entry", "entries")) from \(importFile) (\(result.commit.short))")
             } else {
-                Terminal.out("dynix history already exists at \(history) (\(result.entries) entries)")
+                Terminal.out("dynix history already exists at \(history) (\(counted(result.entries, "entry", "entries")))")
             }
         }
     }

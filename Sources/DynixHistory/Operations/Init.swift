@@ -35,7 +35,8 @@ extension ConfigHistory {
                 if try history.hasDrift() { throw DynixError.drift(path: paths.dynamicFile) }
                 let file = DynamicFile.rendering(importing)
                 let id = try writer.commitFileChange(
-                    file.bytes, message: history.message(.`import`, subject: "import \(importedFrom ?? "entries") (\(importing.count) entries)"))
+                    file.bytes,
+                    message: history.message(.`import`, subject: "import \(importedFrom ?? "entries") (\(counted(importing.count, "entry", "entries")))"))
                 try writer.foldSpool()
                 return (writer, InitResult(created: false, commit: id, entries: importing.count))
             }
@@ -49,11 +50,11 @@ extension ConfigHistory {
         if let importing {
             file = DynamicFile.rendering(importing)
             kind = .`import`
-            subject = "import \(importedFrom ?? "entries") (\(importing.count) entries)"
+            subject = "import \(importedFrom ?? "entries") (\(counted(importing.count, "entry", "entries")))"
         } else if let takeOver {
             file = takeOver
             kind = .`import`
-            subject = "take over \(paths.dynamicFile) (\(file.entries.count) entries)"
+            subject = "take over \(paths.dynamicFile) (\(counted(file.entries.count, "entry", "entries")))"
         } else {
             file = DynamicFile.rendering([])
             kind = .`init`

@@ -11,3 +11,8 @@ extension String {
 func formatSeconds(_ seconds: Double) -> String {
     seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"
 }
+
+/// `1 entry`, `2 entries`: counts people read.
+public func counted(_ number: Int, _ singular: String, _ plural: String) -> String {
+    "\(number) \(number == 1 ? singular : plural)"
+}
