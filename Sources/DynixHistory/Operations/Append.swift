@@ -34,11 +34,15 @@ extension HistoryWriter {
         }
         let body = userMessage == nil ? nil : generated
         // Appends must stay fast on a long history: no parse when the file ends the way dynix writes it.
+        // The new entries are last in the file, so the new head folds to the old head's values (cached) with them on top.
+        let before = history.cachedEffective(atCommit: try history.head())
         var bytes = try history.committedBytes()
         for entry in entries {
             bytes = try DynamicFile.appendingLine(entry, to: bytes) ?? DynamicFile(bytes: bytes).appending(entry).bytes
         }
-        let id = try commitFileChange(bytes, message: history.message(.append, subject: subject, body: body, trailers: trailers))
+        let id = try commitFileChange(
+            bytes, message: history.message(.append, subject: subject, body: body, trailers: trailers),
+            effective: before.map { EffectiveCache.values($0.tree, then: entries) })
         let manifest = try history.manifest()
         return entries.map { entry in
             let covering = manifest?.option(covering: entry.path).map(\.path)

@@ -47,8 +47,16 @@ extension ConfigHistory {
         }
     }
 
+    /// Committed states come from the effective-value cache when it has their content (EffectiveCache.swift).
     public func effective(_ state: StateName) throws -> EffectiveValues {
-        try file(of: state)?.effective ?? EffectiveValues(entries: [])
+        switch state {
+        case .pending: return try effective(atCommit: head())
+        case .generation(let n): return try effective(atCommit: generation(n).commit)
+        case .live:
+            guard let live = try liveGeneration() else { return EffectiveValues(entries: []) }
+            return try effective(atCommit: live.commit)
+        case .staticOnly, .working: return try file(of: state)?.effective ?? EffectiveValues(entries: [])
+        }
     }
 
     public func changes(from a: StateName, to b: StateName) throws -> [OptionChange] {
@@ -95,7 +103,7 @@ extension ConfigHistory {
     }
 
     public func status() throws -> Status {
-        // The live file is parsed once for both comparisons (it can be long before a checkpoint).
+        // The live values are read once for both comparisons (from the cache, or the file parsed: it can be long before a checkpoint).
         let live = try effective(.live)
         let manifest = try manifest()
         return Status(

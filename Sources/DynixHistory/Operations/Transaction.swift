@@ -3,8 +3,9 @@
 /// finished or undone by `recoverTransaction` (Recovery.swift). See ARCHITECTURE.md "The write protocol and crash recovery".
 extension HistoryWriter {
     /// Commits a new content of the dynamic file: objects, then the txn record, then the file, then the branch.
+    /// `effective`, when the caller knows it, is what `bytes` fold to: stored in the effective-value cache.
     @discardableResult
-    func commitFileChange(_ bytes: [UInt8], message: String, author: GitSignature? = nil) throws -> ObjectID {
+    func commitFileChange(_ bytes: [UInt8], message: String, author: GitSignature? = nil, effective: EffectiveValues? = nil) throws -> ObjectID {
         let old = try store.head()
         let new = try store.makeCommit(
             parent: old, content: bytes, message: try withLiveEvent(message, parent: old), author: author ?? history.author(), committer: history.committer)
@@ -16,6 +17,8 @@ extension HistoryWriter {
         FaultInjection.reach(.branchMoved)
         FileSystem.remove(paths.transaction)
         FaultInjection.reach(.txnRemoved)
+        // Derived data, after the protocol is done: a crash before this only leaves the cache to a reader to fill.
+        if let effective, let tree = try? store.commit(new).tree { history.storeEffective(effective, tree: tree) }
         return new
     }
 

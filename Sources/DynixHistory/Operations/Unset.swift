@@ -18,9 +18,10 @@ extension HistoryWriter {
         }
         let remaining = file.entries.compactMap { entry in paths.reduce(Optional(entry)) { kept, path in kept.flatMap { $0.removing(path) } } }
         let after = DynamicFile.rendering(remaining)
+        let afterValues = after.effective
         // Everything else must fold exactly as before: the check that the rewrite dropped only what was asked.
         for leaf in before.leafEntries where !paths.contains(where: { leaf.path.hasPrefix($0) }) {
-            guard after.effective.value(at: leaf.path) == leaf.value else {
+            guard afterValues.value(at: leaf.path) == leaf.value else {
                 throw DynixError.io(path: paths.description, "unset would change \(leaf.path) too; refusing (this is a bug in dynix)")
             }
         }
@@ -28,7 +29,8 @@ extension HistoryWriter {
         for path in paths { trailers.add(.option, path.description) }
         let generated = "unset " + paths.map(\.description).joined(separator: ", ")
         let id = try commitFileChange(
-            after.bytes, message: history.message(.unset, subject: userMessage ?? generated, body: userMessage == nil ? nil : generated, trailers: trailers))
+            after.bytes, message: history.message(.unset, subject: userMessage ?? generated, body: userMessage == nil ? nil : generated, trailers: trailers),
+            effective: afterValues)
         return UnsetResult(commit: id, removed: removed)
     }
 }

@@ -20,6 +20,8 @@ public struct Paths: Sendable {
     public var lock: String { under("var/lib/dynix/lock") }
     public var transaction: String { under("var/lib/dynix/txn") }
     public var spool: String { under("var/lib/dynix/spool") }
+    /// Effective values by content (`EffectiveCache`): derived data, safe to delete at any time.
+    public var effectiveCache: String { under("var/lib/dynix/effective") }
     /// Present while an activation runs; left behind, it means the running system is in an unknown state.
     public var activating: String { under("var/lib/dynix/activating") }
     public var manifest: String { under("etc/dynix/manifest.json") }
