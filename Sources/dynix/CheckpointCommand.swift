@@ -19,5 +19,15 @@ struct CheckpointCommand: WritingCommand {
         } else {
             Terminal.out("nothing to compact (\(result.before) entries)")
         }
+        Terminal.out(
+            "packed \(result.packedObjects) objects (\(Self.size(result.diskBefore)) → \(Self.size(result.diskAfter)));"
+                + " \(result.removedLooseObjects) loose objects removed")
+    }
+
+    /// Bytes on disk, as kB below 1 MB and as MB with one decimal above (decimal units, as `du --si`).
+    static func size(_ bytes: Int) -> String {
+        if bytes < 1_000_000 { return "\((bytes + 500) / 1000) kB" }
+        let tenths = (bytes + 50_000) / 100_000
+        return "\(tenths / 10).\(tenths % 10) MB"
     }
 }

@@ -116,6 +116,20 @@ final class HistoryStore {
 
     func contains(_ id: ObjectID) -> Bool { repository.hasObject(id) }
 
+    // MARK: packing (`dynix checkpoint`; the order and the durability are the caller's, see Checkpoint.swift)
+
+    /// One durable pack of everything the references reach; its name (`pack-<hex>`) and object count.
+    func writePack() throws -> (name: String, objects: Int) { try wrap { try repository.writePack() } }
+
+    /// Deletes the loose objects the (durable) pack holds; how many.
+    func removeLooseObjects(packedIn name: String) throws -> Int { try wrap { try repository.removeLooseObjects(packedIn: name) } }
+
+    /// Deletes older packs the pack `name` makes redundant, and crash leftovers in `objects/pack/`; how many packs.
+    func removeRedundantPacks(keeping name: String) throws -> Int { try wrap { try repository.removeRedundantPacks(keeping: name) } }
+
+    /// Bytes on disk under `objects/`.
+    func objectsDiskUsage() -> Int { repository.objectsDiskUsage() }
+
     private func wrap<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as GitError { throw DynixError.git(error.description) }
     }

@@ -14,6 +14,8 @@ enum FaultStep: String, CaseIterable, Sendable {
     case txnRemoved = "txn-removed"
     case applyCommitted = "apply-committed"
     case applyTagged = "apply-tagged"
+    /// `dynix checkpoint`: the pack and its index are durable, no loose object deleted yet.
+    case packWritten = "pack-written"
 
     /// The steps of one file change (an append), in order.
     static let fileChange: [FaultStep] = Array(allCases.prefix(through: allCases.firstIndex(of: .txnRemoved)!))
