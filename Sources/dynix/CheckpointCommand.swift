@@ -15,9 +15,9 @@ struct CheckpointCommand: WritingCommand {
     func run(_ writer: HistoryWriter) throws {
         let result = try writer.checkpoint(message: message)
         if let commit = result.commit {
-            Terminal.out("checkpoint: \(result.before) entries compacted to \(result.after) (\(commit.short)); effective values unchanged")
+            Terminal.out("checkpoint: \(counted(result.before, "entry", "entries")) compacted to \(result.after) (\(commit.short)); effective values unchanged")
         } else {
-            Terminal.out("nothing to compact (\(result.before) entries)")
+            Terminal.out("nothing to compact (\(counted(result.before, "entry", "entries")))")
         }
         Terminal.out(
             "packed \(result.packedObjects) objects (\(Self.size(result.diskBefore)) → \(Self.size(result.diskAfter)));"

@@ -205,7 +205,8 @@ class DurableFS(Operations):
 
     def create(self, path, mode, fi=None):
         self.changing()
-        return os.open(self.full(path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        # Read-write: libgit2 writes a pack through a shared mapping of the file it created.
+        return os.open(self.full(path), os.O_RDWR | os.O_CREAT | os.O_TRUNC, mode)
 
     def write(self, path, data, offset, fh):
         self.changing()

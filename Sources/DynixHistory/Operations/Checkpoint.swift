@@ -29,7 +29,7 @@ extension HistoryWriter {
         }
         var commit: ObjectID?
         if compact.bytes != old.bytes {
-            let subject = userMessage ?? "checkpoint: \(old.entries.count) entries compacted to \(compact.entries.count)"
+            let subject = userMessage ?? "checkpoint: \(counted(old.entries.count, "entry", "entries")) compacted to \(compact.entries.count)"
             commit = try commitFileChange(compact.bytes, message: history.message(.checkpoint, subject: subject))
         }
         let diskBefore = store.objectsDiskUsage()
