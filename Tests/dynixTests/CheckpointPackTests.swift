@@ -85,7 +85,7 @@ final class CheckpointPackTests: XCTestCase {
         // The file is compact: checkpoint still packs, and says so.
         let compact = Run.dynix(root, ["checkpoint"])
         XCTAssertEqual(compact.status, 0, compact.stderr)
-        XCTAssertTrue(compact.stdout.contains("nothing to compact (1 entries)"), compact.stdout)
+        XCTAssertTrue(compact.stdout.contains("nothing to compact (1 entry)"), compact.stdout)
         XCTAssertTrue(compact.stdout.contains("packed "), compact.stdout)
         XCTAssertTrue(compact.stdout.contains("0 loose objects removed"), compact.stdout)
         counts = objectCounts(root)
