@@ -12,6 +12,20 @@ extension XCTestCase {
     }
 }
 
+extension XCTestCase {
+    /// A root at generation 1: `init`, one append, `apply` (the fixture's activation succeeds).
+    public func rootAtGeneration1(
+        option: String = "services.gotosocial.settings.application-name", value: String = "ok", activationDryRun: Bool = false,
+        file: StaticString = #filePath, line: UInt = #line
+    ) -> TempRoot {
+        let root = Fixtures.applyRoot(activationDryRun: activationDryRun)
+        dynix(root, "init", file: file, line: line)
+        dynix(root, "append", option, value, file: file, line: line)
+        dynix(root, "apply", file: file, line: line)
+        return root
+    }
+}
+
 extension Run {
     /// The values of one trailer of a commit of the history, as `git log` reads them.
     public static func trailer(_ root: TempRoot, _ key: TrailerKey, at revision: String = "main") -> String {

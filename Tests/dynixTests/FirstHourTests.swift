@@ -6,18 +6,10 @@ import XCTest
 /// What a new administrator meets in the first hour: unset, dry runs, discovery before init, git's rules
 /// for log, one JSON schema, clear refusals, status that says what needs attention.
 final class FirstHourTests: XCTestCase {
-    func rootWithGeneration1(activationDryRun: Bool = false) -> TempRoot {
-        let root = Fixtures.applyRoot(activationDryRun: activationDryRun)
-        dynix(root, "init")
-        dynix(root, "append", "services.harmonia.settings.workers", "8")
-        dynix(root, "apply")
-        return root
-    }
-
     // MARK: unset and several pairs
 
     func testUnsetReturnsAnOptionToItsStaticValueAndTheHistoryKeepsIt() throws {
-        let root = rootWithGeneration1()
+        let root = rootAtGeneration1(option: "services.harmonia.settings.workers", value: "8")
         let appended = dynix(root, "append", "services.harmonia.settings.workers", "20", "services.distccd.logLevel", "error", "-m", "two at once")
         XCTAssertTrue(appended.stdout.contains("workers = 20, services.distccd.logLevel = \"error\""), appended.stdout)
         XCTAssertEqual(Run.git(root, ["rev-list", "--count", "main"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "4", "one commit for both")
@@ -56,7 +48,7 @@ final class FirstHourTests: XCTestCase {
     // MARK: dry runs
 
     func testApplyDryRunSaysWhatChangesAndWhatRestartsAndChangesNothing() throws {
-        let root = rootWithGeneration1(activationDryRun: true)
+        let root = rootAtGeneration1(option: "services.harmonia.settings.workers", value: "8", activationDryRun: true)
         dynix(root, "append", "services.harmonia.settings.workers", "20")
         let activations = Fixtures.lines(root, "activations.log")
         let dry = dynix(root, "apply", "--dry-run").stdout
@@ -74,7 +66,7 @@ final class FirstHourTests: XCTestCase {
     }
 
     func testADryRunWithoutTheProgramsSupportSaysSoAndDoesNotActivate() throws {
-        let root = rootWithGeneration1()
+        let root = rootAtGeneration1(option: "services.harmonia.settings.workers", value: "8")
         dynix(root, "append", "services.harmonia.settings.workers", "20")
         let activations = Fixtures.lines(root, "activations.log")
         let dry = dynix(root, "apply", "--dry-run").stdout
@@ -93,7 +85,7 @@ final class FirstHourTests: XCTestCase {
 
     /// The generated bash script, in a real bash: `complete -p`, then the completion function itself.
     func testBashCompletesOptionPathsValuesGenerationsAndDirectories() throws {
-        let root = rootWithGeneration1()
+        let root = rootAtGeneration1(option: "services.harmonia.settings.workers", value: "8")
         let binDirectory = (Run.dynixBinary as NSString).deletingLastPathComponent
         func complete(_ line: String) -> [String] {
             let script = """
@@ -130,7 +122,7 @@ final class FirstHourTests: XCTestCase {
     // MARK: log as git users expect
 
     func testLogFollowsGit() throws {
-        let root = rootWithGeneration1()
+        let root = rootAtGeneration1(option: "services.harmonia.settings.workers", value: "8")
         dynix(root, "append", "services.harmonia.settings.workers", "9", "-m", "nine")
         XCTAssertEqual(dynix(root, "log", "-n", "0").stdout, "", "git prints nothing for -n 0")
         XCTAssertEqual(dynix(root, "log", "-2").stdout.split(separator: "\n").count, 2)
@@ -148,7 +140,7 @@ final class FirstHourTests: XCTestCase {
     }
 
     func testAResetLineDoesNotDependOnHowManyAreShown() throws {
-        let root = rootWithGeneration1()
+        let root = rootAtGeneration1(option: "services.harmonia.settings.workers", value: "8")
         root.switchStatic(to: 2)
         dynix(root, "rebuild-hook", "--system", root.file("systems/2"))
         let first = dynix(root, "log", "-1").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -160,7 +152,7 @@ final class FirstHourTests: XCTestCase {
     // MARK: one JSON schema
 
     func testEveryJSONOutputMatchesTheSchema() throws {
-        let root = rootWithGeneration1()
+        let root = rootAtGeneration1(option: "services.harmonia.settings.workers", value: "8")
         dynix(root, "append", "services.harmonia.settings.priority", "null", "services.x.hosts", "[\"a\"]")
         dynix(root, "append", "services.distccd.logLevel", "FAIL-not-an-enum", status: 1)
         dynix(root, "append", "services.gotosocial.settings.application-name", "FAIL")
@@ -226,7 +218,7 @@ final class FirstHourTests: XCTestCase {
     // MARK: status
 
     func testStatusSaysWhatNeedsAttentionAndHowToRecover() throws {
-        let root = rootWithGeneration1()
+        let root = rootAtGeneration1(option: "services.harmonia.settings.workers", value: "8")
         XCTAssertTrue(dynix(root, "status").stdout.contains("dynamic generation  1, live since"))
         // The rebuild hook did not run after a static switch: static drift.
         root.switchStatic(to: 2)
@@ -282,7 +274,7 @@ final class FirstHourTests: XCTestCase {
     }
 
     func testPagerAndColourAsGitDoesThem() throws {
-        let root = rootWithGeneration1()
+        let root = rootAtGeneration1(option: "services.harmonia.settings.workers", value: "8")
         for n in 1...12 { dynix(root, "append", "services.harmonia.settings.workers", String(n)) }
         let dynixCommand = "\(Run.dynixBinary) --root \(root.path)"
         // A pager that reports LESS: set to FRX when unset, left alone when set.

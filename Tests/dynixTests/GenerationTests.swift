@@ -5,15 +5,6 @@ import XCTest
 
 /// Generations, rollback, diff and `log --option` on a history with resets and rollbacks.
 final class GenerationTests: XCTestCase {
-    /// A root whose generation 1 set application-name to "ok" (the fixture's activation succeeds).
-    func rootWithGeneration1(file: StaticString = #filePath, line: UInt = #line) -> TempRoot {
-        let root = Fixtures.applyRoot()
-        _ = dynix(root, "init", file: file, line: line)
-        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "ok", file: file, line: line)
-        _ = dynix(root, "apply", file: file, line: line)
-        return root
-    }
-
     /// gen 1: workers 8; gen 2: workers 20, rate 100; static switch; gen 3: rollback to 1.
     func historyWithResetAndRollback() -> TempRoot {
         let root = Fixtures.applyRoot()
@@ -109,7 +100,7 @@ final class GenerationTests: XCTestCase {
     }
 
     func testFailedApplyRestoresThePreviousGenerationAndRecordsIt() throws {
-        let root = rootWithGeneration1()
+        let root = rootAtGeneration1()
         _ = dynix(root, "append", "services.gotosocial.settings.application-name", "FAIL")
         let failed = dynix(root, "apply", status: 4)
         XCTAssertTrue(failed.stderr.contains("activation failed (exit status 3); the previous state was restored"), failed.stderr)
@@ -197,7 +188,7 @@ final class GenerationTests: XCTestCase {
     /// SIGTERM (or Ctrl-C, or a closed SSH session) during activation: the child is stopped, what was live
     /// is put back, and the failure is recorded.
     func testTerminationDuringActivationRestoresAndRecords() throws {
-        let root = rootWithGeneration1()
+        let root = rootAtGeneration1()
         _ = dynix(root, "append", "services.gotosocial.settings.application-name", "SLOW")
         let process = Run.startDynix(root, ["apply"])
         Thread.sleep(forTimeInterval: 1.5)
@@ -254,7 +245,7 @@ final class GenerationTests: XCTestCase {
 
     /// Ctrl-C while the health check is retrying: no child runs then, and still the previous state comes back.
     func testInterruptDuringHealthCheckRestoresAndRecords() throws {
-        let root = rootWithGeneration1()
+        let root = rootAtGeneration1()
         _ = dynix(root, "append", "services.gotosocial.settings.application-name", "next")
         root.write("check-fails", "")
         let process = Run.startDynix(root, ["apply", "--confirm-timeout", "20"])
@@ -269,7 +260,7 @@ final class GenerationTests: XCTestCase {
     /// A marker whose outcome already reached the history is only cleaned up; one that knows how restoring
     /// went is recorded with that outcome instead of "unknown".
     func testActivationMarkerRecordsWhatItKnows() throws {
-        let root = rootWithGeneration1()
+        let root = rootAtGeneration1()
         _ = dynix(root, "append", "services.gotosocial.settings.application-name", "FAIL")
         _ = dynix(root, "apply", status: 4)
         let program = Run.trailer(root, .activation)

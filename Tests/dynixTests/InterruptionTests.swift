@@ -6,14 +6,6 @@ import XCTest
 /// What the programs dynix starts inherit, and SIGINT/SIGTERM/SIGHUP in each phase of an apply:
 /// acknowledged at once, the previous state restored, exit 130, a second interrupt refused while restoring.
 final class InterruptionTests: XCTestCase {
-    func rootWithGeneration1(name: String = "ok") -> TempRoot {
-        let root = Fixtures.applyRoot()
-        _ = dynix(root, "init")
-        _ = dynix(root, "append", "services.gotosocial.settings.application-name", name)
-        _ = dynix(root, "apply")
-        return root
-    }
-
     /// Starts `dynix ARGS`, sends `signal` after `delay`, and returns its exit status and stderr.
     func interrupt(_ root: TempRoot, _ arguments: [String], with signals: [(delay: Double, signal: Int32)]) -> (status: Int32, stderr: String) {
         let errFile = root.file("stderr.txt")
@@ -61,7 +53,7 @@ final class InterruptionTests: XCTestCase {
     }
 
     func testInterruptDuringTheBuildStopsItAndChangesNothing() throws {
-        let root = rootWithGeneration1()
+        let root = rootAtGeneration1()
         _ = dynix(root, "append", "services.gotosocial.settings.application-name", "SLOWBUILD")
         let activations = Fixtures.lines(root, "activations.log")
         let start = Date()
@@ -76,7 +68,7 @@ final class InterruptionTests: XCTestCase {
     }
 
     func testInterruptDuringActivationRestoresAndExits130() throws {
-        let root = rootWithGeneration1()
+        let root = rootAtGeneration1()
         _ = dynix(root, "append", "services.gotosocial.settings.application-name", "SLOW")
         let result = interrupt(root, ["apply"], with: [(1.5, SIGINT)])
         XCTAssertEqual(result.status, 130, result.stderr)
@@ -89,7 +81,7 @@ final class InterruptionTests: XCTestCase {
     }
 
     func testInterruptDuringTheHealthCheckIsNotIgnored() throws {
-        let root = rootWithGeneration1()
+        let root = rootAtGeneration1()
         _ = dynix(root, "append", "services.gotosocial.settings.application-name", "next")
         root.write("check-fails", "")
         // The check fails until the interrupt; removing the marker then would let a retry pass, and the
@@ -103,7 +95,7 @@ final class InterruptionTests: XCTestCase {
 
     func testASecondInterruptDuringTheRestoreIsRefusedAndTheRestoreFinishes() throws {
         // Generation 1's program sleeps, so restoring it takes seconds.
-        let root = rootWithGeneration1(name: "SLOW-first")
+        let root = rootAtGeneration1(value: "SLOW-first")
         _ = dynix(root, "append", "services.gotosocial.settings.application-name", "SLOW-second")
         let result = interrupt(root, ["apply"], with: [(1.5, SIGINT), (1.5, SIGINT)])
         XCTAssertEqual(result.status, 130, result.stderr)
@@ -116,7 +108,7 @@ final class InterruptionTests: XCTestCase {
     }
 
     func testARollbackIsInterruptedTheSameWay() throws {
-        let root = rootWithGeneration1(name: "SLOW-first")
+        let root = rootAtGeneration1(value: "SLOW-first")
         _ = dynix(root, "append", "services.gotosocial.settings.application-name", "second")
         _ = dynix(root, "apply")
         let program = Run.trailer(root, .activation, at: "gen/1")

@@ -5,15 +5,7 @@ NIX_FLAGS=()
 # As root Nix needs no daemon; as anyone else, evaluate without a store.
 if [ "$(id -u)" != 0 ]; then NIX_FLAGS=(--store dummy://); fi
 
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); printf 'ok    %s\n' "$1"; }
-fail() {
-  failed=$((failed + 1))
-  printf 'FAIL  %s\n' "$1"
-  if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/      /'; fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/report.sh"
 
 nix_eval() { nix-instantiate "${NIX_FLAGS[@]}" --eval --strict --json "$@"; }
 

@@ -7,14 +7,7 @@
 # the unified hierarchy (SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1) and in the
 # name=systemd v1 tree when the host has one, so nothing is left behind.
 
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); printf 'ok    %s\n' "$1"; }
-fail() {
-  failed=$((failed + 1))
-  printf 'FAIL  %s\n' "$1"
-  if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/      /'; fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/report.sh"
 
 ct_pid=        # systemd-nspawn
 ct_leader=     # the container's PID 1, as the host sees it

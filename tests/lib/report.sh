@@ -1,0 +1,10 @@
+# One line per check, and the counts the runners print last (`NAME: N passed, M failed`).
+# Sourced by tests/nix/lib.sh and tests/systemd/lib.sh.
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); printf 'ok    %s\n' "$1"; }
+fail() {
+  failed=$((failed + 1))
+  printf 'FAIL  %s\n' "$1"
+  if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/      /'; fi
+}
