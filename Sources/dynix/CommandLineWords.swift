@@ -33,6 +33,7 @@ struct CommandLineWords {
             arguments = words
             return
         }
+        let words = CommandLineWords.joiningDashValues(words)
         var leading: [String] = []
         var index = 0
         while index < words.count, words[index].hasPrefix("-") {
@@ -76,5 +77,27 @@ struct CommandLineWords {
         }
         rest = leading + rest
         arguments = [command] + rest
+    }
+
+    /// An option's value that begins with `-` stays its value: `-m "-2 jobs"` becomes `--message=-2 jobs`,
+    /// which argument-parser reads literally (a separate `-…` word it would take for another option).
+    static func joiningDashValues(_ words: [String]) -> [String] {
+        var joined: [String] = []
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            if word == "--" {
+                joined += words[index...]
+                break
+            }
+            if takesValue.contains(word), word != "-n", index + 1 < words.count, words[index + 1].hasPrefix("-") {
+                joined.append("\(word == "-m" ? "--message" : word)=\(words[index + 1])")
+                index += 2
+                continue
+            }
+            joined.append(word)
+            index += 1
+        }
+        return joined
     }
 }

@@ -44,26 +44,36 @@ enum Terminal {
     static func rendered(_ text: String, for stream: Stream) -> String {
         let colour = colour(stream)
         let escape = isTerminal(stream)
+        let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
-        var scalars = text.unicodeScalars.makeIterator()
-        while let scalar = scalars.next() {
-            if scalar == mark {
-                var sequence = String.UnicodeScalarView()
-                while let next = scalars.next() {
-                    sequence.append(next)
-                    if next == "m" { break }
-                }
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            // A mark is NUL "[" digits "m"; a NUL in foreign text (a file on disk, a program's output) is not.
+            if scalar == mark, let end = markEnd(scalars, from: index) {
                 if colour {
                     out.append("\u{1B}")
-                    out.append(contentsOf: sequence)
+                    out.append(contentsOf: scalars[(index + 1)...end])
                 }
-            } else if escape && scalar != "\n" && scalar != "\t" && (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)) {
+                index = end + 1
+                continue
+            }
+            if escape && scalar != "\n" && scalar != "\t" && (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)) {
                 out.append(contentsOf: shown(scalar).unicodeScalars)
             } else {
                 out.append(scalar)
             }
+            index += 1
         }
         return String(out)
+    }
+
+    /// The index of the `m` that ends a colour mark starting at `start`, if one does.
+    private static func markEnd(_ scalars: [Unicode.Scalar], from start: Int) -> Int? {
+        guard start + 2 < scalars.count, scalars[start + 1] == "[" else { return nil }
+        var index = start + 2
+        while index < scalars.count, (scalars[index].properties.numericType != nil && scalars[index].isASCII) || scalars[index] == ";" { index += 1 }
+        return index < scalars.count && index > start + 2 && scalars[index] == "m" ? index : nil
     }
 
     /// Caret notation for C0 controls and DEL, `\u{…}` for C1.
@@ -110,6 +120,14 @@ enum Terminal {
             return
         }
         setenv("LESS", "FRX", 0)
+        // As git: Ctrl-C belongs to the pager while it runs; dynix waits for it rather than leave it
+        // reading a terminal the shell has taken back.
+        let interrupt = signal(SIGINT, SIG_IGN)
+        let quit = signal(SIGQUIT, SIG_IGN)
+        defer {
+            signal(SIGINT, interrupt)
+            signal(SIGQUIT, quit)
+        }
         guard let pipe = popen(pager, "w") else {
             write(Array(text.utf8), toStandardError: false)
             return

@@ -22,6 +22,11 @@ struct UnsetCommand: WritingCommand {
 
     func run(_ writer: HistoryWriter) throws {
         let result = try writer.unset(options, message: message)
+        for (path, option) in result.insideSetOptions {
+            Terminal.writeError(
+                "note: \(path) is inside the attribute-set option \(option), whose dynamic value replaces the whole set: \(path) does not get its static value back, it is just absent; `dynix unset \(option)` returns the whole set to its static value"
+            )
+        }
         for (option, value) in result.removed {
             Terminal.out("unset \(option) (was \(NixSyntax.render(value))) (\(result.commit.short))")
         }

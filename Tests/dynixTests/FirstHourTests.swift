@@ -37,7 +37,8 @@ final class FirstHourTests: XCTestCase {
         let root = Fixtures.applyRoot()
         dynix(root, "init")
         dynix(root, "append", "services.nginx.virtualHosts", "{\"a\": {\"root\": \"/srv/a\"}, \"b\": {\"root\": \"/srv/b\"}}")
-        dynix(root, "unset", "services.nginx.virtualHosts.a")
+        let inside = dynix(root, "unset", "services.nginx.virtualHosts.a")
+        XCTAssertTrue(inside.stderr.contains("note: services.nginx.virtualHosts.a is inside the attribute-set option"), inside.stderr)
         let file = root.dynamicFile
         XCTAssertFalse(file.contains("/srv/a"), file)
         XCTAssertTrue(file.contains("/srv/b"), file)
@@ -191,6 +192,9 @@ final class FirstHourTests: XCTestCase {
         let dash = dynix(root, "append", "services.harmonia.settings.workers", "-5", status: 64)
         XCTAssertTrue(dash.stderr.contains("goes after `--`"), dash.stderr)
         dynix(root, "append", "services.harmonia.settings.priority", "--", "-5")
+        // An option's own value may begin with `-`: it stays that option's value.
+        dynix(root, "append", "services.harmonia.settings.workers", "2", "-m", "-2 workers after the incident")
+        XCTAssertEqual(Run.git(root, ["log", "-1", "--format=%s"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "-2 workers after the incident")
         let big = dynix(root, "append", "services.harmonia.settings.workers", "99999999999999999999", status: 1)
         XCTAssertTrue(big.stderr.contains("Nix integers are 64-bit"), big.stderr)
     }

@@ -53,7 +53,8 @@ extension HistoryWriter {
 
         // A rollback to a generation built against the running static system can reuse its activation program.
         var program: String?
-        if let target = options.rollbackOf, let generation = try? history.generation(target),
+        // Not in a dry run: only a program built now is known to answer `--dry-run` as the manifest says.
+        if !options.dryRun, let target = options.rollbackOf, let generation = try? history.generation(target),
             let recorded = generation.event.activation, FileSystem.exists(recorded),
             generation.event.trailers[.staticSystem] == host.currentSystem
         {

@@ -134,7 +134,8 @@ extension ConfigHistory {
         }
         var failure: HistoryEvent?
         try store.walk { event in
-            if event.kind == .applyFailed, event.trailers[.interrupted] == nil || event.restored != .yes {
+            // Stopped on purpose and put back (a generation or the static configuration): not a failure.
+            if event.kind == .applyFailed, event.trailers[.interrupted] == nil || event.restored == .no {
                 failure = event
                 return false
             }

@@ -5,6 +5,9 @@ extension HistoryWriter {
         public let commit: ObjectID
         /// Each option with the dynamic value it had.
         public let removed: [(option: OptionPath, value: NixValue)]
+        /// Paths inside an attribute-set option, with that option: the module layers the dynamic set over the
+        /// option as a whole, so such a key does not get its static value back, it is just absent from the set.
+        public let insideSetOptions: [(path: OptionPath, option: OptionPath)]
     }
 
     public func unset(_ options: [String], message userMessage: String?) throws -> UnsetResult {
@@ -31,7 +34,12 @@ extension HistoryWriter {
         let id = try commitFileChange(
             after.bytes, message: history.message(.unset, subject: userMessage ?? generated, body: userMessage == nil ? nil : generated, trailers: trailers),
             effective: afterValues)
-        return UnsetResult(commit: id, removed: removed)
+        let manifest = try history.manifest()
+        let inside = paths.compactMap { path -> (path: OptionPath, option: OptionPath)? in
+            guard let covering = manifest?.option(covering: path), covering.path != path else { return nil }
+            return (path, covering.path)
+        }
+        return UnsetResult(commit: id, removed: removed, insideSetOptions: inside)
     }
 }
 
