@@ -67,8 +67,11 @@ enum FileSystem {
     /// Replaces `path` so that a crash leaves either the old or the new content, never a mix:
     /// temporary file in the same directory, fsync, rename, fsync the directory. An existing file keeps its
     /// mode, and a symlink (owned by root or us) is written through, so a managed /etc/nixos stays as it was.
-    /// `faultSteps` names the test-only crash points (`FaultStep`).
-    static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, faultSteps: FaultStep.AtomicWrite? = nil) throws {
+    /// `faultSteps` names the test-only crash points (`FaultStep`). `durable: false` skips both fsyncs, for
+    /// derived data that a reader checks and rebuilds (a power cut may then leave the old file, or a short one).
+    static func writeAtomically(
+        _ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, faultSteps: FaultStep.AtomicWrite? = nil, durable: Bool = true
+    ) throws {
         var target = path
         var fileMode = mode
         var info = stat()
@@ -91,7 +94,7 @@ enum FileSystem {
             fchmod(fd, fileMode)  // open() applied the umask
             try writeAll(fd, bytes, path: temporary)
             faultSteps.map { FaultInjection.reach($0.written) }
-            guard fsync(fd) == 0 else { throw failure(path: temporary) }
+            guard !durable || fsync(fd) == 0 else { throw failure(path: temporary) }
             close(fd)
         } catch {
             close(fd)
@@ -105,7 +108,7 @@ enum FileSystem {
             throw error
         }
         faultSteps.map { FaultInjection.reach($0.renamed) }
-        try syncDirectory(directory)
+        if durable { try syncDirectory(directory) }
     }
 
     static func baseName(_ path: String) -> String {

@@ -35,18 +35,9 @@ struct EffectiveCache {
         guard FileSystem.canWrite(directory), (try? FileSystem.makeDirectory(directory, mode: 0o755)) != nil else { return }
         let body = Array(JSON.serialize(.attrs(values.tree)).utf8)
         let header = "\(EffectiveCache.magic) \(key.hex) \(body.count) \(EffectiveCache.checksum(body[...]))\n"
-        // Temporary file, then rename: a reader sees the old entry, none, or the whole new one. No fsync: this is
-        // derived data, and what a power cut could leave (an empty or short file) fails the header check and is
-        // parsed again and replaced.
-        let temporary = "\(directory)/.\(key.hex).\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return }
-        let written = (try? FileSystem.writeAll(fd, Array(header.utf8) + body, path: temporary)) != nil
-        close(fd)
-        guard written, rename(temporary, file(key)) == 0 else {
-            unlink(temporary)
-            return
-        }
+        // A reader sees the old entry, none, or the whole new one. Not durable: this is derived data, and what a
+        // power cut could leave (an empty or short file) fails the header check and is parsed again and replaced.
+        guard (try? FileSystem.writeAtomically(file(key), Array(header.utf8) + body, mode: 0o644, durable: false)) != nil else { return }
         prune(keeping: keep.union([key]))
     }
 
