@@ -1,22 +1,25 @@
 import ArgumentParser
 
-/// `dynix --version` and the plain forms of `dynix log` without argument-parser's parse, which reflects
-/// over every command's properties and scans the whole (statically linked) runtime's protocol
-/// conformances: about 5 M instructions before any work (BENCHMARKS.md). Anything it does not recognise
-/// goes to the full parser, which reports errors and help.
+/// `dynix --version` and the plain forms of `dynix log` and `dynix append` without argument-parser's parse, which
+/// reflects over every command's properties and scans the whole (statically linked) runtime's protocol
+/// conformances: about 5 M instructions, a quarter of an append, before any work (BENCHMARKS.md). Anything it
+/// does not recognise (another option, a word that begins with `-`, an odd number of words) goes to the full
+/// parser, which reports errors and help.
 enum FastPath {
     static func run(_ arguments: [String]) -> Bool {
         if arguments == ["--version"] {
             Terminal.out(Dynix.configuration.version)
             return true
         }
-        guard arguments.first == "log" else { return false }
-        var global = GlobalOptions()
-        global.root = nil
-        global.file = nil
-        global.lockTimeout = 30
-        global.colour = .auto
-        global.noPager = false
+        switch arguments.first {
+        case "log": return log(arguments.dropFirst())
+        case "append": return append(arguments.dropFirst())
+        default: return false
+        }
+    }
+
+    private static func log(_ arguments: ArraySlice<String>) -> Bool {
+        var global = plainGlobalOptions()
         var command = LogCommand()
         command.n = nil
         command.option = nil
@@ -25,30 +28,79 @@ enum FastPath {
         command.patch = false
         command.date = .default
         command.json = false
-        var rest = arguments.dropFirst()
+        var rest = arguments
         while let argument = rest.popFirst() {
             switch argument {
-            case "-n", "--root", "--file":
-                guard let value = rest.popFirst(), !value.hasPrefix("-") else { return false }
-                switch argument {
-                case "-n":
-                    guard let n = Int(value) else { return false }
-                    command.n = n
-                case "--root": global.root = value
-                default: global.file = value
-                }
+            case "-n":
+                guard let value = rest.popFirst(), let n = Int(value), !value.hasPrefix("-") else { return false }
+                command.n = n
             case "--json": command.json = true
             case "--oneline": command.oneline = true
-            default: return false
+            default: guard takeGlobal(argument, &rest, &global) else { return false }
             }
         }
         command.global = global
+        return finish(command, global)
+    }
+
+    private static func append(_ arguments: ArraySlice<String>) -> Bool {
+        var global = plainGlobalOptions()
+        var command = AppendCommand()
+        var flags = ApplyFlags()
+        flags.force = false
+        flags.allowStaticDrift = false
+        flags.activationTimeout = 300
+        flags.confirmTimeout = 30
+        command.applyFlags = flags
+        command.message = nil
+        command.syntax = nil
+        command.apply = false
+        var words: [String] = []
+        var rest = arguments
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "-m", "--message":
+                // `CommandLineWords` turned a message that begins with `-` into `--message=…`.
+                guard command.message == nil, let value = rest.popFirst(), !value.hasPrefix("-") else { return false }
+                command.message = value
+            case _ where argument.hasPrefix("--message="):
+                guard command.message == nil else { return false }
+                command.message = String(argument.dropFirst("--message=".count))
+            case _ where !argument.hasPrefix("-"): words.append(argument)
+            default: guard takeGlobal(argument, &rest, &global) else { return false }
+            }
+        }
+        guard !words.isEmpty, words.count % 2 == 0 else { return false }
+        command.words = words
+        command.global = global
+        return finish(command, global)
+    }
+
+    private static func plainGlobalOptions() -> GlobalOptions {
+        var global = GlobalOptions()
+        global.root = nil
+        global.file = nil
+        global.lockTimeout = 30
+        global.colour = .auto
+        global.noPager = false
+        return global
+    }
+
+    /// `--root DIR` and `--file FILE`; false for anything else.
+    private static func takeGlobal(_ argument: String, _ rest: inout ArraySlice<String>, _ global: inout GlobalOptions) -> Bool {
+        guard argument == "--root" || argument == "--file", let value = rest.popFirst(), !value.hasPrefix("-") else { return false }
+        if argument == "--root" { global.root = value } else { global.file = value }
+        return true
+    }
+
+    private static func finish<Command: ParsableCommand>(_ command: Command, _ global: GlobalOptions) -> Bool {
+        var command = command
         // An invalid value: the full parser reports it, with the usage line.
         guard (try? global.validate()) != nil, (try? command.validate()) != nil else { return false }
         do {
             try command.run()
         } catch {
-            LogCommand.exit(withError: error)
+            Command.exit(withError: error)
         }
         return true
     }
