@@ -63,9 +63,11 @@ let package = Package(
         // Signal handlers (interrupting an apply, the watchdog): C, because a handler may only touch
         // sig_atomic_t state and async-signal-safe calls.
         .target(name: "CSignals"),
+        // A large object is hashed and compressed on two threads (zlib; linked with libgit2's in a static link).
+        .target(name: "CDeflate", linkerSettings: staticLibgit2Directory == nil ? [.linkedLibrary("z")] : []),
         .target(
             name: "DynixHistory",
-            dependencies: ["CGit2", "CGit2Startup", "CSignals"],
+            dependencies: ["CGit2", "CGit2Startup", "CSignals", "CDeflate"],
             linkerSettings: staticLibgit2Linking
         ),
         .executableTarget(

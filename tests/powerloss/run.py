@@ -26,9 +26,14 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OPTION = "services.demo.settings.workers"
+# A value that makes the file larger than the size from which dynix writes the file's blob itself, hashing and
+# compressing it on two threads (GitRepository.createLargeBlob): every later append takes that way.
+BANNER = "services.demo.settings.banner"
+LONG = "power" * 14_000
 STORY = [
     ("init", ["init"]),
     ("append", ["append", OPTION, "101"]),
+    ("append", ["append", BANNER, LONG]),
     ("append", ["append", OPTION, "102"]),
     ("apply", ["apply"]),
     ("append", ["append", OPTION, "103"]),
@@ -93,7 +98,7 @@ echo "$program"
         self.write(f"{root}/proc/sys/kernel/random/boot_id", "boot-0\n")
         manifest = {
             "version": 1,
-            "options": {OPTION: {"type": "int", "static": 4}},
+            "options": {OPTION: {"type": "int", "static": 4}, BANNER: {"type": "str", "static": ""}},
             "build": [f"{self.tools}/build", "{file}"],
             "restoreStatic": [f"{self.tools}/restore-static"],
             "check": [f"{self.tools}/check"],
@@ -177,8 +182,8 @@ echo "$program"
         lost = []
         for name, argv, stdout in acked:
             self.stats["acknowledged"] += 1
-            if name == "append" and argv[2] not in values:
-                lost.append(f"append {argv[2]}")
+            if name == "append" and argv[2] not in values and f'"{argv[2]}"' not in values:
+                lost.append(f"append {argv[2][:40]}")
             elif name in ("apply", "rollback"):
                 match = re.search(r"generation (\d+) is live", stdout)
                 if match and f"gen/{match.group(1)}" not in tags:

@@ -43,9 +43,11 @@ final class HistoryStore {
 
     func head() throws -> ObjectID? { try wrap { try repository.target(of: HistoryStore.branch) } }
 
-    /// The dynamic file as committed in `commit`.
-    func content(at commit: ObjectID) throws -> [UInt8] {
-        try wrap { try repository.fileContent(tree: try repository.commit(commit).tree, fileName: HistoryStore.fileName) ?? [] }
+    /// The dynamic file as committed in `commit`. `verifyingHash: false`: see `GitRepository.fileContent`.
+    func content(at commit: ObjectID, verifyingHash: Bool = true) throws -> [UInt8] {
+        try wrap {
+            try repository.fileContent(tree: try repository.commit(commit).tree, fileName: HistoryStore.fileName, verifyingHash: verifyingHash) ?? []
+        }
     }
 
     func commit(_ id: ObjectID) throws -> GitCommit { try wrap { try repository.commit(id) } }

@@ -36,7 +36,11 @@ enum FileSystem {
 
     /// The file's bytes, or nil when it does not exist. A symlink is followed only when root or we own it,
     /// so another user cannot plant one that makes dynix read (and then record) a file of their choosing.
-    static func readBytes(_ path: String) throws -> [UInt8]? {
+    static func readBytes(_ path: String) throws -> [UInt8]? { try readVersioned(path)?.bytes }
+
+    /// The file's bytes and the version they were read from (its status taken after the read, so a write
+    /// during the read shows as another version), or nil when it does not exist. Symlinks as `readBytes`.
+    static func readVersioned(_ path: String) throws -> (bytes: [UInt8], version: FileVersion)? {
         var fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         if fd < 0 && errno == ELOOP {
             var info = stat()
@@ -51,16 +55,30 @@ enum FileSystem {
             throw DynixError.io(path: path, lastError())
         }
         defer { close(fd) }
+        // One buffer of the file's size (plus one byte, so that reaching the end is seen): the dynamic file reaches
+        // a megabyte on a long history, and growing an array chunk by chunk copied it over and over.
+        var info = stat()
+        var capacity = fstat(fd, &info) == 0 && info.st_size > 0 ? Int(info.st_size) + 1 : 65536
         var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, 65536) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw DynixError.io(path: path, lastError())
+            var failure: Int32 = 0
+            let chunk = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+                initialized = 0
+                while initialized < buffer.count {
+                    let count = read(fd, buffer.baseAddress! + initialized, buffer.count - initialized)
+                    if count < 0 && errno == EINTR { continue }
+                    if count < 0 { failure = errno }
+                    if count <= 0 { break }
+                    initialized += count
+                }
             }
-            if count == 0 { return result }
-            result += chunk[0..<count]
+            if failure != 0 { throw DynixError.io(path: path, lastError(failure)) }
+            if result.isEmpty { result = chunk } else { result += chunk }
+            if chunk.count < capacity {
+                guard fstat(fd, &info) == 0 else { throw DynixError.io(path: path, lastError()) }
+                return (result, FileVersion(info))
+            }
+            capacity = 65536  // the file grew while it was read: the rest in chunks
         }
     }
 
@@ -72,6 +90,19 @@ enum FileSystem {
     static func writeAtomically(
         _ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, faultSteps: FaultStep.AtomicWrite? = nil, durable: Bool = true
     ) throws {
+        _ = try replace(path, bytes, mode: mode, faultSteps: faultSteps, durable: durable, settled: false)
+    }
+
+    /// `writeAtomically`, durably, with the new file's modification time set just behind the file clock
+    /// (`FileVersion`), so that any later write is told from this version at once. The version written, when the
+    /// file system kept that time to the nanosecond; nil otherwise.
+    static func writeSettled(_ path: String, _ bytes: [UInt8], faultSteps: FaultStep.AtomicWrite? = nil) throws -> FileVersion? {
+        try replace(path, bytes, mode: 0o644, faultSteps: faultSteps, durable: true, settled: true)
+    }
+
+    private static func replace(
+        _ path: String, _ bytes: [UInt8], mode: mode_t, faultSteps: FaultStep.AtomicWrite?, durable: Bool, settled: Bool
+    ) throws -> FileVersion? {
         var target = path
         var fileMode = mode
         var info = stat()
@@ -90,14 +121,20 @@ enum FileSystem {
         let temporary = "\(directory)/.\(baseName(target)).dynix-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, fileMode)
         guard fd >= 0 else { throw failure(path: directory) }
+        defer { close(fd) }
+        var stampedTime: Int64?
         do {
             fchmod(fd, fileMode)  // open() applied the umask
             try writeAll(fd, bytes, path: temporary)
+            if settled {
+                let time = FileVersion.fileClock() - 1
+                let omit = Glibc.timespec(tv_sec: 0, tv_nsec: (1 << 30) - 2)  // UTIME_OMIT, a macro Swift does not import: atime stays
+                let times = [omit, FileVersion.time(nanoseconds: time)]
+                if futimens(fd, times) == 0 { stampedTime = time }
+            }
             faultSteps.map { FaultInjection.reach($0.written) }
             guard !durable || fsync(fd) == 0 else { throw failure(path: temporary) }
-            close(fd)
         } catch {
-            close(fd)
             unlink(temporary)
             throw error
         }
@@ -109,6 +146,10 @@ enum FileSystem {
         }
         faultSteps.map { FaultInjection.reach($0.renamed) }
         if durable { try syncDirectory(directory) }
+        // The status after the rename, which changed the change time.
+        guard let stampedTime, fstat(fd, &info) == 0 else { return nil }
+        let version = FileVersion(info)
+        return version.modified == stampedTime ? version : nil
     }
 
     static func baseName(_ path: String) -> String {
@@ -193,7 +234,7 @@ enum FileSystem {
         return access(path, W_OK) == 0
     }
 
-    static func lastError() -> String { String(cString: strerror(errno)) }
+    static func lastError(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
     static func failure(path: String) -> DynixError {
         if errno == EACCES || errno == EPERM || errno == EROFS { return .permissionDenied(path: path) }

@@ -53,8 +53,13 @@ public struct DynamicFile: Equatable, Sendable {
         var lineStart = end - 1
         while lineStart > 0, bytes[lineStart - 1] == 32 || bytes[lineStart - 1] == 9 { lineStart -= 1 }
         guard lineStart == 0 || bytes[lineStart - 1] == 10 else { return nil }
-        var out = bytes
-        out.insert(contentsOf: Array(("  " + NixSyntax.renderEntry(entry) + "\n").utf8), at: lineStart)
+        // Built in one buffer: `insert` on a copy of a megabyte copies it twice.
+        let line = Array(("  " + NixSyntax.renderEntry(entry) + "\n").utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + line.count)
+        out += bytes[..<lineStart]
+        out += line
+        out += bytes[lineStart...]
         return out
     }
 

@@ -106,14 +106,15 @@ extension ConfigHistory {
         // The live values are read once for both comparisons (from the cache, or the file parsed: it can be long before a checkpoint).
         let live = try effective(.live)
         let manifest = try manifest()
+        let drift = try hasDrift()
         return Status(
             staticSystem: StaticSystem.read(paths),
             live: try liveState(),
             head: try head(),
             pending: OptionChange.between(live, try effective(.pending), manifest: manifest),
             liveValues: OptionChange.between(EffectiveValues(entries: []), live, manifest: manifest),
-            drift: try hasDrift(),
-            fileMissing: try workingBytes() == nil,
+            drift: drift,
+            fileMissing: try drift && workingBytes() == nil,
             interruptedTransaction: FileSystem.exists(paths.transaction),
             spooled: spooledEvents,
             lastFailure: try lastFailedApply(),

@@ -69,7 +69,23 @@ public final class ConfigHistory {
     /// Whether the file on disk differs from the branch (and no interrupted transaction explains it).
     public func hasDrift() throws -> Bool {
         if FileSystem.exists(paths.transaction) { return false }
-        return try workingBytes() != committedBytes()
+        let id = try head()
+        guard let (working, version) = try FileSystem.readVersioned(paths.dynamicFile) else { return true }
+        if let cached = committedCache, cached.0 == id { return !sameBytes(working, cached.1) }
+        // Every write checks this, and on a long history the file is a megabyte: a stamp that vouches for this
+        // version of the file spares reading the committed copy (FileStamp.swift).
+        let tree = try store.commit(id).tree
+        if FileStamp.load(paths.fileStamp)?.vouches(for: tree, version) == true {
+            committedCache = (id, working)
+            return false
+        }
+        // Else the committed copy, read without re-hashing it: it is only compared here (a damaged object differs
+        // from the file anyway), and kept for the command only when it equals the file.
+        let committed = try store.content(at: id, verifyingHash: false)
+        guard sameBytes(working, committed) else { return true }
+        committedCache = (id, committed)
+        if version.isSettled { FileStamp(tree: tree, version: version).store(paths.fileStamp) }
+        return false
     }
 
     // MARK: commit metadata

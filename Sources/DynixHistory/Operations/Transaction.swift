@@ -11,14 +11,18 @@ extension HistoryWriter {
             parent: old, content: bytes, message: try withLiveEvent(message, parent: old), author: author ?? history.author(), committer: history.committer)
         FaultInjection.reach(.objectsWritten)
         try FileSystem.writeAtomically(paths.transaction, Array(TransactionRecord(old: old, new: new).text.utf8), mode: 0o600, faultSteps: .txn)
-        try FileSystem.writeAtomically(paths.dynamicFile, bytes, faultSteps: .file)
+        let written = try FileSystem.writeSettled(paths.dynamicFile, bytes, faultSteps: .file)
         try store.advance(from: old, to: new, reason: "dynix")
         history.committedCache = (new, bytes)
         FaultInjection.reach(.branchMoved)
         FileSystem.remove(paths.transaction)
         FaultInjection.reach(.txnRemoved)
-        // Derived data, after the protocol is done: a crash before this only leaves the cache to a reader to fill.
-        if let effective, let tree = try? store.commit(new).tree { history.storeEffective(effective, tree: tree) }
+        // Derived data, after the protocol is done: a crash before this only leaves the cache to a reader to fill,
+        // and the drift check to compare the file once.
+        if let tree = try? store.commit(new).tree {
+            if let written { FileStamp(tree: tree, version: written).store(paths.fileStamp) }
+            if let effective { history.storeEffective(effective, tree: tree) }
+        }
         return new
     }
 

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Small text helpers used across the library.
 extension String {
     func trimmingWhitespace() -> String {
@@ -6,6 +8,12 @@ extension String {
         while let l = scalars.last, l == " " || l == "\n" || l == "\t" || l == "\r" { scalars.removeLast() }
         return String(scalars)
     }
+}
+
+/// Byte equality by `memcmp`: the generic `==` compares a megabyte element by element.
+func sameBytes(_ a: [UInt8]?, _ b: [UInt8]) -> Bool {
+    guard let a, a.count == b.count else { return false }
+    return a.withUnsafeBytes { x in b.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
 }
 
 func formatSeconds(_ seconds: Double) -> String {

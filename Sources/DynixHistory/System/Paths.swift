@@ -22,6 +22,8 @@ public struct Paths: Sendable {
     public var spool: String { under("var/lib/dynix/spool") }
     /// Effective values by content (`EffectiveCache`): derived data, safe to delete at any time.
     public var effectiveCache: String { under("var/lib/dynix/effective") }
+    /// The dynamic file's last known version and the tree it holds (`FileStamp`): derived data, safe to delete.
+    public var fileStamp: String { under("var/lib/dynix/file-stamp") }
     /// Present while an activation runs; left behind, it means the running system is in an unknown state.
     public var activating: String { under("var/lib/dynix/activating") }
     public var manifest: String { under("etc/dynix/manifest.json") }
