@@ -18,6 +18,7 @@
 , swiftpm
 , pkg-config
 , libgit2
+, zlib
 , installShellFiles
   # Only in nixpkgs with the Swift 6 package set; null elsewhere so the
   # error below can say what is missing.
@@ -53,8 +54,9 @@ lib.throwIf (fetchSwiftPMDeps == null || lib.versionOlder swiftVersion "6")
   # swiftpm propagates swiftpmHook (build, install, check phases) and
   # swiftpmUnpackHook (links swiftpmDeps in before the build).
   nativeBuildInputs = [ swift swiftpm pkg-config installShellFiles ];
-  # CGit2 is a system-library target over `pkg-config libgit2`.
-  buildInputs = [ libgit2 ];
+  # CGit2 is a system-library target over `pkg-config libgit2`; CDeflate
+  # compresses large objects with zlib itself (-lz, zlib.h).
+  buildInputs = [ libgit2 zlib ];
 
   # Only the command; the test targets need git and Nix at run time.
   swiftpmFlags = [ "--product" "dynix" ];

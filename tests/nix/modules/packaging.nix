@@ -14,7 +14,7 @@ let
     path = "/nix/store/00000000000000000000000000000000-nixpkgs";
     swift = { name = "swift-${swiftVersion}"; version = swiftVersion; };
     swiftpm = { name = "swiftpm"; };
-    pkg-config = { name = "pkg-config"; }; libgit2 = { name = "libgit2"; };
+    pkg-config = { name = "pkg-config"; }; libgit2 = { name = "libgit2"; }; zlib = { name = "zlib"; };
     installShellFiles = { name = "installShellFiles"; };
     git = { }; yq-go = { name = "yq-go"; };
     # mkDerivation with the finalAttrs form; no builder runs.
