@@ -146,12 +146,16 @@ final class CheckpointPackTests: XCTestCase {
         for name in ["pack_git2_Ab12Cd", "pack-0123456789abcdef0123456789abcdef01234567.idx", "pack-fedcba9876543210fedcba9876543210fedcba98.idx.lock"] {
             XCTAssertTrue(FileManager.default.createFile(atPath: packDirectory + "/" + name, contents: Data("partial".utf8)))
         }
+        // And a loose object's temporary file, libgit2's or dynix's own (a large blob), from a killed append.
+        let temporaries = ["tmp_object_git2_a1b2c3", "tmp_object_dynix_4242"].map { root.historyPath + "/objects/" + $0 }
+        for path in temporaries { XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data("x\u{1}partial".utf8))) }
         let checkpoint = Run.dynix(root, ["checkpoint"])
         XCTAssertEqual(checkpoint.status, 0, checkpoint.stderr)
         let left = try FileManager.default.contentsOfDirectory(atPath: packDirectory).sorted()
         XCTAssertEqual(left.count, 2, "\(left)")
         XCTAssertEqual(Set(left.map { ($0 as NSString).deletingPathExtension }).count, 1, "\(left)")
         XCTAssertEqual(objectCounts(root)["garbage"], 0)
+        XCTAssertEqual(temporaries.filter { FileManager.default.fileExists(atPath: $0) }, [])
         assertFsckClean(root, "leftovers")
     }
 }

@@ -423,6 +423,11 @@ final class GitRepository {
         try withPack(name) { pack in
             var removed = 0
             var removedDirectory = false
+            // A loose object's temporary file (libgit2's, or `writeLooseObject`'s) that a killed writer left: under
+            // the writer lock nobody else is writing one.
+            for name in FileSystem.listDirectory(directory + "/objects") where name.hasPrefix("tmp_object_") {
+                if unlink(directory + "/objects/" + name) == 0 { removedDirectory = true }
+            }
             for fanOut in FileSystem.listDirectory(directory + "/objects") where fanOut.count == 2 && fanOut.allSatisfy(\.isHexDigit) {
                 let fanOutPath = directory + "/objects/" + fanOut
                 var removedHere = 0
