@@ -64,7 +64,8 @@ enum FastPath {
                 guard command.message == nil, let value = rest.popFirst(), !value.hasPrefix("-") else { return false }
                 command.message = value
             case _ where argument.hasPrefix("--message="):
-                guard command.message == nil else { return false }
+                // `--message=` with nothing after it is refused by the full parser.
+                guard command.message == nil, argument.count > "--message=".count else { return false }
                 command.message = String(argument.dropFirst("--message=".count))
             case _ where !argument.hasPrefix("-"): words.append(argument)
             default: guard takeGlobal(argument, &rest, &global) else { return false }

@@ -33,6 +33,25 @@ final class FirstHourTests: XCTestCase {
         XCTAssertTrue(dynix(root, "show", "live").stdout.contains("logLevel"))
     }
 
+    /// append's plain form skips argument-parser (FastPath): what the full parser would refuse or read
+    /// otherwise must reach it, and the messages it takes must come out the same.
+    func testAppendsShortWayAndTheFullParserAgree() {
+        let root = TempRoot()
+        dynix(root, "init")
+        XCTAssertTrue(dynix(root, "append", "services.a.b", "1", "--message=", status: 64).stderr.contains("Missing value for '--message"))
+        XCTAssertTrue(dynix(root, "append", "services.a.b", status: 64).stderr.contains("has no VALUE"))
+        XCTAssertTrue(dynix(root, "append", "services.a.b", "1", "--nope", status: 64).stderr.contains("--nope"))
+        XCTAssertEqual(Run.git(root, ["rev-list", "--count", "main"]).stdout, "1\n", "nothing refused was written")
+        dynix(root, "append", "services.a.b", "1", "--message=why, with --dashes")
+        XCTAssertEqual(Run.git(root, ["log", "-1", "--format=%s"]).stdout, "why, with --dashes\n")
+        dynix(root, "append", "services.a.b", "2", "-m", "-2 jobs: less load")
+        XCTAssertEqual(Run.git(root, ["log", "-1", "--format=%s"]).stdout, "-2 jobs: less load\n")
+        dynix(root, "append", "services.a.b", "3", "-m", "first", "-m", "second")
+        XCTAssertEqual(Run.git(root, ["log", "-1", "--format=%s"]).stdout, "second\n", "as argument-parser: the last one")
+        dynix(root, "append", "services.a.c", "--", "-5")
+        XCTAssertTrue(root.dynamicFile.contains("services.a.c = (-5);"), root.dynamicFile)
+    }
+
     func testUnsetInsideAnAttributeSetValue() throws {
         let root = Fixtures.applyRoot()
         dynix(root, "init")

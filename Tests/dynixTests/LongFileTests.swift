@@ -2,6 +2,8 @@ import DynixTestSupport
 import Foundation
 import XCTest
 
+@testable import DynixHistory
+
 /// The shortcuts that keep an append cheap on a long dynamic file (ARCHITECTURE.md, "Drift" and "Large objects")
 /// must never let a hand edit through or store an object git would not.
 final class LongFileTests: XCTestCase {
@@ -56,15 +58,94 @@ final class LongFileTests: XCTestCase {
         dynix(root, "append", "services.a.b", "1")
         let file = root.file("etc/nixos/dynamic.nix")
         try FileManager.default.removeItem(atPath: root.file("var/lib/dynix/file-stamp"))
-        try FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: file)
         dynix(root, "status")
-        XCTAssertNil(stamp(root), "a file written this second could be written again with the same time")
+        XCTAssertNil(stamp(root), "a file changed in the last two seconds could be changed again with the same times")
+        // A modification time set back by hand does not settle it: the change time is now.
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: file)
+        dynix(root, "status")
+        XCTAssertNil(stamp(root))
+        usleep(2_200_000)
         dynix(root, "status")
         XCTAssertEqual(stamp(root)?[4], inode(file))
         // And the stamp is only ever a shortcut: a different content of the same size is still seen.
         overwriteInPlace(file, replacing: "1;", with: "7;")
         dynix(root, "append", "services.a.c", "2", status: 1)
+    }
+
+    func testAnEditThatPutsTheModificationTimeBackIsStillDrift() throws {
+        let root = TempRoot()
+        dynix(root, "init")
+        dynix(root, "append", "services.a.b", "1")
+        let file = root.file("etc/nixos/dynamic.nix")
+        let modified = try XCTUnwrap(stamp(root).flatMap { Int64($0[6]) })
+        usleep(20_000)  // past the clock tick of dynix's own change
+        overwriteInPlace(file, replacing: "1;", with: "7;")
+        var times = [timespec(tv_sec: 0, tv_nsec: (1 << 30) - 2), timespec(tv_sec: Int(modified / 1_000_000_000), tv_nsec: Int(modified % 1_000_000_000))]
+        XCTAssertEqual(utimensat(AT_FDCWD, file, &times, 0), 0)
+        XCTAssertEqual(stamp(root)?[6], "\(modified)", "same modification time, only the change time tells")
+        dynix(root, "append", "services.a.c", "2", status: 1)
+    }
+
+    func testAStampThatIsGarbageOrNamesAnotherTreeIsNoStamp() {
+        let root = TempRoot()
+        dynix(root, "init")
+        dynix(root, "append", "services.a.b", "1")
+        let good = root.read("var/lib/dynix/file-stamp")!
+        let otherTree = good.replacingOccurrences(of: good.split(separator: " ")[2], with: String(repeating: "0", count: 40))
+        for stampText in ["garbage\n", String(good.dropLast()), otherTree, ""] {
+            root.write("var/lib/dynix/file-stamp", stampText)
+            dynix(root, "append", "services.a.b", "2")
+            root.write("var/lib/dynix/file-stamp", stampText)
+            overwriteInPlace(root.file("etc/nixos/dynamic.nix"), replacing: "2;", with: "3;")
+            dynix(root, "append", "services.a.c", "2", status: 1)
+            dynix(root, "adopt")
+        }
+    }
+
+    func testAnEditThroughASymlinkedFileIsDrift() throws {
+        let root = TempRoot()
+        root.write("srv/config/dynamic.nix", "")
+        try FileManager.default.removeItem(atPath: root.file("srv/config/dynamic.nix"))
+        try FileManager.default.createDirectory(atPath: root.file("etc/nixos"), withIntermediateDirectories: true)
+        dynix(root, "init")
+        try FileManager.default.moveItem(atPath: root.file("etc/nixos/dynamic.nix"), toPath: root.file("srv/config/dynamic.nix"))
+        try FileManager.default.createSymbolicLink(atPath: root.file("etc/nixos/dynamic.nix"), withDestinationPath: root.file("srv/config/dynamic.nix"))
+        dynix(root, "append", "services.a.b", "1")
+        XCTAssertEqual(stamp(root)?[4], inode(root.file("srv/config/dynamic.nix")), "the stamp is of the file the link names")
+        overwriteInPlace(root.file("srv/config/dynamic.nix"), replacing: "1;", with: "4;")
+        dynix(root, "append", "services.a.c", "2", status: 1)
+    }
+
+    /// The two-thread blob writer itself, against git's own idea of the object, with two CPUs and with one.
+    func testTheTwoThreadBlobWriterStoresWhatGitHashes() throws {
+        let root = TempRoot()
+        dynix(root, "init")
+        let repository = try GitRepository.open(at: root.historyPath)
+        // glibc's affinity calls need _GNU_SOURCE, which Swift's Glibc module does not define.
+        typealias Affinity = @convention(c) (pid_t, Int, UnsafeMutableRawPointer) -> Int32
+        let getAffinity = unsafeBitCast(try XCTUnwrap(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_getaffinity")), to: Affinity.self)
+        let setAffinity = unsafeBitCast(try XCTUnwrap(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sched_setaffinity")), to: Affinity.self)
+        var previous = [UInt8](repeating: 0, count: 128)
+        var first = [UInt8](repeating: 0, count: 128)
+        first[0] = 1  // CPU 0 alone
+        XCTAssertEqual(getAffinity(0, 128, &previous), 0)
+        for (index, oneCPU) in [false, true].enumerated() {
+            let content = Array("x = \(index);\n".utf8) + Array(repeating: UInt8(ascii: "a") &+ UInt8(index), count: GitRepository.twoThreadBlobSize + 1000)
+            if oneCPU { XCTAssertEqual(setAffinity(0, 128, &first), 0) }
+            let id = try XCTUnwrap(try repository.createLargeBlob(content), "the two-thread writer ran")
+            if oneCPU { XCTAssertEqual(setAffinity(0, 128, &previous), 0) }
+            let input = root.file("blob-\(index)")
+            FileManager.default.createFile(atPath: input, contents: Data(content))
+            XCTAssertEqual(id.hex, Run.program(["git", "hash-object", input]).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+            XCTAssertEqual(Run.git(root, ["cat-file", "-p", id.hex]).stdout.utf8.count, content.count)
+            XCTAssertEqual(Run.git(root, ["cat-file", "-t", id.hex]).stdout, "blob\n")
+            let loose = root.historyPath + "/objects/\(id.hex.prefix(2))/\(id.hex.dropFirst(2))"
+            XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: loose)[.posixPermissions] as? Int, 0o444)
+            // Written again: the object is there, nothing changes.
+            XCTAssertEqual(try repository.createLargeBlob(content), id)
+        }
+        let fsck = Run.git(root, ["fsck", "--strict", "--unreachable"])
+        XCTAssertEqual(fsck.status, 0, fsck.stderr)
     }
 
     /// A file past the size where the blob is hashed and compressed on two threads, written by dynix itself:

@@ -150,7 +150,7 @@ final class GitRepository {
     /// directory fsync'd), but with libgit2's hash (SHA-1 with collision detection) here and zlib on a second
     /// thread: for the dynamic file of a long history, a megabyte before a checkpoint, these two are most of an
     /// append. Nil when the compression could not start (the caller then lets libgit2 write it).
-    private func createLargeBlob(_ bytes: [UInt8]) throws -> ObjectID? {
+    func createLargeBlob(_ bytes: [UInt8]) throws -> ObjectID? {
         let header = Array("blob \(bytes.count)\0".utf8)
         return try bytes.withUnsafeBytes { data -> ObjectID? in
             guard let job = header.withUnsafeBytes({ dynix_deflate_start($0.baseAddress, $0.count, data.baseAddress, data.count) }) else {
@@ -205,12 +205,14 @@ final class GitRepository {
             throw error
         }
         close(fd)
-        guard link(temporary, path) == 0 || errno == EEXIST else {
+        // link, as git does, so an object already there is never replaced; rename where there are no hard links.
+        if link(temporary, path) == 0 || errno == EEXIST {
+            unlink(temporary)
+        } else if rename(temporary, path) != 0 {
             let error = failure("store")
             unlink(temporary)
             throw error
         }
-        unlink(temporary)
         try syncDirectory("objects/" + hex.prefix(2))
     }
 

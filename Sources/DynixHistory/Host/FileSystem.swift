@@ -7,6 +7,12 @@ enum FileSystem {
         return lstat(path, &info) == 0
     }
 
+    /// Whether `path` names something, through symlinks (a dangling one names nothing).
+    static func existsFollowingLinks(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+
     static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
@@ -127,7 +133,10 @@ enum FileSystem {
             fchmod(fd, fileMode)  // open() applied the umask
             try writeAll(fd, bytes, path: temporary)
             if settled {
-                let time = FileVersion.fileClock() - 1
+                // An odd nanosecond: a file system with a coarser step (100 ns, 1 µs, 1 s) cannot keep it, so the
+                // time read back equal proves the step is 1 ns and a later write cannot be rounded onto it.
+                let clock = FileVersion.fileClock()
+                let time = clock % 2 == 0 ? clock - 1 : clock - 2
                 let omit = Glibc.timespec(tv_sec: 0, tv_nsec: (1 << 30) - 2)  // UTIME_OMIT, a macro Swift does not import: atime stays
                 let times = [omit, FileVersion.time(nanoseconds: time)]
                 if futimens(fd, times) == 0 { stampedTime = time }

@@ -25,10 +25,15 @@ struct FileVersion: Equatable, Sendable {
         (self.device, self.inode, self.size, self.modified, self.changed) = (device, inode, size, modified, changed)
     }
 
-    /// Whether a write from now on is sure to leave a different version: the modification time lies far enough
-    /// behind the file clock. Two seconds, not one tick: a file system that keeps whole (or even) seconds
-    /// would give a write later in the same second this very time.
-    var isSettled: Bool { modified < FileVersion.fileClock() - 2_000_000_000 }
+    /// Whether this version, taken after a read that began at `clock` (`fileClock()`), is sure to be the one that
+    /// was read and to differ from any later write: both times lie two seconds behind the clock before the read.
+    /// A write during the read that kept the old modification time (`cp -p`) moved the change time; two seconds,
+    /// not one tick, because a file system that keeps whole (or even) seconds gives a later write in the same
+    /// second these very times, and such a file system (both times whole seconds) gets no stamp at all.
+    func isSettled(readAfter clock: Int64) -> Bool {
+        let wholeSeconds = modified % 1_000_000_000 == 0 && changed % 1_000_000_000 == 0
+        return !wholeSeconds && modified < clock - 2_000_000_000 && changed < clock - 2_000_000_000
+    }
 
     /// The coarse real-time clock, which file times are taken from (or, on kernels with fine-grained file
     /// times, never fall behind).

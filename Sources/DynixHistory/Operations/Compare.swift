@@ -114,7 +114,7 @@ extension ConfigHistory {
             pending: OptionChange.between(live, try effective(.pending), manifest: manifest),
             liveValues: OptionChange.between(EffectiveValues(entries: []), live, manifest: manifest),
             drift: drift,
-            fileMissing: try drift && workingBytes() == nil,
+            fileMissing: !FileSystem.existsFollowingLinks(paths.dynamicFile),
             interruptedTransaction: FileSystem.exists(paths.transaction),
             spooled: spooledEvents,
             lastFailure: try lastFailedApply(),

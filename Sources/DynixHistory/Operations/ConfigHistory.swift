@@ -70,6 +70,7 @@ public final class ConfigHistory {
     public func hasDrift() throws -> Bool {
         if FileSystem.exists(paths.transaction) { return false }
         let id = try head()
+        let clock = FileVersion.fileClock()
         guard let (working, version) = try FileSystem.readVersioned(paths.dynamicFile) else { return true }
         if let cached = committedCache, cached.0 == id { return !sameBytes(working, cached.1) }
         // Every write checks this, and on a long history the file is a megabyte: a stamp that vouches for this
@@ -84,7 +85,7 @@ public final class ConfigHistory {
         let committed = try store.content(at: id, verifyingHash: false)
         guard sameBytes(working, committed) else { return true }
         committedCache = (id, committed)
-        if version.isSettled { FileStamp(tree: tree, version: version).store(paths.fileStamp) }
+        if version.isSettled(readAfter: clock) { FileStamp(tree: tree, version: version).store(paths.fileStamp) }
         return false
     }
 
