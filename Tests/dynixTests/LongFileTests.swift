@@ -135,7 +135,7 @@ final class LongFileTests: XCTestCase {
             let id = try XCTUnwrap(try repository.createLargeBlob(content), "the two-thread writer ran")
             if oneCPU { XCTAssertEqual(setAffinity(0, 128, &previous), 0) }
             let input = root.file("blob-\(index)")
-            FileManager.default.createFile(atPath: input, contents: Data(content))
+            XCTAssertTrue(FileManager.default.createFile(atPath: input, contents: Data(content)))
             XCTAssertEqual(id.hex, Run.program(["git", "hash-object", input]).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
             XCTAssertEqual(Run.git(root, ["cat-file", "-p", id.hex]).stdout.utf8.count, content.count)
             XCTAssertEqual(Run.git(root, ["cat-file", "-t", id.hex]).stdout, "blob\n")
