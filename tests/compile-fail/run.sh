@@ -7,7 +7,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 build=.build/debug
 flags=(-typecheck -I "$build/Modules" -I Sources/CGit2
   -Xcc "-fmodule-map-file=$build/CSignals.build/module.modulemap"
-  -Xcc "-fmodule-map-file=$build/CGit2Startup.build/module.modulemap")
+  -Xcc "-fmodule-map-file=$build/CGit2Startup.build/module.modulemap"
+  -Xcc "-fmodule-map-file=$build/CDeflate.build/module.modulemap")
 passed=0 failed=0
 check() { # name, expected status (0 or 1), expected text in the errors
   local out status
