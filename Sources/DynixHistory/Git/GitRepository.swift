@@ -186,25 +186,15 @@ final class GitRepository {
         unlink(temporary)  // left by a killed dynix of the same pid
         let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
         guard fd >= 0 else { throw failure("write") }
-        var offset = 0
-        while offset < compressed.count {
-            let written = write(fd, compressed.baseAddress! + offset, compressed.count - offset)
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else {
-                let error = failure("write")
-                close(fd)
-                unlink(temporary)
-                throw error
-            }
-            offset += written
-        }
-        guard fsync(fd) == 0 else {
-            let error = failure("sync")
-            close(fd)
+        do {
+            defer { close(fd) }
+            try FileSystem.writeAll(fd, compressed, path: temporary)
+            guard fsync(fd) == 0 else { throw failure("sync") }
+        } catch {
             unlink(temporary)
+            if let error = error as? DynixError { throw GitError(code: -1, operation: "write object \(id.short)", message: error.message) }
             throw error
         }
-        close(fd)
         // link, as git does, so an object already there is never replaced; rename where there are no hard links.
         if link(temporary, path) == 0 || errno == EEXIST {
             unlink(temporary)
@@ -424,13 +414,14 @@ final class GitRepository {
     func removeLooseObjects(packedIn name: String) throws -> Int {
         try withPack(name) { pack in
             var removed = 0
-            var removedDirectory = false
+            var changedObjectsDirectory = false
             // A loose object's temporary file (libgit2's, or `writeLooseObject`'s) that a killed writer left: under
             // the writer lock nobody else is writing one.
-            for name in FileSystem.listDirectory(directory + "/objects") where name.hasPrefix("tmp_object_") {
-                if unlink(directory + "/objects/" + name) == 0 { removedDirectory = true }
+            let entries = FileSystem.listDirectory(directory + "/objects")
+            for name in entries where name.hasPrefix("tmp_object_") {
+                if unlink(directory + "/objects/" + name) == 0 { changedObjectsDirectory = true }
             }
-            for fanOut in FileSystem.listDirectory(directory + "/objects") where fanOut.count == 2 && fanOut.allSatisfy(\.isHexDigit) {
+            for fanOut in entries where fanOut.count == 2 && fanOut.allSatisfy(\.isHexDigit) {
                 let fanOutPath = directory + "/objects/" + fanOut
                 var removedHere = 0
                 for rest in FileSystem.listDirectory(fanOutPath) where rest.count == 38 && rest.allSatisfy(\.isHexDigit) {
@@ -444,12 +435,12 @@ final class GitRepository {
                 guard removedHere > 0 else { continue }
                 removed += removedHere
                 if FileSystem.listDirectory(fanOutPath).isEmpty, rmdir(fanOutPath) == 0 {
-                    removedDirectory = true
+                    changedObjectsDirectory = true
                 } else {
                     try syncDirectory("objects/" + fanOut)
                 }
             }
-            if removedDirectory || removed > 0 { try syncDirectory("objects") }
+            if changedObjectsDirectory || removed > 0 { try syncDirectory("objects") }
             return removed
         }
     }

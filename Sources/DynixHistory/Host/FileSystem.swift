@@ -131,7 +131,7 @@ enum FileSystem {
         var stampedTime: Int64?
         do {
             fchmod(fd, fileMode)  // open() applied the umask
-            try writeAll(fd, bytes, path: temporary)
+            try bytes.withUnsafeBytes { try writeAll(fd, $0, path: temporary) }
             if settled {
                 // An odd nanosecond: a file system with a coarser step (100 ns, 1 µs, 1 s) cannot keep it, so the
                 // time read back equal proves the step is 1 ns and a later write cannot be rounded onto it.
@@ -165,10 +165,10 @@ enum FileSystem {
         path.split(separator: "/").last.map(String.init) ?? path
     }
 
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 throw failure(path: path)

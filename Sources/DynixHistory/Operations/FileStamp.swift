@@ -3,8 +3,8 @@
 /// copy of a file that reaches a megabyte on a long history (ARCHITECTURE.md, "Drift").
 ///
 /// A stamp is written only for a version no later write can repeat: one dynix wrote with a settled modification
-/// time (`FileSystem.writeAtomically(settled:)`), or one whose bytes were compared with the tree's and whose
-/// modification time is long past (`FileVersion.isSettled`). A stamp names the tree it vouches for, so after any
+/// time (`FileSystem.writeSettled`), or one whose bytes were compared with the tree's and whose modification and
+/// change times lie well before the read (`FileVersion.isSettled(readAfter:)`). A stamp names the tree it vouches for, so after any
 /// other change of the branch or the file it simply does not match, and the content is compared again.
 /// Derived data: not fsync'd; anything missing, short or unreadable is no stamp.
 ///
