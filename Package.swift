@@ -1,48 +1,34 @@
 // swift-tools-version:6.0
 // 6.0: the package builds in the Swift 6 language mode (strict concurrency checking);
 // swift-argument-parser 1.8.2 needs a Swift 6.0 toolchain anyway.
-import Foundation
 import PackageDescription
 
-/// Debian's libgit2-dev ships libgit2.a and, through its dependencies, the static libraries of mbedTLS,
-/// http-parser, pcre2 and zlib. Linking them in takes libgit2's 20 shared objects (libssh2, OpenSSL's
-/// libcrypto, Kerberos, mbedTLS…) out of every start-up (BENCHMARKS.md). Where there is no libgit2.a
-/// (nixpkgs) the shared library is linked through pkg-config as before; DYNIX_LIBGIT2=shared forces that.
-let staticLibgit2Directory: String? = {
-    if Context.environment["DYNIX_LIBGIT2"] == "shared" { return nil }
-    let needed = ["libgit2.a", "libmbedtls.a", "libmbedx509.a", "libmbedcrypto.a", "libhttp_parser.a", "libpcre2-8.a", "libz.a"]
-    return ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu"].first { directory in
-        needed.allSatisfy { FileManager.default.fileExists(atPath: "\(directory)/\($0)") }
-    }
-}()
+/// How libgit2 is linked is the builder's choice, made in the environment; this manifest reads no file.
+///
+/// - `DYNIX_LIBGIT2` unset (the default, everywhere): `pkg-config libgit2`. A shared libgit2 is linked as a shared
+///   object; a libgit2 built as an archive alone (package.nix builds one) ends up inside the binary, with no flag here.
+/// - `DYNIX_LIBGIT2=debian-static`: Debian's `libgit2.a` and the archives of its dependencies (libgit2-dev ships
+///   them), so that none of libgit2's 20 shared objects (libssh2, libcrypto, Kerberos, mbedTLS…) load at start-up.
+///   The transports dynix never uses are stubbed in CGit2Startup/static.c and libgit2's TLS set-up is skipped
+///   through `--wrap`. These are unsafe flags, so this choice is for building the command, never a dependency.
+let debianStaticLibgit2 = Context.environment["DYNIX_LIBGIT2"] == "debian-static"
 
-/// The transports dynix never uses (SSH, SPNEGO) are stubbed in CGit2Startup/static.c instead of linking
-/// libssh2, libcrypto and GSSAPI, and libgit2's TLS set-up is skipped (no CA bundle parsed, TLS fails
-/// closed). A release link is also position-dependent (no 40,000 relocations at each start) and takes
-/// libstdc++ from its archive (CGit2Startup/static-link).
-let staticLibgit2Linking: [LinkerSetting] =
-    staticLibgit2Directory.map { _ in
-        [
-            .unsafeFlags([
-                "-Xlinker", "--wrap=git_mbedtls_stream_global_init",
-                "-Xlinker", "--wrap=git_mbedtls_stream_new",
-                "-Xlinker", "--wrap=git_mbedtls_stream_wrap",
-                "-Xlinker", "-Bstatic",
-                "-Xlinker", "-lgit2", "-Xlinker", "-lmbedtls", "-Xlinker", "-lmbedx509", "-Xlinker", "-lmbedcrypto",
-                "-Xlinker", "-lhttp_parser", "-Xlinker", "-lpcre2-8", "-Xlinker", "-lz",
-                "-Xlinker", "-Bdynamic",
-            ]),
-            .unsafeFlags(
-                ["-Xclang-linker", "-no-pie", "-L", Context.packageDirectory + "/Sources/CGit2Startup/static-link"],
-                .when(configuration: .release)),
-        ]
-    } ?? []
+let debianStaticLinking: [LinkerSetting] = [
+    .unsafeFlags([
+        "-Xlinker", "--wrap=git_mbedtls_stream_global_init",
+        "-Xlinker", "--wrap=git_mbedtls_stream_new",
+        "-Xlinker", "--wrap=git_mbedtls_stream_wrap",
+        "-Xlinker", "-Bstatic",
+        "-Xlinker", "-lgit2", "-Xlinker", "-lmbedtls", "-Xlinker", "-lmbedx509", "-Xlinker", "-lmbedcrypto",
+        "-Xlinker", "-lhttp_parser", "-Xlinker", "-lpcre2-8", "-Xlinker", "-lz",
+        "-Xlinker", "-Bdynamic",
+    ])
+]
 
 let package = Package(
     name: "dynix",
     products: [
-        .executable(name: "dynix", targets: ["dynix"]),
-        .library(name: "DynixHistory", targets: ["DynixHistory"]),
+        .executable(name: "dynix", targets: ["dynix"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -50,25 +36,24 @@ let package = Package(
     targets: [
         .systemLibrary(
             name: "CGit2",
-            // Linked statically, the headers are in /usr/include and the libraries come from staticLibgit2Linking.
-            pkgConfig: staticLibgit2Directory == nil ? "libgit2" : nil,
+            // Linked from Debian's archives, the headers are in /usr/include and debianStaticLinking names the libraries.
+            pkgConfig: debianStaticLibgit2 ? nil : "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
-        // Keeps libgit2 from parsing the CA bundle at start-up; stubs for a static link (see the sources).
+        // Keeps libgit2 from parsing the CA bundle at start-up; stubs for the Debian static link (see the sources).
         .target(
             name: "CGit2Startup",
-            exclude: ["static-link"],
-            cSettings: staticLibgit2Directory == nil ? [] : [.define("DYNIX_LIBGIT2_STATIC")]
+            cSettings: debianStaticLibgit2 ? [.define("DYNIX_LIBGIT2_DEBIAN_STATIC")] : []
         ),
         // Signal handlers (interrupting an apply, the watchdog): C, because a handler may only touch
         // sig_atomic_t state and async-signal-safe calls.
         .target(name: "CSignals"),
-        // A large object is hashed and compressed on two threads (zlib; linked with libgit2's in a static link).
-        .target(name: "CDeflate", linkerSettings: staticLibgit2Directory == nil ? [.linkedLibrary("z")] : []),
+        // A large object is hashed and compressed on two threads (zlib; linked with libgit2's in the Debian static link).
+        .target(name: "CDeflate", linkerSettings: debianStaticLibgit2 ? [] : [.linkedLibrary("z")]),
         .target(
             name: "DynixHistory",
             dependencies: ["CGit2", "CGit2Startup", "CSignals", "CDeflate"],
-            linkerSettings: staticLibgit2Linking
+            linkerSettings: debianStaticLibgit2 ? debianStaticLinking : []
         ),
         .executableTarget(
             name: "dynix",
@@ -77,8 +62,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Shared by both test targets: temporary roots, running the binary, real git and Nix.
-        .target(name: "DynixTestSupport", dependencies: ["DynixHistory"], path: "Tests/DynixTestSupport"),
+        // Shared by both test targets (temporary roots, running the binary, real git and Nix). A test target
+        // itself, so that neither `swift build` nor a release build compiles it: it imports XCTest.
+        .testTarget(name: "DynixTestSupport", dependencies: ["DynixHistory"]),
         .testTarget(name: "DynixHistoryTests", dependencies: ["DynixHistory", "DynixTestSupport"]),
         .testTarget(name: "dynixTests", dependencies: ["DynixHistory", "DynixTestSupport"]),
     ]

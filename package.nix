@@ -5,13 +5,13 @@
 # swiftpmUnpackHook) link it in as edited packages and build with
 # `swift build -c release`. No hand-written workspace-state.json.
 #
-# The hash below was computed without network on the workplace where this
-# was written, from the GitHub tree of swift-argument-parser 1.8.2
-# (commit 6a52f325…, as Package.resolved pins it) and this Package.resolved,
-# laid out as fetchSwiftPMDeps' staging output (Package.resolved +
-# Packages/swift-argument-parser); see README, "VM tests and the package on
-# a NixOS host", for how it was computed and how a host confirms it.
-# Changing Package.resolved in any byte changes the hash.
+# The dependency hash covers fetchSwiftPMDeps' output only: Package.resolved
+# and the trees it pins (swift-argument-parser 1.8.2, GitHub commit
+# 6a52f325…), so it changes with Package.resolved and with nothing else in
+# the source. It was computed offline with tests/nix/swiftpm-deps-hash.sh
+# from a clone of that repository; to recompute it after changing
+# Package.resolved, run that script, or build once with any other hash
+# and take the `got:` value Nix prints (README, "The package on a NixOS host").
 { lib
 , stdenv
 , swift
@@ -20,6 +20,7 @@
 , libgit2
 , zlib
 , installShellFiles
+, runCommandCC
   # Only in nixpkgs with the Swift 6 package set; null elsewhere so the
   # error below can say what is missing.
 , fetchSwiftPMDeps ? null
@@ -27,6 +28,29 @@
 
 let
   swiftVersion = lib.getVersion swift;
+  recipe = import ./package-recipe.nix;
+
+  # libgit2 as dynix uses it (a local repository, no network), built as an
+  # archive: linked into the binary, it adds no shared object to start-up.
+  libgit2Archive = libgit2.overrideAttrs (old: {
+    pname = "libgit2-dynix";
+    cmakeFlags = (old.cmakeFlags or [ ]) ++ recipe.libgit2CmakeFlags;
+    buildInputs = [ zlib ];
+    # Its test suite is not built (BUILD_TESTS=OFF); dynix's own tests run
+    # against this configuration (scripts/test with LIBGIT2_SOURCE).
+    doCheck = false;
+  });
+
+  # `-lstdc++` as the archive (package-recipe.nix, swiftpmFlags).
+  staticLibstdcxx = runCommandCC "dynix-static-libstdcxx" { } ''
+    archive=$($CXX -print-file-name=libstdc++.a)
+    if [ ! -f "$archive" ]; then
+      echo "dynix: $CXX names no libstdc++.a ($archive)" >&2
+      exit 1
+    fi
+    mkdir -p $out
+    printf '%s' "${recipe.libstdcxxLinkerScript "$archive"}" > $out/libstdc++.so
+  '';
 in
 lib.throwIf (fetchSwiftPMDeps == null || lib.versionOlder swiftVersion "6")
   "dynix needs a nixpkgs with Swift 6 and fetchSwiftPMDeps (nixos-unstable after 2026-08-30); this one has Swift ${swiftVersion}${lib.optionalString (fetchSwiftPMDeps == null) " and no fetchSwiftPMDeps"}."
@@ -34,15 +58,9 @@ lib.throwIf (fetchSwiftPMDeps == null || lib.versionOlder swiftVersion "6")
   pname = "dynix";
   version = "0.1.0";
 
-  # Only what SwiftPM reads: a change to the modules, tests or docs does not
-  # rebuild the binary (nor change the dependency hash).
-  src = lib.cleanSourceWith {
-    name = "dynix-source";
-    src = ./.;
-    filter = path: type:
-      let rel = lib.removePrefix (toString ./. + "/") (toString path); in
-      lib.elem rel [ "Package.swift" "Package.resolved" "Sources" "man" "man/dynix.1" ] || lib.hasPrefix "Sources/" rel;
-  };
+  # What SwiftPM reads, and the flags, are in package-recipe.nix (builtins
+  # only), so scripts/test builds exactly this source the same way.
+  inherit (recipe) src;
 
   swiftpmDeps = fetchSwiftPMDeps {
     inherit (finalAttrs) pname version src;
@@ -54,12 +72,14 @@ lib.throwIf (fetchSwiftPMDeps == null || lib.versionOlder swiftVersion "6")
   # swiftpm propagates swiftpmHook (build, install, check phases) and
   # swiftpmUnpackHook (links swiftpmDeps in before the build).
   nativeBuildInputs = [ swift swiftpm pkg-config installShellFiles ];
-  # CGit2 is a system-library target over `pkg-config libgit2`; CDeflate
-  # compresses large objects with zlib itself (-lz, zlib.h).
-  buildInputs = [ libgit2 zlib ];
+  # CGit2 is a system-library target over `pkg-config libgit2`, which names
+  # the archive; CDeflate compresses large objects with zlib itself (-lz,
+  # zlib.h), and libgit2's archive needs zlib too.
+  buildInputs = [ libgit2Archive zlib ];
 
-  # Only the command; the test targets need git and Nix at run time.
-  swiftpmFlags = [ "--product" "dynix" ];
+  # Only the command (the test targets need git and Nix at run time), with
+  # the Swift and C++ runtimes linked in.
+  swiftpmFlags = recipe.swiftpmFlags { inherit staticLibstdcxx; };
 
   # The man page is generated from the command's own help (swift-argument-parser's generate-manual
   # plugin; scripts/test checks it is current); the completion scripts come from the binary, and complete
@@ -71,6 +91,9 @@ lib.throwIf (fetchSwiftPMDeps == null || lib.versionOlder swiftVersion "6")
       --zsh <($out/bin/dynix --generate-completion-script zsh) \
       --fish <($out/bin/dynix --generate-completion-script fish)
   '';
+
+  # What it is built with, for inspection (`nix-build -A dynix.libgit2Archive`).
+  passthru = { inherit libgit2Archive staticLibstdcxx; };
 
   # The test suite drives git and nix-instantiate against temporary roots;
   # run it with scripts/test outside the sandbox.

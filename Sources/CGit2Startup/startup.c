@@ -10,7 +10,7 @@
  */
 #include "CGit2Startup.h"
 
-#ifndef DYNIX_LIBGIT2_STATIC /* linked statically, the library's own definition is in the binary: see static.c */
+#ifndef DYNIX_LIBGIT2_DEBIAN_STATIC /* linked statically, the library's own definition is in the binary: see static.c */
 int mbedtls_x509_crt_parse_file(void *chain, const char *path) {
     (void)chain;
     (void)path;

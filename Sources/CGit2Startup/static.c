@@ -1,5 +1,5 @@
 /*
- * Only when libgit2 is linked statically (Package.swift: DYNIX_LIBGIT2_STATIC, Debian's libgit2.a).
+ * Only when libgit2 is linked statically (Package.swift: DYNIX_LIBGIT2_DEBIAN_STATIC, Debian's libgit2.a).
  *
  * dynix only reads and writes a local bare repository. Debian's libgit2 references libssh2 (SSH
  * transport) and GSSAPI (SPNEGO for HTTP), which would pull in OpenSSL's libcrypto and Kerberos;
@@ -7,7 +7,7 @@
  * fails with an error instead. The linker's --wrap sends libgit2's mbedTLS set-up here: no entropy
  * gathering and no CA bundle parse at git_libgit2_init(), and a TLS stream fails closed.
  */
-#ifdef DYNIX_LIBGIT2_STATIC
+#ifdef DYNIX_LIBGIT2_DEBIAN_STATIC
 #include <git2.h>
 
 int __wrap_git_mbedtls_stream_global_init(void) { return 0; }

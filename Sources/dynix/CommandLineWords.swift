@@ -4,8 +4,14 @@ import DynixHistory
 /// (`dynix --root DIR --json status`) move after it, and a mistyped command or a negative VALUE
 /// is refused with a hint instead of argument-parser's generic message.
 struct CommandLineWords {
-    /// Options that take the next word as their value, wherever they stand.
-    static let takesValue: Set<String> = ["--root", "--file", "--lock-timeout", "--color", "--date", "-n", "-m", "--message", "--since", "--option"]
+    /// Whether an option takes the next word as its value, wherever it stands. A `switch`, not a `Set`: this runs
+    /// before every command, and a `Set<String>` costs a scan of the runtime's protocol conformances on first use.
+    static func takesValue(_ word: String) -> Bool {
+        switch word {
+        case "--root", "--file", "--lock-timeout", "--color", "--date", "-n", "-m", "--message", "--since", "--option": true
+        default: false
+        }
+    }
 
     enum Problem: Error {
         /// A word where a command should be: the word, and the commands closest to it.
@@ -18,13 +24,16 @@ struct CommandLineWords {
 
     let arguments: [String]
 
-    init(_ words: [String], commands: [String]) throws {
+    /// `commands` is asked for only when the command must be checked: naming them instantiates every command's
+    /// configuration, which `--help` and `--version` do not need.
+    init(_ words: [String], commands: () -> [String]) throws {
         // `help`, `--help`, `--version`, completion requests: argument-parser's own business.
         if let first = words.first, first.hasPrefix("--generate-") || first.hasPrefix("--experimental-") || first.hasPrefix("---") {
             arguments = words
             return
         }
         if words.first == "help" {
+            let commands = commands()
             // `dynix help nope` must not succeed quietly.
             if words.count > 1, !commands.contains(words[1]) {
                 let close = commands.map { ($0, EditDistance.between(words[1], $0)) }.filter { $0.1 <= 2 }.sorted { $0.1 < $1.1 }.map(\.0)
@@ -43,7 +52,7 @@ struct CommandLineWords {
                 return
             }
             leading.append(word)
-            if CommandLineWords.takesValue.contains(word), index + 1 < words.count {
+            if CommandLineWords.takesValue(word), index + 1 < words.count {
                 leading.append(words[index + 1])
                 index += 1
             }
@@ -51,6 +60,7 @@ struct CommandLineWords {
         }
         guard index < words.count else { throw Problem.noCommand }
         let command = words[index]
+        let commands = commands()
         guard commands.contains(command) else {
             let close = commands.map { ($0, EditDistance.between(command, $0)) }.filter { $0.1 <= 2 }.sorted { $0.1 < $1.1 }.map(\.0)
             throw Problem.unknownCommand(command, close)
@@ -68,7 +78,7 @@ struct CommandLineWords {
                 if word == "--" { break }
                 // `-5` after the option path: a negative number meant as VALUE.
                 if word.count > 1, word.hasPrefix("-"), word.dropFirst().first.map({ $0.isNumber || $0 == "." }) == true,
-                    !CommandLineWords.takesValue.contains(previous ?? "")
+                    !CommandLineWords.takesValue(previous ?? "")
                 {
                     throw Problem.dashValue(command: command, word: word)
                 }
@@ -90,7 +100,7 @@ struct CommandLineWords {
                 joined += words[index...]
                 break
             }
-            if takesValue.contains(word), word != "-n", index + 1 < words.count, words[index + 1].hasPrefix("-") {
+            if takesValue(word), word != "-n", index + 1 < words.count, words[index + 1].hasPrefix("-") {
                 joined.append("\(word == "-m" ? "--message" : word)=\(words[index + 1])")
                 index += 2
                 continue

@@ -33,7 +33,7 @@ enum Completions {
         var index = command + 1
         while index < min(cursor, words.count) {
             let word = words[index]
-            if CommandLineWords.takesValue.contains(word) {
+            if CommandLineWords.takesValue(word) {
                 index += 2
                 continue
             }

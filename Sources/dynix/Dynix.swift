@@ -3,13 +3,14 @@ import DynixHistory
 
 @main
 struct Dynix: ParsableCommand {
+    static let version = "0.1.0"
     static let configuration = CommandConfiguration(
         commandName: "dynix",
         abstract: "Change selected NixOS service settings at run time, with an auditable git history.",
         discussion: """
             Entries go into /etc/nixos/dynamic.nix, one git commit each; `dynix apply` makes them live as dynamic generation N; a `nixos-rebuild switch` or a boot resets services to their static settings.
             """,
-        version: "0.1.0",
+        version: version,
         subcommands: [
             InitCommand.self, AppendCommand.self, ApplyCommand.self, StatusCommand.self, LogCommand.self,
             GenerationsCommand.self, ShowCommand.self, DiffCommand.self, RollbackCommand.self, UnsetCommand.self,
@@ -20,10 +21,11 @@ struct Dynix: ParsableCommand {
     /// Global options may come before the subcommand, as with git (`dynix --root DIR log`): argument-parser
     /// wants them after it, so `CommandLineWords` moves them there, and refuses what it would misreport.
     static func main() {
-        let commands = configuration.subcommands.map { $0._commandName } + ["help"]
         let arguments: [String]
         do {
-            arguments = try CommandLineWords(Array(CommandLine.arguments.dropFirst()), commands: commands).arguments
+            arguments = try CommandLineWords(Array(CommandLine.arguments.dropFirst())) {
+                configuration.subcommands.map { $0._commandName } + ["help"]
+            }.arguments
         } catch let problem as CommandLineWords.Problem {
             switch problem {
             case .noCommand:
@@ -41,7 +43,7 @@ struct Dynix: ParsableCommand {
             exit(withError: error)
         }
         if arguments.first != "rebuild-hook" {
-            let seconds = UInt32(ProcessEnvironment.values["DYNIX_WATCHDOG"] ?? "") ?? 120
+            let seconds = UInt32(ProcessEnvironment.value("DYNIX_WATCHDOG") ?? "") ?? 120
             Watchdog.start(
                 seconds: seconds, exitStatus: 1,
                 message:

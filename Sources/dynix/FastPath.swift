@@ -8,7 +8,7 @@ import ArgumentParser
 enum FastPath {
     static func run(_ arguments: [String]) -> Bool {
         if arguments == ["--version"] {
-            Terminal.out(Dynix.configuration.version)
+            Terminal.out(Dynix.version)
             return true
         }
         switch arguments.first {

@@ -47,6 +47,10 @@ struct GlobalOptions: ParsableArguments {
 }
 
 enum ProcessEnvironment {
+    /// One variable, without building `values`: what runs before every command (colour, the watchdog) reads
+    /// this, since the first `[String: String]` costs a scan of the runtime's protocol conformances.
+    static func value(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
+
     static let values: [String: String] = {
         var result: [String: String] = [:]
         var pointer = environ

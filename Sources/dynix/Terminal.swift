@@ -21,9 +21,9 @@ enum Terminal {
         case .always: return true
         case .never: return false
         case .auto:
-            let env = ProcessEnvironment.values
             // no-color.org: a NO_COLOR that is present and not empty turns colour off.
-            return isTerminal(stream) && (env["NO_COLOR"] ?? "").isEmpty && env["TERM"] != "dumb"
+            return isTerminal(stream) && (ProcessEnvironment.value("NO_COLOR") ?? "").isEmpty
+                && ProcessEnvironment.value("TERM") != "dumb"
         }
     }
 

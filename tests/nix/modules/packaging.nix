@@ -14,7 +14,11 @@ let
     path = "/nix/store/00000000000000000000000000000000-nixpkgs";
     swift = { name = "swift-${swiftVersion}"; version = swiftVersion; };
     swiftpm = { name = "swiftpm"; };
-    pkg-config = { name = "pkg-config"; }; libgit2 = { name = "libgit2"; }; zlib = { name = "zlib"; };
+    pkg-config = { name = "pkg-config"; }; zlib = { name = "zlib"; };
+    # overrideAttrs as mkDerivation's: the override sees the package's own attributes.
+    libgit2 = { name = "libgit2"; cmakeFlags = [ "-DREGEX_BACKEND=pcre2" "-DUSE_SSH=ON" "-DBUILD_SHARED_LIBS=ON" ]; doCheck = true; }
+      // { overrideAttrs = f: pkgs.libgit2 // f pkgs.libgit2; };
+    runCommandCC = name: env: script: { inherit name script; outPath = "/nix/store/00000000000000000000000000000000-${name}"; };
     installShellFiles = { name = "installShellFiles"; };
     git = { }; yq-go = { name = "yq-go"; };
     # mkDerivation with the finalAttrs form; no builder runs.
@@ -31,9 +35,14 @@ let
   top = import ../../../default.nix { pkgs = pkgsWith { swiftVersion = "6.2.4"; }; };
   dynix = top.dynix;
   resolved = builtins.fromJSON (builtins.readFile ../../../Package.resolved);
+  recipe = import ../../../package-recipe.nix;
+  stubPkgs = pkgsWith { swiftVersion = "6.2.4"; };
   refused = pkgs: !(builtins.tryEval (builtins.seq (pkgs.callPackage ../../../package.nix { }).pname true)).success;
 in
 {
+  # For tests/package/run.sh, which builds it; not part of the compared result.
+  sourcePath = dynix.src;
+
   testNames = builtins.attrNames top.tests;
   testName = top.tests.history.name;
   scriptHasHelpers = lib.hasInfix "def history_events()" top.tests.history.testScript
@@ -45,19 +54,31 @@ in
   # Package.resolved in it), with a real SRI sha256.
   deps = {
     fetcher = dynix.swiftpmDeps.fetcher;
-    sameSource = toString dynix.swiftpmDeps.args.src.origSrc == toString dynix.src.origSrc;
+    sameSource = dynix.swiftpmDeps.args.src == dynix.src;
     named = dynix.swiftpmDeps.args.pname + "-" + dynix.swiftpmDeps.args.version;
     realHash = builtins.match "sha256-[A-Za-z0-9+/]{43}=" dynix.swiftpmDeps.args.hash != null
       && dynix.swiftpmDeps.args.hash != lib.fakeHash && dynix.swiftpmDeps.args.hash != lib.fakeSha256;
   };
-  # Only what SwiftPM reads is in the source (and so in the dependency hash).
-  source = map (rel: dynix.src.filter (toString ../../.. + "/" + rel) "regular")
-    [ "Package.swift" "Package.resolved" "Sources/dynix/Dynix.swift" "package.nix" "modules/dynix.nix" "README.md" ];
+  # The source is package-recipe.nix's (tests/package/run.sh realises and builds it).
+  sameSourceAsRecipe = dynix.src == recipe.src;
+  # libgit2 as an archive with nothing dynix does not use: nixpkgs' flags, then the recipe's (CMake takes the last).
+  libgit2 = {
+    flags = dynix.libgit2Archive.cmakeFlags == stubPkgs.libgit2.cmakeFlags ++ recipe.libgit2CmakeFlags;
+    archiveOnly = lib.elem "-DBUILD_SHARED_LIBS=OFF" recipe.libgit2CmakeFlags;
+    linked = lib.elem dynix.libgit2Archive dynix.buildInputs;
+    inherit (dynix.libgit2Archive) doCheck;
+    buildInputs = map (d: d.name) dynix.libgit2Archive.buildInputs;
+  };
+  # The C++ runtime as an archive: the linker script names what the C++ compiler names.
+  staticLibstdcxx = {
+    inSwiftpmFlags = dynix.swiftpmFlags == recipe.swiftpmFlags { inherit (dynix) staticLibstdcxx; };
+    asksTheCompiler = lib.hasInfix "$CXX -print-file-name=libstdc++.a" dynix.staticLibstdcxx.script;
+  };
   # The swiftpm hooks build and install; nothing writes SwiftPM's state.
   hooks = {
     nativeBuildInputs = map (d: d.name) dynix.nativeBuildInputs;
     ownPhases = builtins.filter (p: dynix ? ${p}) [ "configurePhase" "buildPhase" "installPhase" ];
-    mentionsWorkspaceState = lib.hasInfix "workspace-state" (builtins.toJSON (removeAttrs dynix [ "overrideAttrs" "src" ]));
+    mentionsWorkspaceState = lib.hasInfix "workspace-state" (builtins.toJSON (removeAttrs dynix [ "overrideAttrs" "src" "buildInputs" "passthru" "libgit2Archive" "staticLibstdcxx" ]));
     flags = dynix.swiftpmFlags;
   };
   pin = {
