@@ -21,6 +21,8 @@ struct RebuildHookCommand: ParsableCommand {
         switch RebuildHook.run(global.paths, system: system, identity: global.identity, lockTimeout: min(global.lockTimeout, 5)) {
         case .recorded(let kind):
             Terminal.out("dynix: recorded \(kind.rawValue)")
+        case .awaitingInit:
+            Terminal.out("dynix: no history at \(global.paths.history) yet; `dynix init` will record this activation when it starts one")
         case .spooled(let reason):
             Terminal.writeError("dynix: warning: reset spooled, not yet in the history (\(reason)); the next dynix command records it")
         case .lost(let reason):

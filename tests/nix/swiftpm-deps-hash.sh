@@ -8,9 +8,8 @@
 #
 # GIT-DIR: a clone of github.com/apple/swift-argument-parser holding the
 # revision Package.resolved pins (GitHub's own commit ids: a mirror that
-# re-commits the tags, like /opt/swift-packages on the Debian workplace,
-# has other ids and other trees). Not part of scripts/test-nix: it needs
-# that clone. Prints the hash; compare it with package.nix.
+# re-commits the tags has other ids and other trees). Not part of
+# scripts/test-nix: it needs that clone. Prints the hash; compare it with package.nix.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 git_dir=${1:?usage: $0 GIT-DIR-OF-swift-argument-parser}

@@ -7,6 +7,9 @@ public enum RebuildHook {
         case recorded(EventKind)
         /// Spooled; the next dynix command commits it. The reason is for one warning line.
         case spooled(reason: String)
+        /// Spooled before `dynix init`: expected on a host that has the module but no history yet, so no warning;
+        /// `init` takes the spooled events into the history it starts.
+        case awaitingInit
         /// Neither spool nor history could be written.
         case lost(reason: String)
     }
@@ -38,6 +41,8 @@ public enum RebuildHook {
                 kinds.append(kind)
             }
             return .recorded(kinds.last ?? .rebuild)
+        } catch DynixError.notInitialised(_) where spoolError == nil {
+            return .awaitingInit
         } catch {
             let reason = (error as? DynixError)?.message ?? "\(error)"
             return spoolError == nil ? .spooled(reason: reason) : .lost(reason: "\(spoolError!); \(reason)")

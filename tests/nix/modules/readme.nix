@@ -1,0 +1,50 @@
+# The configurations README.md shows ("Installing on NixOS"), word for word,
+# under nixpkgs' real module system: tests/nix/readme.sh copies the blocks
+# into DIR (flake.nix, configuration.nix, configuration-without-flakes.nix,
+# and dynix/, a link to this repository, where the README clones it).
+# nixpkgs.lib.nixosSystem evaluates the modules with the stub NixOS options
+# and stand-in service modules of these tests (services.nix names the
+# nixpkgs commits they mirror); dynix's own flake.nix supplies the input.
+{ nixpkgsLib, dir }:
+
+let
+  lib = import (nixpkgsLib + "/lib");
+  stubs = import ./stubs.nix { inherit lib; };
+  services = import ./services.nix { inherit lib; inherit (stubs) pkgs; };
+  nixos = [
+    stubs.module
+    stubs.toplevel
+    services.harmonia
+    services.distccd
+    services.gotosocial
+    services.memcached
+    { _module.args.pkgs = stubs.pkgs; }
+  ];
+  nixpkgs = {
+    lib = lib // {
+      nixosSystem = { system, modules }: lib.evalModules { modules = nixos ++ modules; };
+    };
+  };
+  dynix = (import ../../../flake.nix).outputs { self = dynix; inherit nixpkgs; };
+  flake = import (dir + "/flake.nix");
+  outputs = flake.outputs { self = outputs; inherit nixpkgs dynix; };
+  withoutFlakes = lib.evalModules { modules = nixos ++ [ (dir + "/configuration-without-flakes.nix") ]; };
+
+  summary = config: {
+    enable = config.programs.dynix.enable;
+    installed = map (p: p.name or p.pname or "?") config.environment.systemPackages;
+    manifest = lib.mapAttrs (_: o: o.static or null) config.dynamicism.manifest.options;
+    etc = lib.hasAttr "dynix/manifest.json" config.environment.etc;
+    assertions = lib.all (a: a.assertion) config.assertions;
+    configExpression = config.dynamicism.configExpression;
+  };
+in
+{
+  inputs = {
+    names = builtins.attrNames flake.inputs;
+    follows = flake.inputs.dynix.inputs.nixpkgs.follows;
+  };
+  hosts = builtins.attrNames outputs.nixosConfigurations;
+  withFlakes = summary outputs.nixosConfigurations.cache1.config;
+  withoutFlakes = summary withoutFlakes.config;
+}
