@@ -7,7 +7,7 @@ import DynixHistory
 enum Completions {
     /// The root the command line being completed names: `--root DIR`, else `$DYNIX_ROOT`, else `/`.
     static func paths(_ words: [String]) -> Paths {
-        var root = ProcessEnvironment.values["DYNIX_ROOT"] ?? "/"
+        var root = ProcessEnvironment.value("DYNIX_ROOT") ?? "/"
         for (index, word) in words.enumerated() {
             if word == "--root", index + 1 < words.count { root = words[index + 1] }
             if word.hasPrefix("--root=") { root = String(word.dropFirst("--root=".count)) }
@@ -59,7 +59,7 @@ enum Completions {
     /// Options with a dynamic value now, for `unset`; without a history, the declared ones.
     @Sendable static func setOptions(_ words: [String], _ cursor: Int, _ prefix: String) -> [String] {
         let paths = paths(words)
-        guard let history = try? ConfigHistory.open(paths, identity: Identity.current(environment: [:])),
+        guard let history = try? ConfigHistory.open(paths, identity: Identity.current(sudoUser: nil)),
             let pending = try? history.effective(.pending)
         else { return optionPaths(words, cursor, prefix) }
         let declared = declaredOptions(words).map(\.path)
@@ -69,7 +69,7 @@ enum Completions {
 
     /// Generation numbers, newest first.
     @Sendable static func generations(_ words: [String], _ cursor: Int, _ prefix: String) -> [String] {
-        guard let history = try? ConfigHistory.open(paths(words), identity: Identity.current(environment: [:])),
+        guard let history = try? ConfigHistory.open(paths(words), identity: Identity.current(sudoUser: nil)),
             let generations = try? history.generations()
         else { return [] }
         return generations.reversed().map { String($0.number) }

@@ -20,10 +20,17 @@ struct Dynix: ParsableCommand {
 
     /// Global options may come before the subcommand, as with git (`dynix --root DIR log`): argument-parser
     /// wants them after it, so `CommandLineWords` moves them there, and refuses what it would misreport.
+    /// What `FastPath` takes (the plain forms of `log` and `append`, `--version`) holds nothing `CommandLineWords`
+    /// would rewrite, since it declines any word that begins with `-` but its own options, so it goes first.
     static func main() {
+        let words = Array(CommandLine.arguments.dropFirst())
+        if FastPath.mayTake(words) {
+            startWatchdog()
+            if FastPath.run(words) { return }
+        }
         let arguments: [String]
         do {
-            arguments = try CommandLineWords(Array(CommandLine.arguments.dropFirst())) {
+            arguments = try CommandLineWords(words) {
                 configuration.subcommands.map { $0._commandName } + ["help"]
             }.arguments
         } catch let problem as CommandLineWords.Problem {
@@ -42,15 +49,16 @@ struct Dynix: ParsableCommand {
         } catch {
             exit(withError: error)
         }
-        if arguments.first != "rebuild-hook" {
-            let seconds = UInt32(ProcessEnvironment.value("DYNIX_WATCHDOG") ?? "") ?? 120
-            Watchdog.start(
-                seconds: seconds, exitStatus: 1,
-                message:
-                    "dynix: error: gave up after \(seconds) s of its own work (waiting for the lock or for build and activation does not count)\nhint: the history repository may be damaged: `git --git-dir ROOT/var/lib/dynix/history.git fsck --full` (ROOT: / or --root)\n"
-            )
-        }
-        if FastPath.run(arguments) { return }
+        if !FastPath.mayTake(words), arguments.first != "rebuild-hook" { startWatchdog() }
         main(arguments)
+    }
+
+    private static func startWatchdog() {
+        let seconds = UInt32(ProcessEnvironment.value("DYNIX_WATCHDOG") ?? "") ?? 120
+        Watchdog.start(
+            seconds: seconds, exitStatus: 1,
+            message:
+                "dynix: error: gave up after \(seconds) s of its own work (waiting for the lock or for build and activation does not count)\nhint: the history repository may be damaged: `git --git-dir ROOT/var/lib/dynix/history.git fsck --full` (ROOT: / or --root)\n"
+        )
     }
 }

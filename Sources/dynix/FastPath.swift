@@ -6,6 +6,11 @@ import ArgumentParser
 /// does not recognise (another option, a word that begins with `-`, an odd number of words) goes to the full
 /// parser, which reports errors and help.
 enum FastPath {
+    /// Whether `run` may take these words, as typed: it still declines what it does not recognise.
+    static func mayTake(_ arguments: [String]) -> Bool {
+        arguments == ["--version"] || arguments.first == "log" || arguments.first == "append"
+    }
+
     static func run(_ arguments: [String]) -> Bool {
         if arguments == ["--version"] {
             Terminal.out(Dynix.version)
@@ -60,7 +65,7 @@ enum FastPath {
         while let argument = rest.popFirst() {
             switch argument {
             case "-m", "--message":
-                // `CommandLineWords` turned a message that begins with `-` into `--message=…`.
+                // A message that begins with `-` goes to the full parser (`CommandLineWords` makes it `--message=…`).
                 guard command.message == nil, let value = rest.popFirst(), !value.hasPrefix("-") else { return false }
                 command.message = value
             case _ where argument.hasPrefix("--message="):

@@ -19,12 +19,9 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Do not page long output (also: DYNIX_PAGER=cat).")
     var noPager = false
 
-    var paths: Paths {
-        let environment = ProcessEnvironment.values
-        return Paths(root: root ?? environment["DYNIX_ROOT"] ?? "/", dynamicFile: file)
-    }
+    var paths: Paths { Paths(root: root ?? ProcessEnvironment.value("DYNIX_ROOT") ?? "/", dynamicFile: file) }
 
-    var identity: Identity { Identity.current(environment: ProcessEnvironment.values) }
+    var identity: Identity { Identity.current(sudoUser: ProcessEnvironment.value("SUDO_USER")) }
 
     /// Opens the history for a reading command (which also finishes a crashed write or spooled events when idle).
     func openHistory() throws -> ConfigHistory {
@@ -46,21 +43,8 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
+/// The variables dynix reads, one at a time: a `[String: String]` of the whole environment would cost a scan of the
+/// runtime's protocol conformances on first use, before every command.
 enum ProcessEnvironment {
-    /// One variable, without building `values`: what runs before every command (colour, the watchdog) reads
-    /// this, since the first `[String: String]` costs a scan of the runtime's protocol conformances.
     static func value(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
-
-    static let values: [String: String] = {
-        var result: [String: String] = [:]
-        var pointer = environ
-        while let entry = pointer.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
-            }
-            pointer += 1
-        }
-        return result
-    }()
 }

@@ -113,8 +113,7 @@ enum Terminal {
         let text = rendered(lines.joined(separator: "\n"), for: .standardOutput) + (lines.isEmpty ? "" : "\n")
         var size = winsize()
         let rows = ioctl(1, UInt(TIOCGWINSZ), &size) == 0 ? Int(size.ws_row) : 0
-        let env = ProcessEnvironment.values
-        let pager = env["DYNIX_PAGER"] ?? env["PAGER"] ?? "less"
+        let pager = ProcessEnvironment.value("DYNIX_PAGER") ?? ProcessEnvironment.value("PAGER") ?? "less"
         guard pagerAllowed, isTerminal(.standardOutput), rows > 0, lines.count >= rows, !pager.isEmpty, pager != "cat" else {
             write(Array(text.utf8), toStandardError: false)
             return

@@ -5,13 +5,13 @@ public struct Identity: Equatable, Sendable {
     public let user: String
 
     /// The kernel's audit login uid survives `sudo` and `su`; then `SUDO_USER`; then the effective user.
-    public static func current(environment: [String: String]) -> Identity {
+    public static func current(sudoUser: String?) -> Identity {
         if let text = FileSystem.readText("/proc/self/loginuid")?.trimmingWhitespace(),
             let uid = UInt32(text), uid != UInt32.max, let name = userName(uid)
         {
             return Identity(user: name)
         }
-        if let sudo = environment["SUDO_USER"], !sudo.isEmpty { return Identity(user: sudo) }
+        if let sudo = sudoUser, !sudo.isEmpty { return Identity(user: sudo) }
         return Identity(user: userName(geteuid()) ?? "uid\(geteuid())")
     }
 
