@@ -25,6 +25,12 @@ let debianStaticLinking: [LinkerSetting] = [
     ])
 ]
 
+/// The crash points of FaultInjection.swift (`DYNIX_FAULT=STEP`): compiled into every debug build, and into a release
+/// build only when asked (`DYNIX_FAULT_INJECTION=1`, for scripts/torture); the released binary ignores `DYNIX_FAULT`.
+let faultInjection: [SwiftSetting] =
+    Context.environment["DYNIX_FAULT_INJECTION"] == "1"
+    ? [.define("DYNIX_FAULT_INJECTION")] : [.define("DYNIX_FAULT_INJECTION", .when(configuration: .debug))]
+
 let package = Package(
     name: "dynix",
     products: [
@@ -53,6 +59,7 @@ let package = Package(
         .target(
             name: "DynixHistory",
             dependencies: ["CGit2", "CGit2Startup", "CSignals", "CDeflate"],
+            swiftSettings: faultInjection,
             linkerSettings: debianStaticLibgit2 ? debianStaticLinking : []
         ),
         .executableTarget(

@@ -20,25 +20,14 @@
       || under "Sources" || under "Tests";
   };
 
-  # nixpkgs' swiftpm hook runs `swift build -j N -c release` with these. The
-  # Swift runtime is linked into the binary, and so are the C++ runtime and
-  # unwinder it needs: `staticLibstdcxx` is a directory holding a linker
-  # script named libstdc++.so that says `INPUT(/path/to/libstdc++.a)`
-  # (searched before the compiler's own directories, it turns the
-  # `-lstdc++` that --static-swift-stdlib adds into the archive), and
-  # -static-libgcc takes libgcc_eh.a for libgcc_s.so. Loading libstdc++.so is
-  # the largest single cost of starting a statically linked Swift program
-  # (BENCHMARKS.md, "Start-up as users run it").
-  swiftpmFlags = { staticLibstdcxx }: [
-    "--product" "dynix"
-    "--static-swift-stdlib"
-    "-Xlinker" "-L${staticLibstdcxx}"
-    "-Xswiftc" "-Xclang-linker" "-Xswiftc" "-static-libgcc"
-  ];
-
-  # The text of that linker script, for the archive a C++ compiler names with
-  # `c++ -print-file-name=libstdc++.a`.
-  libstdcxxLinkerScript = archive: "INPUT(${archive})\n";
+  # nixpkgs' swiftpm hook runs `swift build -j N -c release` with these.
+  # The Swift runtime stays shared: swift-argument-parser imports
+  # FoundationEssentials, which nixpkgs builds as a shared library only
+  # (swift-foundation: BUILD_SHARED_LIBS unless the platform is static), and
+  # a static Swift runtime beside it would load a second, shared runtime with
+  # it. The Debian release build links the runtime in (scripts/build-package,
+  # debian-static): swift.org's toolchain has static FoundationEssentials.
+  swiftpmFlags = [ "--product" "dynix" ];
 
   # Appended to nixpkgs' libgit2 cmakeFlags (CMake takes the last value of a
   # variable): an archive, so it is linked into the binary, with nothing dynix

@@ -20,7 +20,7 @@
 , libgit2
 , zlib
 , installShellFiles
-, runCommandCC
+
   # Only in nixpkgs with the Swift 6 package set; null elsewhere so the
   # error below can say what is missing.
 , fetchSwiftPMDeps ? null
@@ -40,17 +40,6 @@ let
     # against this configuration (scripts/test with LIBGIT2_SOURCE).
     doCheck = false;
   });
-
-  # `-lstdc++` as the archive (package-recipe.nix, swiftpmFlags).
-  staticLibstdcxx = runCommandCC "dynix-static-libstdcxx" { } ''
-    archive=$($CXX -print-file-name=libstdc++.a)
-    if [ ! -f "$archive" ]; then
-      echo "dynix: $CXX names no libstdc++.a ($archive)" >&2
-      exit 1
-    fi
-    mkdir -p $out
-    printf '%s' "${recipe.libstdcxxLinkerScript "$archive"}" > $out/libstdc++.so
-  '';
 in
 lib.throwIf (fetchSwiftPMDeps == null || lib.versionOlder swiftVersion "6")
   "dynix needs a nixpkgs with Swift 6 and fetchSwiftPMDeps (nixos-unstable after 2026-08-30); this one has Swift ${swiftVersion}${lib.optionalString (fetchSwiftPMDeps == null) " and no fetchSwiftPMDeps"}."
@@ -77,9 +66,9 @@ lib.throwIf (fetchSwiftPMDeps == null || lib.versionOlder swiftVersion "6")
   # zlib.h), and libgit2's archive needs zlib too.
   buildInputs = [ libgit2Archive zlib ];
 
-  # Only the command (the test targets need git and Nix at run time), with
-  # the Swift and C++ runtimes linked in.
-  swiftpmFlags = recipe.swiftpmFlags { inherit staticLibstdcxx; };
+  # Only the command (the test targets need git and Nix at run time); the
+  # Swift runtime stays shared (package-recipe.nix says why).
+  inherit (recipe) swiftpmFlags;
 
   # The man page is generated from the command's own help (swift-argument-parser's generate-manual
   # plugin; scripts/test checks it is current); the completion scripts come from the binary, and complete
@@ -93,7 +82,7 @@ lib.throwIf (fetchSwiftPMDeps == null || lib.versionOlder swiftVersion "6")
   '';
 
   # What it is built with, for inspection (`nix-build -A dynix.libgit2Archive`).
-  passthru = { inherit libgit2Archive staticLibstdcxx; };
+  passthru = { inherit libgit2Archive; };
 
   # The test suite drives git and nix-instantiate against temporary roots;
   # run it with scripts/test outside the sandbox.

@@ -6,7 +6,7 @@
  * command. The executable's own definition of the function interposes the library's (the
  * dynamic linker searches the executable first), so no certificate is ever parsed; a TLS
  * connection, which dynix never makes, would then have no trusted roots and fail closed.
- * Builds whose libgit2 uses OpenSSL (nixpkgs) never call this function.
+ * A libgit2 without mbedTLS (OpenSSL, or none: the archive package.nix builds) never calls it.
  */
 #include "CGit2Startup.h"
 

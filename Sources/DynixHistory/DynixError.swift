@@ -5,6 +5,7 @@ public enum DynixError: Error, Equatable {
     case unknownOption(String, suggestions: [String])
     case invalidValue(option: String, value: String, expected: String)
     case unrepresentableValue(String)
+    case limitExceeded(Limits.Exceeded)
     case unparsableFile(line: Int, column: Int, String)
     case fileUnparsable(path: String, line: Int, column: Int, String)
     /// `init` found a dynamic file it cannot take over (there is no history yet, so `adopt` cannot help).
@@ -14,6 +15,8 @@ public enum DynixError: Error, Equatable {
     case fileMissing(String)
     case notSetDynamically(String)
     case lockTimeout(holder: Int32?, seconds: Double)
+    /// The lock file is not a regular file with one name: dynix would write through it.
+    case notOurLock(path: String)
     case permissionDenied(path: String)
     case io(path: String, String)
     case git(String)
@@ -38,6 +41,11 @@ public enum DynixError: Error, Equatable {
         case .unknownOption(let path, _): return "\(path) is not a dynamic option on this system"
         case .invalidValue(let option, let value, let expected): return "`\(value)` is not a valid value for \(option): expected \(expected)"
         case .unrepresentableValue(let why): return "the value cannot be written as Nix data: \(why)"
+        case .limitExceeded(.pathComponents(let count)): return "the option path has \(count) names; dynix takes at most \(Limits.pathComponents)"
+        case .limitExceeded(.pathBytes(let count)): return "the option path is \(count) bytes long; dynix takes at most \(Limits.pathBytes)"
+        case .limitExceeded(.valueDepth):
+            return "the value nests lists and attribute sets more than \(Limits.valueDepth) levels deep; dynix takes at most \(Limits.valueDepth)"
+        case .limitExceeded(.valueBytes): return "the value holds more than \(Limits.valueBytes) bytes of text; dynix takes at most that"
         case .unparsableFile(let line, let column, let why): return "line \(line), column \(column): \(why)"
         case .fileUnparsable(let path, let line, let column, let why): return "\(path):\(line):\(column): \(why)"
         case .cannotTakeOver(let path, let line, let column, let why): return "cannot take over \(path): \(path):\(line):\(column): \(why)"
@@ -45,6 +53,8 @@ public enum DynixError: Error, Equatable {
         case .drift(let path): return "\(path) was changed outside dynix"
         case .fileMissing(let path): return "\(path) is missing; there is no edit to adopt"
         case .notSetDynamically(let option): return "\(option) has no dynamic value; it already has its static value"
+        case .notOurLock(let path):
+            return "\(path) is not dynix's own lock file (a hard link to another file, or not a regular file); dynix will not write to it"
         case .lockTimeout(let holder, let seconds):
             let who = holder.map { "process \($0)" } ?? "another dynix process"
             return "\(who) holds the dynix lock; gave up after \(formatSeconds(seconds))"
@@ -81,6 +91,9 @@ public enum DynixError: Error, Equatable {
             return "did you mean \(suggestions.joined(separator: " or "))? `dynix options` lists them all"
         case .invalidValue: return "`dynix options` shows each option's type"
         case .unrepresentableValue: return "Nix strings cannot hold NUL; Nix numbers cannot be NaN, infinite or subnormal"
+        case .limitExceeded:
+            return
+                "the limits keep Nix's parser and the module system far from their own (README, \"Limits\"); a setting this large belongs in a file the static configuration names"
         case .unparsableFile, .fileUnparsable: return "fix the file by hand, then record the edit with `dynix adopt`"
         case .cannotTakeOver:
             return "fix it by hand (or move it away) and run `dynix init` again; `dynix init --import FILE` evaluates a file with Nix instead"
@@ -88,6 +101,7 @@ public enum DynixError: Error, Equatable {
         case .notSetDynamically: return "`dynix show` lists the options set dynamically"
         case .fileMissing(let path): return "restore the committed content: `dynix show --nix > \(path)`"
         case .drift: return "review it with `dynix diff --patch pending file`, then `dynix adopt` to record it, or restore it with `dynix show --nix > FILE`"
+        case .notOurLock(let path): return "see what it is (`ls -li \(path)`), remove it (`rm \(path)`) and run the command again; dynix makes a new one"
         case .lockTimeout: return "wait for it to finish, or raise --lock-timeout"
         case .permissionDenied: return "dynix changes system state: run it with sudo"
         case .io: return nil

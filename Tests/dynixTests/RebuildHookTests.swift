@@ -69,6 +69,16 @@ final class RebuildHookTests: XCTestCase {
         XCTAssertEqual(resetEvents(root).map(\.kind), ["rebuild"])
     }
 
+    /// The history gone while the dynamic file is still there: not a new host, so a warning.
+    func testRepositoryLostWhileTheFileIsThere() throws {
+        let root = newRoot()
+        try FileManager.default.removeItem(atPath: root.historyPath)
+        let (result, _) = hook(root)
+        XCTAssertTrue(result.stderr.contains("dynix: warning: reset spooled"), result.stderr)
+        XCTAssertEqual(Run.dynix(root, ["init"]).status, 0)
+        XCTAssertEqual(resetEvents(root).map(\.kind), ["rebuild"])
+    }
+
     func testRepositoryDamaged() throws {
         let root = newRoot()
         let ref = root.file("var/lib/dynix/history.git/refs/heads/main")

@@ -178,4 +178,57 @@ final class RefusalTests: XCTestCase {
         Run.dynix(root, ["init"])
         refuse(root, ["append", "services.e", "\"\\ud800\\u0041\"", "--json"], mentions: "expected JSON")
     }
+
+    /// Every reading and writing command still answers: what was refused never reached the history.
+    func assertStillReadable(_ root: TempRoot, file: StaticString = #filePath, line: UInt = #line) {
+        for arguments in [["status"], ["show"], ["diff"], ["log"], ["generations"], ["append", "services.after", "1"], ["unset", "services.after"]] {
+            let result = Run.dynix(root, arguments)
+            XCTAssertTrue(result.status == 0 || result.status == 4, "\(arguments): \(result.status) \(result.stderr)", file: file, line: line)
+        }
+        XCTAssertEqual(Run.git(root, ["fsck", "--full", "--strict"]).status, 0, file: file, line: line)
+        XCTAssertTrue(Run.nixParses(root.file("etc/nixos/dynamic.nix")), file: file, line: line)
+    }
+
+    /// A path of 50,000 names was taken and then crashed every command that folds the file (a recursion per name).
+    func testOptionPathsBeyondTheLimitsAreRefused() {
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        let names = { (count: Int) in (["services"] + Array(repeating: "a", count: count - 1)).joined(separator: ".") }
+        refuse(root, ["append", names(50_000), "1"], mentions: "the option path has 50000 names; dynix takes at most \(Limits.pathComponents)")
+        refuse(root, ["append", names(Limits.pathComponents + 1), "1"], mentions: "dynix takes at most \(Limits.pathComponents)")
+        refuse(root, ["append", "services.\"" + String(repeating: "x", count: Limits.pathBytes) + "\"", "1"], mentions: "bytes long")
+        XCTAssertEqual(Run.dynix(root, ["append", names(Limits.pathComponents), "1"]).status, 0)
+        assertStillReadable(root)
+    }
+
+    /// A value nested about 2,600 deep was taken and left a file Nix cannot parse ("memory exhausted").
+    func testValuesBeyondTheLimitsAreRefused() {
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        let nested = { (depth: Int) in String(repeating: "{\"a\":", count: depth) + "1" + String(repeating: "}", count: depth) }
+        refuse(root, ["append", "services.deep", nested(3_000), "--json"], mentions: "more than \(Limits.valueDepth) levels deep")
+        refuse(root, ["append", "services.deep", nested(Limits.valueDepth + 1), "--json"], mentions: "levels deep")
+        refuse(root, ["append", "services.deep", String(repeating: "[", count: 100_000), "--json"], mentions: "levels deep")
+        XCTAssertEqual(Run.dynix(root, ["append", "services.deep", nested(Limits.valueDepth), "--json"]).status, 0)
+        XCTAssertTrue(Run.nixParses(root.file("etc/nixos/dynamic.nix")))
+        assertStillReadable(root)
+    }
+
+    /// A hand edit nested 10,000 deep took 8 s and 800 MB to refuse, and 100,000 crashed: now refused at the limit, at once.
+    func testDeepHandEditsAreRefusedWhereTheyGoTooDeep() {
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        for depth in [10_000, 100_000] {
+            let value = String(repeating: "{ a = ", count: depth) + "1" + String(repeating: "; }", count: depth)
+            root.write("etc/nixos/dynamic.nix", "[\n  { services.x = " + value + "; }\n]\n")
+            let started = Date()
+            refuse(root, ["adopt"], mentions: "nests more than \(Limits.valueDepth) levels deep")
+            XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+        }
+        root.write("etc/nixos/dynamic.nix", "[\n  { " + (["services"] + Array(repeating: "a", count: 50_000)).joined(separator: ".") + " = 1; }\n]\n")
+        refuse(root, ["adopt"], mentions: "more than \(Limits.pathComponents) names")
+        // No command line holds a value this large (the kernel caps one argument at 128 KiB); a hand edit can.
+        root.write("etc/nixos/dynamic.nix", "[\n  { services.big = \"" + String(repeating: "x", count: Limits.valueBytes + 1) + "\"; }\n]\n")
+        refuse(root, ["adopt"], mentions: "bytes of text")
+    }
 }

@@ -20,6 +20,7 @@ if [ -z "$work" ]; then
   trap 'rm -rf "$work"' EXIT
 fi
 mkdir -p "$work"
+work=$(cd "$work" && pwd -P)
 
 recipe_src=$(nix-instantiate --eval --read-write-mode --json -E '"${(import ./package-recipe.nix).src}"' | tr -d '"')
 src=$recipe_src
@@ -65,11 +66,10 @@ if [ "$version" = "$(sed -n 's/^  version = "\(.*\)";$/\1/p' package.nix)" ]; th
 else fail "package: dynix --version says package.nix's version" "$version"; fi
 
 needed=$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
-if [[ " $needed " != *" libswiftCore.so "* && " $needed " != *" libstdc++.so.6 "* && " $needed " != *" libgcc_s.so.1 "* ]]; then
-  pass "package: the Swift, C++ and unwinder runtimes are linked in (needs: $needed)"
-else fail "package: the Swift, C++ and unwinder runtimes are linked in" "needs: $needed"; fi
-if [ "$libgit2" != system ]; then
-  if [[ " $needed " != *" libgit2.so"* ]]; then pass "package: libgit2 is linked in from its archive"
+if [[ $needed != *libc.so.6* ]]; then
+  fail "package: readelf lists what the binary needs" "$(readelf -d "$bin" 2>&1 | head -5)"
+elif [ "$libgit2" != system ]; then
+  if [[ " $needed " != *" libgit2.so"* ]]; then pass "package: libgit2 is linked in from its archive (needs: $needed)"
   else fail "package: libgit2 is linked in from its archive" "needs: $needed"; fi
 fi
 if readelf -h "$bin" | grep -q 'DYN (Position-Independent Executable'; then pass "package: the binary is position-independent"
@@ -79,19 +79,26 @@ else fail "package: the binary is position-independent" "$(readelf -h "$bin" | g
 root="$work/root"
 rm -rf "$root"
 mkdir -p "$root"
-story=$(
+story=$({
   set -e
   export NO_COLOR=1 DYNIX_PAGER=cat
   "$bin" --root "$root" init
   "$bin" --root "$root" append services.distccd.maxJobs 4 -m "four jobs"
   "$bin" --root "$root" log --oneline
   git --git-dir "$root/var/lib/dynix/history.git" fsck --strict --no-progress
-  git --git-dir "$root/var/lib/dynix/history.git" log -1 --format=%s
   cat "$root/etc/nixos/dynamic.nix"
-) 2>&1
-if [[ $story == *"four jobs"* && $story == *"maxJobs"* ]] && [ "$(git --git-dir "$root/var/lib/dynix/history.git" log -1 --format=%s 2>/dev/null)" = "four jobs" ]; then
+} 2>&1)
+story_status=$?
+if [ "$story_status" -eq 0 ] && [[ $story == *"services.distccd.maxJobs = 4;"* ]] &&
+  [ "$(git --git-dir "$root/var/lib/dynix/history.git" log -1 --format=%s 2>/dev/null)" = "four jobs" ]; then
   pass "package: the built binary keeps a history (init, append, log; git fsck --strict clean)"
 else fail "package: the built binary keeps a history" "$story"; fi
+
+# The crash points of the tests exist only in a test build: a released dynix is never told to kill itself.
+if out=$(DYNIX_FAULT=objects-written NO_COLOR=1 "$bin" --root "$root" append services.distccd.logLevel info 2>&1) &&
+  [ "$(git --git-dir "$root/var/lib/dynix/history.git" log -1 --format=%s 2>/dev/null)" = "set services.distccd.logLevel = \"info\"" ]; then
+  pass "package: the release binary ignores DYNIX_FAULT"
+else fail "package: the release binary ignores DYNIX_FAULT" "$out"; fi
 
 echo "package: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -13,7 +13,13 @@ public enum NixEvaluator {
         if let bytes = try FileSystem.readBytes(path), let file = try? DynamicFile(bytes: bytes) { return file.entries }
         let result = try run(["--eval", "--strict", "--json", path])
         guard result.succeeded else { throw DynixError.importFailed("nix-instantiate could not evaluate \(path): \(result.tail)") }
-        guard case .list(let items) = try JSON.parse(result.stdoutText) else { throw DynixError.importFailed("\(path) is not a list") }
+        let value: NixValue
+        do {
+            value = try JSON.parse(result.stdoutText)
+        } catch is JSON.TooDeep {
+            throw DynixError.limitExceeded(.valueDepth)
+        }
+        guard case .list(let items) = value else { throw DynixError.importFailed("\(path) is not a list") }
         var entries: [Entry] = []
         for item in items {
             guard case .attrs = item else { throw DynixError.importFailed("an element of \(path) is not an attribute set") }
@@ -25,9 +31,13 @@ public enum NixEvaluator {
 
     /// `fold original == fold imported`, evaluated by Nix itself (exact for floats), with fold.nix's rule inline.
     static func checkSameFold(original: String, entries: [Entry]) throws {
-        let temporary = TemporaryDirectory.path + "/dynix-import-\(getpid()).nix"
+        let directory = try TemporaryDirectory.makePrivate(prefix: "dynix-import-")
+        let temporary = directory + "/imported.nix"
+        defer {
+            FileSystem.remove(temporary)
+            rmdir(directory)
+        }
         try FileSystem.writeAtomically(temporary, DynamicFile.rendering(entries).bytes, mode: 0o600)
-        defer { FileSystem.remove(temporary) }
         // The paths go in as strings (--argstr), never as Nix text: a space or a quote in one cannot break it.
         let expression = """
             { original, imported }:

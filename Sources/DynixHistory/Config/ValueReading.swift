@@ -36,6 +36,7 @@ extension Entry {
     /// Turns the command line's OPTION and VALUE into a checked entry, or refuses with the reason.
     public static func from(option: String, value: String, reading: ValueReading, manifest: Manifest?) throws -> Entry {
         let path = try OptionPath(parsing: option)
+        try Limits.check(path)
         try checkName(path)
         // The declared type when the path is a declared option; nil without a manifest or inside an `attrs` option.
         let declaredType = try declaredOption(path, manifest: manifest).flatMap { $0.path == path ? $0.type : nil }
@@ -44,7 +45,14 @@ extension Entry {
         case .string:
             parsed = .string(value)
         case .json:
-            guard let v = try? JSON.parse(value) else { throw DynixError.invalidValue(option: path.description, value: value, expected: "JSON") }
+            let v: NixValue
+            do {
+                v = try JSON.parse(value, maxDepth: Limits.valueDepth)
+            } catch is JSON.TooDeep {
+                throw DynixError.limitExceeded(.valueDepth)
+            } catch {
+                throw DynixError.invalidValue(option: path.description, value: value, expected: "JSON")
+            }
             parsed = declaredType?.coerce(v) ?? v
         case .inferred:
             // Digits that do not fit: Nix integers are 64-bit, and turning them into a string would surprise.
@@ -73,6 +81,8 @@ extension Entry {
     /// no name of the module system's own, nothing Nix cannot hold, and, with a manifest, a declared
     /// option and a value of its type.
     public func check(against manifest: Manifest?) throws {
+        try Limits.check(path)
+        try Limits.check(value)
         try Entry.checkName(path)
         try value.checkRepresentable()
         if let declared = try Entry.declaredOption(path, manifest: manifest), declared.path == path, !declared.type.accepts(value) {

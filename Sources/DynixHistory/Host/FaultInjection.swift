@@ -31,11 +31,17 @@ enum FaultStep: String, CaseIterable, Sendable {
     }
 }
 
+/// Only in a test build (`DYNIX_FAULT_INJECTION`, Package.swift: every debug build, and a release build made
+/// with `DYNIX_FAULT_INJECTION=1` for the crash tests): a released dynix has no way to be told to kill itself.
 enum FaultInjection {
-    static let target: FaultStep? = {
-        guard let raw = getenv("DYNIX_FAULT") else { return nil }
-        return FaultStep(rawValue: String(decoding: UnsafeRawBufferPointer(start: raw, count: strlen(raw)), as: UTF8.self))
-    }()
+    #if DYNIX_FAULT_INJECTION
+        static let target: FaultStep? = {
+            guard let raw = getenv("DYNIX_FAULT") else { return nil }
+            return FaultStep(rawValue: String(decoding: UnsafeRawBufferPointer(start: raw, count: strlen(raw)), as: UTF8.self))
+        }()
+    #else
+        static let target: FaultStep? = nil
+    #endif
 
     static func reach(_ step: FaultStep) {
         guard let target, target == step else { return }

@@ -88,31 +88,34 @@ enum FileSystem {
         }
     }
 
-    /// Replaces `path` so that a crash leaves either the old or the new content, never a mix:
-    /// temporary file in the same directory, fsync, rename, fsync the directory. An existing file keeps its
-    /// mode, and a symlink (owned by root or us) is written through, so a managed /etc/nixos stays as it was.
+    /// Replaces `path`, one of dynix's own files, so that a crash leaves either the old or the new content, never a
+    /// mix: temporary file in the same directory, fsync, rename, fsync the directory. The new file has `mode`,
+    /// whatever was there; a symbolic link at `path` is replaced, never written through.
     /// `faultSteps` names the test-only crash points (`FaultStep`). `durable: false` skips both fsyncs, for
     /// derived data that a reader checks and rebuilds (a power cut may then leave the old file, or a short one).
     static func writeAtomically(
         _ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, faultSteps: FaultStep.AtomicWrite? = nil, durable: Bool = true
     ) throws {
-        _ = try replace(path, bytes, mode: mode, faultSteps: faultSteps, durable: durable, settled: false)
+        _ = try replace(path, bytes, mode: mode, faultSteps: faultSteps, durable: durable, settled: false, administratorsFile: false)
     }
 
-    /// `writeAtomically`, durably, with the new file's modification time set just behind the file clock
-    /// (`FileVersion`), so that any later write is told from this version at once. The version written, when the
-    /// file system kept that time to the nanosecond; nil otherwise.
+    /// The dynamic file, the administrator's: replaced as `writeAtomically` does, but an existing file keeps its
+    /// mode and a symlink (owned by root or us) is written through, so a managed /etc/nixos stays as it was. The
+    /// new file's modification time is set just behind the file clock (`FileVersion`), so that any later write
+    /// is told from this version at once. The version written, when the file system kept that time to the
+    /// nanosecond; nil otherwise.
     static func writeSettled(_ path: String, _ bytes: [UInt8], faultSteps: FaultStep.AtomicWrite? = nil) throws -> FileVersion? {
-        try replace(path, bytes, mode: 0o644, faultSteps: faultSteps, durable: true, settled: true)
+        try replace(path, bytes, mode: 0o644, faultSteps: faultSteps, durable: true, settled: true, administratorsFile: true)
     }
 
     private static func replace(
-        _ path: String, _ bytes: [UInt8], mode: mode_t, faultSteps: FaultStep.AtomicWrite?, durable: Bool, settled: Bool
+        _ path: String, _ bytes: [UInt8], mode: mode_t, faultSteps: FaultStep.AtomicWrite?, durable: Bool, settled: Bool,
+        administratorsFile: Bool
     ) throws -> FileVersion? {
         var target = path
         var fileMode = mode
         var info = stat()
-        if lstat(path, &info) == 0 {
+        if administratorsFile, lstat(path, &info) == 0 {
             if (info.st_mode & S_IFMT) == S_IFLNK {
                 guard info.st_uid == 0 || info.st_uid == geteuid() else { throw DynixError.untrustedSymlink(path: path, owner: info.st_uid) }
                 guard let resolved = realpath(path, nil) else { throw failure(path: path) }
@@ -125,7 +128,9 @@ enum FileSystem {
         }
         let directory = directoryName(target)
         let temporary = "\(directory)/.\(baseName(target)).dynix-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, fileMode)
+        // A new file: whatever a killed dynix (or anyone) left at that name is neither followed nor reused.
+        unlink(temporary)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, fileMode)
         guard fd >= 0 else { throw failure(path: directory) }
         defer { close(fd) }
         var stampedTime: Int64?

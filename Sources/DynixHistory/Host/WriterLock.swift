@@ -14,6 +14,12 @@ final class WriterLock {
     private static func acquireUnwatched(_ path: String, timeout: Double) throws -> WriterLock {
         let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw FileSystem.failure(path: path) }
+        // The holder's pid is written into the lock: a hard link to another file would be truncated.
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_nlink == 1 else {
+            close(fd)
+            throw DynixError.notOurLock(path: path)
+        }
         let deadline = Clock.monotonic() + timeout
         var pause: Double = 0.001
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {

@@ -5,6 +5,9 @@ struct DynamicFileParser {
     private var index = 0
     private var line = 1
     private var column = 1
+    /// How deep the value being read nests (lists, sets, and the names of a path inside a set): bounded by
+    /// `Limits.valueDepth`, so neither this parser nor the fold recurses further, whatever the file holds.
+    private var depth = 0
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -50,7 +53,12 @@ struct DynamicFileParser {
             let path = try parseAttributePath()
             try skipTrivia()
             try expect(UInt8(ascii: "="), "expected `=` after `\(path)`")
+            // Inside a value, `a.b.c = …` nests as deep as `a = { b = { c = …; }; }`.
+            let nested = depth > 0 ? path.components.count - 1 : 0
+            depth += nested
+            if depth > Limits.valueDepth { throw tooDeep() }
             let value = try parseValue()
+            depth -= nested
             try skipTrivia()
             try expect(UInt8(ascii: ";"), "expected `;` after the value of `\(path)`")
             if !seen.define(path.components, value) {
@@ -72,6 +80,9 @@ struct DynamicFileParser {
                 guard NixSyntax.isIdentifier(name) else { throw error("`\(name)` is not an attribute name") }
                 names.append(name)
             }
+            if names.count > Limits.pathComponents {
+                throw error("the attribute path has more than \(Limits.pathComponents) names; dynix takes at most \(Limits.pathComponents)")
+            }
             try skipTrivia()
             guard peek() == UInt8(ascii: ".") else { return OptionPath(names) }
             advance()
@@ -85,6 +96,9 @@ struct DynamicFileParser {
         case UInt8(ascii: "\""): return .string(try parseString())
         case UInt8(ascii: "["):
             advance()
+            depth += 1
+            defer { depth -= 1 }
+            if depth > Limits.valueDepth { throw tooDeep() }
             var items: [NixValue] = []
             while true {
                 try skipTrivia()
@@ -96,6 +110,9 @@ struct DynamicFileParser {
                 items.append(try parseValue(inList: true))
             }
         case UInt8(ascii: "{"):
+            depth += 1
+            defer { depth -= 1 }
+            if depth > Limits.valueDepth { throw tooDeep() }
             return .attrs(EffectiveValues(entries: try parseBindings()).tree)
         case UInt8(ascii: "("):
             advance()
@@ -292,6 +309,10 @@ struct DynamicFileParser {
 
     private func error(_ message: String) -> DynixError {
         .unparsableFile(line: line, column: column, message)
+    }
+
+    private func tooDeep() -> DynixError {
+        error("the value nests more than \(Limits.valueDepth) levels deep; dynix takes at most \(Limits.valueDepth)")
     }
 }
 

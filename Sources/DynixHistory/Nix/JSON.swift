@@ -6,8 +6,14 @@ public enum JSON {
         public let reason: String
     }
 
-    public static func parse(_ text: String) throws -> NixValue {
-        var reader = Reader(bytes: Array(text.utf8))
+    /// Arrays and objects nested deeper than the reader goes: it stops there rather than recurse on.
+    public struct TooDeep: Error, Equatable {
+        public let limit: Int
+    }
+
+    /// `maxDepth` bounds the recursion: no document reaches a stack overflow.
+    public static func parse(_ text: String, maxDepth: Int = 512) throws -> NixValue {
+        var reader = Reader(bytes: Array(text.utf8), maxDepth: maxDepth)
         reader.skipSpace()
         let value = try reader.value()
         reader.skipSpace()
@@ -81,7 +87,9 @@ public enum JSON {
 
     private struct Reader {
         let bytes: [UInt8]
+        let maxDepth: Int
         var index = 0
+        var depth = 0
 
         func fail(_ reason: String) -> SyntaxError { SyntaxError(offset: index, reason: reason) }
 
@@ -105,6 +113,9 @@ public enum JSON {
             case UInt8(ascii: "\""): return .string(try string())
             case UInt8(ascii: "["):
                 index += 1
+                depth += 1
+                defer { depth -= 1 }
+                if depth > maxDepth { throw TooDeep(limit: maxDepth) }
                 var items: [NixValue] = []
                 skipSpace()
                 if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
@@ -125,6 +136,9 @@ public enum JSON {
                 }
             case UInt8(ascii: "{"):
                 index += 1
+                depth += 1
+                defer { depth -= 1 }
+                if depth > maxDepth { throw TooDeep(limit: maxDepth) }
                 var set: [String: NixValue] = [:]
                 skipSpace()
                 if index < bytes.count, bytes[index] == UInt8(ascii: "}") {

@@ -7,8 +7,9 @@ public enum RebuildHook {
         case recorded(EventKind)
         /// Spooled; the next dynix command commits it. The reason is for one warning line.
         case spooled(reason: String)
-        /// Spooled before `dynix init`: expected on a host that has the module but no history yet, so no warning;
-        /// `init` takes the spooled events into the history it starts.
+        /// Spooled before `dynix init`: expected on a host that has the module but neither a history nor a dynamic
+        /// file yet, so no warning; `init` takes the spooled events into the history it starts. (A history gone
+        /// while the file is there is `spooled`, with its warning.)
         case awaitingInit
         /// Neither spool nor history could be written.
         case lost(reason: String)
@@ -41,7 +42,7 @@ public enum RebuildHook {
                 kinds.append(kind)
             }
             return .recorded(kinds.last ?? .rebuild)
-        } catch DynixError.notInitialised(_) where spoolError == nil {
+        } catch DynixError.notInitialised(_) where spoolError == nil && !FileSystem.exists(paths.dynamicFile) {
             return .awaitingInit
         } catch {
             let reason = (error as? DynixError)?.message ?? "\(error)"

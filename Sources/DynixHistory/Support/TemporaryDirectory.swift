@@ -6,4 +6,20 @@ enum TemporaryDirectory {
         let text = String(cString: raw)
         return text.isEmpty ? "/tmp" : text
     }
+
+    /// A new directory only its owner can enter (`mkdtemp`: an unpredictable name, mode 0700, whatever the
+    /// umask), for files a program dynix starts must read: another user can neither plant nor swap one there.
+    static func makePrivate(prefix: String) throws -> String {
+        var template = Array((path + "/" + prefix + "XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw DynixError.io(path: path, String(cString: strerror(errno)))
+        }
+        let directory = String(cString: made)
+        guard chmod(directory, 0o700) == 0 else {
+            let reason = String(cString: strerror(errno))
+            rmdir(directory)
+            throw DynixError.io(path: directory, reason)
+        }
+        return directory
+    }
 }

@@ -18,7 +18,6 @@ let
     # overrideAttrs as mkDerivation's: the override sees the package's own attributes.
     libgit2 = { name = "libgit2"; cmakeFlags = [ "-DREGEX_BACKEND=pcre2" "-DUSE_SSH=ON" "-DBUILD_SHARED_LIBS=ON" ]; doCheck = true; }
       // { overrideAttrs = f: pkgs.libgit2 // f pkgs.libgit2; };
-    runCommandCC = name: env: script: { inherit name script; outPath = "/nix/store/00000000000000000000000000000000-${name}"; };
     installShellFiles = { name = "installShellFiles"; };
     git = { }; yq-go = { name = "yq-go"; };
     # mkDerivation with the finalAttrs form; no builder runs.
@@ -69,16 +68,11 @@ in
     inherit (dynix.libgit2Archive) doCheck;
     buildInputs = map (d: d.name) dynix.libgit2Archive.buildInputs;
   };
-  # The C++ runtime as an archive: the linker script names what the C++ compiler names.
-  staticLibstdcxx = {
-    inSwiftpmFlags = dynix.swiftpmFlags == recipe.swiftpmFlags { inherit (dynix) staticLibstdcxx; };
-    asksTheCompiler = lib.hasInfix "$CXX -print-file-name=libstdc++.a" dynix.staticLibstdcxx.script;
-  };
   # The swiftpm hooks build and install; nothing writes SwiftPM's state.
   hooks = {
     nativeBuildInputs = map (d: d.name) dynix.nativeBuildInputs;
     ownPhases = builtins.filter (p: dynix ? ${p}) [ "configurePhase" "buildPhase" "installPhase" ];
-    mentionsWorkspaceState = lib.hasInfix "workspace-state" (builtins.toJSON (removeAttrs dynix [ "overrideAttrs" "src" "buildInputs" "passthru" "libgit2Archive" "staticLibstdcxx" ]));
+    mentionsWorkspaceState = lib.hasInfix "workspace-state" (builtins.toJSON (removeAttrs dynix [ "overrideAttrs" "src" "buildInputs" "passthru" "libgit2Archive" ]));
     flags = dynix.swiftpmFlags;
   };
   pin = {

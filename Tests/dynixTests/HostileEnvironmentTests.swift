@@ -1,0 +1,116 @@
+import DynixHistory
+import DynixTestSupport
+import Foundation
+import XCTest
+
+/// What the environment dynix runs in may do to it: a loose umask, a planted file, a crash point asked for.
+final class HostileEnvironmentTests: XCTestCase {
+    /// `dynix ARGUMENTS` started from a shell whose umask is 000.
+    @discardableResult
+    func underUmask000(_ root: TempRoot, _ arguments: [String]) -> RunResult {
+        Run.program(["/bin/sh", "-c", "umask 000; exec \"$0\" \"$@\"", Run.dynixBinary, "--root", root.path] + arguments)
+    }
+
+    /// Under umask 000, 19 entries of history.git (its config and refs/heads/main among them) were world-writable:
+    /// another user could set `core.pager` and have root's `git log` run it.
+    func testNothingDynixCreatesIsWritableByOthersWhateverTheUmask() throws {
+        let root = Fixtures.applyRoot()
+        for arguments in [["init"], ["append", "services.harmonia.settings.workers", "5"], ["apply"], ["checkpoint"], ["rebuild-hook"]] {
+            let result = underUmask000(root, arguments)
+            XCTAssertEqual(result.status, 0, "\(arguments): \(result.stderr)")
+        }
+        var checked = 0
+        var writable: [String] = []
+        let manager = FileManager.default
+        for top in ["var/lib/dynix", "etc/nixos/dynamic.nix"] {
+            var paths = [root.file(top)]
+            if let inside = manager.enumerator(atPath: root.file(top)) {
+                paths += inside.compactMap { ($0 as? String).map { root.file(top) + "/" + $0 } }
+            }
+            for path in paths {
+                var info = stat()
+                XCTAssertEqual(lstat(path, &info), 0, path)
+                if (info.st_mode & S_IFMT) == S_IFLNK { continue }
+                checked += 1
+                if info.st_mode & 0o022 != 0 { writable.append("\(path) \(String(info.st_mode & 0o7777, radix: 8))") }
+            }
+        }
+        XCTAssertGreaterThan(checked, 20)
+        XCTAssertEqual(writable, [], "writable by group or others")
+        // Still readable by others, as documented (`dynix log` without sudo).
+        var info = stat()
+        XCTAssertEqual(stat(root.historyPath + "/HEAD", &info), 0)
+        XCTAssertNotEqual(info.st_mode & 0o004, 0)
+    }
+
+    /// `init --import` wrote `$TMPDIR/dynix-import-<pid>.nix`, a name another user could plant first (root then
+    /// copied the planted file's mode, 04777, and had Nix evaluate what was there).
+    func testImportDoesNotUseAPlantedFile() throws {
+        let root = TempRoot()
+        let tmp = root.file("tmp")
+        try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        chmod(tmp, 0o1777)
+        // Every pid the import may get: the file a user plants in a shared temporary directory.
+        let planted = "throw \"the planted file was evaluated\"\n"
+        let next = Int(ProcessInfo.processInfo.processIdentifier)
+        for pid in next..<(next + 400) {
+            let path = tmp + "/dynix-import-\(pid).nix"
+            XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(planted.utf8), attributes: [.posixPermissions: 0o4777]))
+        }
+        // Code, not data: dynix has Nix evaluate it and compares the folds through a file of its own.
+        root.write("prototype.nix", "let jobs = 4; in [ { services.a.b = jobs; } { services.a.c = \"x\"; } ]\n")
+        let result = Run.dynix(root, ["init", "--import", root.file("prototype.nix")], environment: ["TMPDIR": tmp])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertFalse(result.stderr.contains("planted"), result.stderr)
+        let names = try FileManager.default.contentsOfDirectory(atPath: tmp)
+        XCTAssertEqual(names.filter { !$0.hasSuffix(".nix") }, [], "the import left its private directory behind")
+        // Every planted file is as it was: none was taken for the import's own (replaced, given its mode, removed).
+        for pid in next..<(next + 400) {
+            XCTAssertEqual(try? String(contentsOfFile: tmp + "/dynix-import-\(pid).nix", encoding: .utf8), planted, "pid \(pid)")
+        }
+    }
+
+    /// The debug build (these tests) has the crash points; tests/package/run.sh checks that a release build ignores them.
+    func testTheTestBuildHasItsCrashPoints() {
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        let killed = Run.dynix(root, ["append", "services.a", "1"], environment: ["DYNIX_FAULT": "objects-written"])
+        XCTAssertEqual(killed.status, 128 + SIGKILL, "SIGKILL at objects-written")
+    }
+
+    /// The lock as a hard link to another file: taking the lock wrote the holder's pid into that file, truncating it.
+    func testALockThatIsAHardLinkIsRefused() throws {
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        root.write("precious", "do not truncate me\n")
+        let lock = root.file("var/lib/dynix/lock")
+        unlink(lock)
+        XCTAssertEqual(link(root.file("precious"), lock), 0)
+        let refused = Run.dynix(root, ["append", "services.a", "1"])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.hasPrefix("dynix: error: \(lock) is not dynix's own lock file"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("hint: "), refused.stderr)
+        XCTAssertEqual(root.read("precious"), "do not truncate me\n")
+        unlink(lock)
+        XCTAssertEqual(Run.dynix(root, ["append", "services.a", "1"]).status, 0, "a new lock is made")
+    }
+
+    /// Root-owned symlinks at dynix's own state files were written through to their targets.
+    func testStateFilesAreReplacedNotWrittenThrough() throws {
+        let root = Fixtures.applyRoot()
+        Run.dynix(root, ["init"])
+        root.write("victim", "untouched\n")
+        for name in ["file-stamp", "build-input.nix"] {
+            let path = root.file("var/lib/dynix/" + name)
+            unlink(path)
+            XCTAssertEqual(symlink(root.file("victim"), path), 0)
+        }
+        XCTAssertEqual(Run.dynix(root, ["append", "services.harmonia.settings.workers", "5"]).status, 0)
+        let applied = Run.dynix(root, ["apply"])
+        XCTAssertEqual(applied.status, 0, applied.stderr)
+        XCTAssertEqual(root.read("victim"), "untouched\n")
+        var info = stat()
+        XCTAssertEqual(lstat(root.file("var/lib/dynix/file-stamp"), &info), 0)
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFREG, "the link was replaced by dynix's own file")
+    }
+}
