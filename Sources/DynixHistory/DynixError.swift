@@ -1,3 +1,5 @@
+import Glibc
+
 /// Every refusal and failure dynix reports, with the words a person needs to act on it.
 public enum DynixError: Error, Equatable {
     case invalidOptionPath(String, String)
@@ -18,6 +20,8 @@ public enum DynixError: Error, Equatable {
     /// The lock file is not a regular file with one name: dynix would write through it.
     case notOurLock(path: String)
     case permissionDenied(path: String)
+    case noSpace(path: String)
+    case readOnlyFileSystem(path: String)
     case io(path: String, String)
     case git(String)
     case manifest(path: String, String)
@@ -59,6 +63,8 @@ public enum DynixError: Error, Equatable {
             let who = holder.map { "process \($0)" } ?? "another dynix process"
             return "\(who) holds the dynix lock; gave up after \(formatSeconds(seconds))"
         case .permissionDenied(let path): return "no permission to write \(path)"
+        case .noSpace(let path): return "cannot write \(path): No space left on device"
+        case .readOnlyFileSystem(let path): return "cannot write \(path): Read-only file system"
         case .io(let path, let why): return "\(path): \(why)"
         case .git(let why): return "history repository: \(why)"
         case .manifest(let path, let why): return "\(path): \(why)"
@@ -103,7 +109,14 @@ public enum DynixError: Error, Equatable {
         case .drift: return "review it with `dynix diff --patch pending file`, then `dynix adopt` to record it, or restore it with `dynix show --nix > FILE`"
         case .notOurLock(let path): return "see what it is (`ls -li \(path)`), remove it (`rm \(path)`) and run the command again; dynix makes a new one"
         case .lockTimeout: return "wait for it to finish, or raise --lock-timeout"
-        case .permissionDenied: return "dynix changes system state: run it with sudo"
+        case .permissionDenied:
+            return geteuid() == 0
+                ? "root was refused: the file or its directory may be immutable (`lsattr`) or under a security module's rule"
+                : "dynix changes system state: run it with sudo"
+        case .noSpace(let path):
+            return "free space on the file system that holds it (`df -h \(path)`) and run the command again"
+        case .readOnlyFileSystem:
+            return "the file system is mounted read-only; remount it read-write (`mount -o remount,rw …`) and run the command again"
         case .io: return nil
         case .git: return "check the repository with `git --git-dir /var/lib/dynix/history.git fsck` (under --root, the same path inside it)"
         case .manifest: return "the NixOS module writes this file; rebuild with `nixos-rebuild switch`"

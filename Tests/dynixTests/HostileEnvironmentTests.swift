@@ -113,4 +113,48 @@ final class HostileEnvironmentTests: XCTestCase {
         XCTAssertEqual(lstat(root.file("var/lib/dynix/file-stamp"), &info), 0)
         XCTAssertEqual(info.st_mode & S_IFMT, S_IFREG, "the link was replaced by dynix's own file")
     }
+
+    /// A full disk said "write blob: libgit2 error -1" or "….txn…: No space left", with no hint.
+    func testAFullDiskIsNamedWithAHint() throws {
+        guard geteuid() == 0 else { throw XCTSkip("needs root to mount a small tmpfs") }
+        let root = TempRoot()
+        guard Run.program(["mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", root.path]).status == 0 else {
+            throw XCTSkip("mounting a tmpfs is not allowed here")
+        }
+        defer { Run.program(["umount", "-l", root.path]) }
+        XCTAssertEqual(Run.dynix(root, ["init"]).status, 0)
+        XCTAssertEqual(Run.dynix(root, ["append", "services.a", "1"]).status, 0)
+        let file = root.read("etc/nixos/dynamic.nix")
+        let head = Run.git(root, ["rev-parse", "main"]).stdout
+        // Fill the file system to the last block.
+        Run.program(["dd", "if=/dev/zero", "of=\(root.path)/filler", "bs=64k"])
+        Run.program(["dd", "if=/dev/zero", "of=\(root.path)/filler2", "bs=1k"])
+        let refused = Run.dynix(root, ["append", "services.b", String(repeating: "x", count: 100_000)])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.hasPrefix("dynix: error: cannot write "), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("No space left on device"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("hint: free space on the file system"), refused.stderr)
+        XCTAssertEqual(root.read("etc/nixos/dynamic.nix"), file)
+        XCTAssertEqual(Run.git(root, ["rev-parse", "main"]).stdout, head)
+        unlink(root.path + "/filler")
+        unlink(root.path + "/filler2")
+        XCTAssertEqual(Run.dynix(root, ["append", "services.b", "2"]).status, 0)
+        XCTAssertEqual(Run.git(root, ["fsck", "--full", "--strict"]).status, 0)
+        XCTAssertFalse(root.read("etc/nixos/dynamic.nix")?.contains("xxxx") ?? true, "the refused value did not reach the file")
+    }
+
+    /// A read-only file system told root to "run it with sudo".
+    func testAReadOnlyFileSystemIsNamed() throws {
+        guard geteuid() == 0 else { throw XCTSkip("needs root to mount") }
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        let state = root.file("var/lib/dynix")
+        guard Run.program(["mount", "--bind", state, state]).status == 0 else { throw XCTSkip("mount is not allowed here") }
+        defer { Run.program(["umount", state]) }
+        guard Run.program(["mount", "-o", "remount,ro,bind", state]).status == 0 else { throw XCTSkip("read-only remount is not allowed here") }
+        let refused = Run.dynix(root, ["append", "services.a", "1"])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("Read-only file system"), refused.stderr)
+        XCTAssertFalse(refused.stderr.contains("sudo"), refused.stderr)
+    }
 }

@@ -180,7 +180,8 @@ final class GitRepository {
         let path = fanOut + "/" + hex.dropFirst(2)
         let temporary = directory + "/objects/tmp_object_dynix_\(getpid())"
         func failure(_ operation: String) -> GitError {
-            GitError(code: -1, operation: "\(operation) object \(id.short)", message: FileSystem.lastError())
+            let system = errno
+            return GitError(code: -1, operation: "\(operation) object \(id.short)", message: FileSystem.lastError(system), systemError: system)
         }
         guard mkdir(fanOut, 0o755) == 0 || errno == EEXIST else { throw failure("create directory for") }
         unlink(temporary)  // left by a killed dynix of the same pid
@@ -192,7 +193,10 @@ final class GitRepository {
             guard fsync(fd) == 0 else { throw failure("sync") }
         } catch {
             unlink(temporary)
-            if let error = error as? DynixError { throw GitError(code: -1, operation: "write object \(id.short)", message: error.message) }
+            // A full disk or a read-only file system keeps its name (and its hint).
+            if case DynixError.io(_, let why)? = error as? DynixError {
+                throw GitError(code: -1, operation: "write object \(id.short)", message: why)
+            }
             throw error
         }
         // link, as git does, so an object already there is never replaced; rename where there are no hard links.
@@ -527,9 +531,9 @@ final class GitRepository {
     /// fsync of a file inside the repository.
     func syncFile(_ relative: String) throws {
         let fd = Glibc.open(directory + "/" + relative, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw GitError(code: -1, operation: "sync \(relative)", message: FileSystem.lastError()) }
+        guard fd >= 0 else { throw GitError(code: -1, operation: "sync \(relative)", message: FileSystem.lastError(), systemError: errno) }
         defer { close(fd) }
-        guard fsync(fd) == 0 else { throw GitError(code: -1, operation: "sync \(relative)", message: FileSystem.lastError()) }
+        guard fsync(fd) == 0 else { throw GitError(code: -1, operation: "sync \(relative)", message: FileSystem.lastError(), systemError: errno) }
     }
 
     func hasObject(_ id: ObjectID) -> Bool {

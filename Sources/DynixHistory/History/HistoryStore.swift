@@ -16,7 +16,7 @@ final class HistoryStore {
         do {
             return HistoryStore(repository: try GitRepository.open(at: path), path: path)
         } catch let error as GitError {
-            throw DynixError.git(error.description)
+            throw error.refusal(at: path)
         }
     }
 
@@ -37,7 +37,7 @@ final class HistoryStore {
             try FileSystem.syncTree(path)
             return HistoryStore(repository: repository, path: path)
         } catch let error as GitError {
-            throw DynixError.git(error.description)
+            throw error.refusal(at: path)
         }
     }
 
@@ -133,6 +133,6 @@ final class HistoryStore {
     func objectsDiskUsage() -> Int { repository.objectsDiskUsage() }
 
     private func wrap<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let error as GitError { throw DynixError.git(error.description) }
+        do { return try body() } catch let error as GitError { throw error.refusal(at: path) }
     }
 }

@@ -251,7 +251,11 @@ enum FileSystem {
     static func lastError(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
     static func failure(path: String) -> DynixError {
-        if errno == EACCES || errno == EPERM || errno == EROFS { return .permissionDenied(path: path) }
-        return .io(path: path, lastError())
+        switch errno {
+        case ENOSPC, EDQUOT: return .noSpace(path: path)
+        case EROFS: return .readOnlyFileSystem(path: path)
+        case EACCES, EPERM: return .permissionDenied(path: path)
+        default: return .io(path: path, lastError())
+        }
     }
 }

@@ -42,11 +42,12 @@ extension ConfigHistory {
 
     /// Refuses, before anything is touched, a user who cannot write the state directory or the file's directory.
     static func checkWritable(_ paths: Paths) throws {
+        // `access` leaves its reason in errno: no permission, or a read-only file system (which root meets too).
         for directory in [paths.stateDirectory, FileSystem.directoryName(paths.dynamicFile)] where !FileSystem.canWrite(directory) {
-            throw DynixError.permissionDenied(path: directory)
+            throw FileSystem.failure(path: directory)
         }
         for file in [paths.history, paths.lock] where FileSystem.exists(file) && !FileSystem.canWrite(file) {
-            throw DynixError.permissionDenied(path: file)
+            throw FileSystem.failure(path: file)
         }
     }
 }
