@@ -189,9 +189,16 @@ struct StatusJSON: Encodable {
     /// The last apply, when it failed and nothing came after it.
     let lastFailure: EventJSON?
     let staticDrift: StaticDrift?
+    /// Generations whose `gen/N` tag is gone, with their apply commit when the history has it.
+    let missingTags: [MissingTag]
 
     struct StaticDrift: Encodable {
         let built: String
         let running: String
+    }
+
+    struct MissingTag: Encodable {
+        let generation: Int
+        let commit: String?
     }
 }

@@ -74,6 +74,13 @@ struct StatusCommand: ReadingCommand {
                 Terminal.yellow(
                     row("file", "\(paths.dynamicFile) was edited outside dynix: record it with `dynix adopt`, or restore it with `dynix show --nix`")))
         }
+        for missing in status.missingTags {
+            let restore =
+                missing.commit.map {
+                    "restore it: git --git-dir \(paths.history) tag -a gen/\(missing.number) -m \"dynix generation \(missing.number)\" \($0.hex)"
+                } ?? "its apply commit is not in the history either"
+            lines.append(Terminal.yellow(row("missing tag", "gen/\(missing.number) (generation \(missing.number)) is gone; \(restore)")))
+        }
         if status.interruptedTransaction { lines.append(Terminal.yellow(row("interrupted", "a write was interrupted; the next dynix command repairs it"))) }
         if !status.spooled.isEmpty {
             let events = status.spooled.count == 1 ? "1 event" : "\(status.spooled.count) events"
@@ -115,7 +122,8 @@ struct StatusCommand: ReadingCommand {
             interruptedTransaction: status.interruptedTransaction,
             spooledEvents: status.spooled.count,
             lastFailure: status.lastFailure.map { EventJSON($0) },
-            staticDrift: status.staticDrift.map { StatusJSON.StaticDrift(built: $0.built, running: $0.running) }
+            staticDrift: status.staticDrift.map { StatusJSON.StaticDrift(built: $0.built, running: $0.running) },
+            missingTags: status.missingTags.map { StatusJSON.MissingTag(generation: $0.number, commit: $0.commit?.hex) }
         )
     }
 }

@@ -157,4 +157,35 @@ final class HostileEnvironmentTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("Read-only file system"), refused.stderr)
         XCTAssertFalse(refused.stderr.contains("sudo"), refused.stderr)
     }
+
+    /// With refs/tags/gen/2 deleted, `status` said generation 2 was live, `generations` listed only 1, and nothing
+    /// named the missing tag.
+    func testAMissingGenerationTagIsSaidWithTheWayToRestoreIt() throws {
+        let root = Fixtures.applyRoot()
+        Run.dynix(root, ["init"])
+        for workers in ["5", "6"] {
+            XCTAssertEqual(Run.dynix(root, ["append", "services.harmonia.settings.workers", workers]).status, 0)
+            XCTAssertEqual(Run.dynix(root, ["apply"]).status, 0)
+        }
+        func missingTags() -> [[String: Any]]? {
+            let document = try? JSONSerialization.jsonObject(with: Data(Run.dynix(root, ["status", "--json"]).stdout.utf8)) as? [String: Any]
+            return document?["missingTags"] as? [[String: Any]]
+        }
+        XCTAssertEqual(missingTags()?.count, 0)
+        let commit = Run.git(root, ["rev-parse", "gen/2^{commit}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(Run.git(root, ["tag", "-d", "gen/2"]).status, 0)
+        let status = Run.dynix(root, ["status"])
+        XCTAssertTrue(status.stdout.contains("missing tag"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("gen/2 (generation 2) is gone"), status.stdout)
+        XCTAssertTrue(status.stdout.contains(commit), status.stdout)
+        XCTAssertEqual(missingTags()?.first?["generation"] as? Int, 2)
+        XCTAssertEqual(missingTags()?.first?["commit"] as? String, commit)
+        // The way status gives, followed word for word.
+        let line = status.stdout.split(separator: "\n").first { $0.contains("restore it: ") }.map(String.init) ?? ""
+        let command = String(line[line.range(of: "restore it: ")!.upperBound...])
+        XCTAssertEqual(Run.program(["/bin/sh", "-c", command]).status, 0, command)
+        XCTAssertFalse(Run.dynix(root, ["status"]).stdout.contains("missing tag"))
+        XCTAssertTrue(Run.dynix(root, ["generations"]).stdout.contains("2"))
+        XCTAssertEqual(Run.git(root, ["fsck", "--full", "--strict"]).status, 0)
+    }
 }

@@ -100,6 +100,8 @@ extension ConfigHistory {
         /// reset was recorded: the rebuild hook did not run.
         public let staticDrift: (built: String, running: String)?
         public let hasManifest: Bool
+        /// Generations whose `gen/N` tag is gone.
+        public let missingTags: [MissingTag]
     }
 
     public func status() throws -> Status {
@@ -119,7 +121,8 @@ extension ConfigHistory {
             spooled: spooledEvents,
             lastFailure: try lastFailedApply(),
             staticDrift: try staticDrift(),
-            hasManifest: manifest != nil
+            hasManifest: manifest != nil,
+            missingTags: try missingGenerationTags()
         )
     }
 
