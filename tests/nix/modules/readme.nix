@@ -2,24 +2,13 @@
 # under nixpkgs' real module system: tests/nix/readme.sh copies the blocks
 # into DIR (flake.nix, configuration.nix, configuration-without-flakes.nix,
 # and dynix/, a link to this repository, where the README clones it).
-# nixpkgs.lib.nixosSystem evaluates the modules with the stub NixOS options
-# and stand-in service modules of these tests (services.nix names the
-# nixpkgs commits they mirror); dynix's own flake.nix supplies the input.
+# nixpkgs.lib.nixosSystem evaluates the modules in the stand-in NixOS of
+# these tests (nixos.nix); dynix's own flake.nix supplies the input.
 { nixpkgsLib, dir }:
 
 let
   lib = import (nixpkgsLib + "/lib");
-  stubs = import ./stubs.nix { inherit lib; };
-  services = import ./services.nix { inherit lib; inherit (stubs) pkgs; };
-  nixos = [
-    stubs.module
-    stubs.toplevel
-    services.harmonia
-    services.distccd
-    services.gotosocial
-    services.memcached
-    { _module.args.pkgs = stubs.pkgs; }
-  ];
+  nixos = import ./nixos.nix { inherit lib; };
   nixpkgs = {
     lib = lib // {
       nixosSystem = { system, modules }: lib.evalModules { modules = nixos ++ modules; };

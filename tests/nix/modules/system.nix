@@ -4,23 +4,12 @@
 { lib, static, extra ? [ ] }:
 
 let
-  stubs = import ./stubs.nix { inherit lib; };
-  services = import ./services.nix { inherit lib; inherit (stubs) pkgs; };
   repo = ../../..;
 in
 lib.evalModules {
-  modules = [
-    stubs.module
-    stubs.toplevel
-    services.harmonia
-    services.distccd
-    services.gotosocial
-    services.memcached
+  modules = import ./nixos.nix { inherit lib; } ++ [
     (repo + "/modules/dynix.nix")
-    {
-      _module.args.pkgs = stubs.pkgs;
-      programs.dynix.enable = true;
-    }
+    { programs.dynix.enable = true; }
     static
   ] ++ extra;
 }
