@@ -22,6 +22,12 @@ public enum DynixError: Error, Equatable {
     case permissionDenied(path: String)
     case noSpace(path: String)
     case readOnlyFileSystem(path: String)
+    /// A write refused midway, and the file could not be put back: it holds the change, the history not yet.
+    case writtenNotRecorded(path: String, cause: String)
+    /// libgit2 reported an object written that the repository does not have.
+    case objectNotWritten(id: String, repository: String)
+    /// `checkpoint` recorded its compaction, then could not pack.
+    case packingFailedAfterCompaction(commit: String, cause: String)
     case io(path: String, String)
     case git(String)
     case manifest(path: String, String)
@@ -65,6 +71,12 @@ public enum DynixError: Error, Equatable {
         case .permissionDenied(let path): return "no permission to write \(path)"
         case .noSpace(let path): return "cannot write \(path): No space left on device"
         case .readOnlyFileSystem(let path): return "cannot write \(path): Read-only file system"
+        case .writtenNotRecorded(let path, let cause):
+            return "\(cause); \(path) already holds the change, which is not in the history yet and could not be taken back"
+        case .objectNotWritten(let id, let repository):
+            return "\(repository) does not have object \(id.prefix(7)), which libgit2 reported written; nothing was recorded"
+        case .packingFailedAfterCompaction(let commit, let cause):
+            return "\(cause); the file was compacted and that is recorded (\(commit.prefix(7))), but the history was not packed"
         case .io(let path, let why): return "\(path): \(why)"
         case .git(let why): return "history repository: \(why)"
         case .manifest(let path, let why): return "\(path): \(why)"
@@ -115,6 +127,11 @@ public enum DynixError: Error, Equatable {
                 : "dynix changes system state: run it with sudo"
         case .noSpace(let path):
             return "free space on the file system that holds it (`df -h \(path)`) and run the command again"
+        case .writtenNotRecorded:
+            return "once the cause is gone, the next dynix command records the change (`dynix status` first, to see it)"
+        case .packingFailedAfterCompaction: return "once the cause is gone, `dynix checkpoint` packs it"
+        case .objectNotWritten(_, let repository):
+            return "a full disk does this: check free space (`df -h \(repository)`) and run the command again"
         case .readOnlyFileSystem:
             return "the file system is mounted read-only; remount it read-write (`mount -o remount,rw …`) and run the command again"
         case .io: return nil
@@ -142,6 +159,7 @@ public enum DynixError: Error, Equatable {
     public var exitStatus: Int32 {
         switch self {
         case .lockTimeout: return 3
+        case .writtenNotRecorded, .packingFailedAfterCompaction: return 6
         case .applyFailed(_, _, let restored, _): return restored ? 4 : 5
         case .interrupted: return 130
         case .applyInterrupted(_, let restored, _): return restored ? 130 : 5

@@ -188,4 +188,95 @@ final class HostileEnvironmentTests: XCTestCase {
         XCTAssertTrue(Run.dynix(root, ["generations"]).stdout.contains("2"))
         XCTAssertEqual(Run.git(root, ["fsck", "--full", "--strict"]).status, 0)
     }
+
+    /// The head's blob replaced by another valid object (a misdirected write): `append` blamed the file ("changed
+    /// outside dynix") instead of the history.
+    func testAReplacedHeadBlobIsBlamedOnTheHistoryNotTheFile() throws {
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        XCTAssertEqual(Run.dynix(root, ["append", "services.a", "1"]).status, 0)
+        let blob = Run.git(root, ["rev-parse", "main:dynamic.nix"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let other = Run.program(["git", "--git-dir", root.historyPath, "hash-object", "-w", "--stdin"], input: "[\n]\n").stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let objects = root.historyPath + "/objects/"
+        let target = objects + blob.prefix(2) + "/" + blob.dropFirst(2)
+        let source = objects + other.prefix(2) + "/" + other.dropFirst(2)
+        chmod(target, 0o644)
+        try FileManager.default.removeItem(atPath: target)
+        try FileManager.default.copyItem(atPath: source, toPath: target)
+        unlink(root.file("var/lib/dynix/file-stamp"))  // no stamp vouches for the file: the bytes are compared
+        let refused = Run.dynix(root, ["append", "services.b", "2"])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertFalse(refused.stderr.contains("changed outside dynix"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("history repository"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("fsck"), refused.stderr)
+    }
+
+    /// One refused write at the branch update: exit 1 ("No space left"), yet the next command quietly committed the
+    /// refused value, and the next rebuild used it.
+    func testARefusedBranchUpdateChangesNothing() {
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        XCTAssertEqual(Run.dynix(root, ["append", "services.a", "1"]).status, 0)
+        let file = root.read("etc/nixos/dynamic.nix")
+        let head = Run.git(root, ["rev-parse", "main"]).stdout
+        let refused = Run.dynix(root, ["append", "services.b", "2"], environment: ["DYNIX_FAULT_REFUSE": "branch-update"])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("No space left on device"), refused.stderr)
+        XCTAssertEqual(root.read("etc/nixos/dynamic.nix"), file, "the file is put back")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.file("var/lib/dynix/txn")))
+        for arguments in [["status"], ["log"], ["append", "services.c", "3"]] { XCTAssertEqual(Run.dynix(root, arguments).status, 0, "\(arguments)") }
+        XCTAssertEqual(Run.git(root, ["rev-list", "--count", head.trimmingCharacters(in: .whitespacesAndNewlines) + "..main"]).stdout, "1\n")
+        XCTAssertFalse(root.read("etc/nixos/dynamic.nix")?.contains("services.b") ?? true, "the refused value never came back")
+        XCTAssertEqual(Run.git(root, ["fsck", "--full", "--strict"]).status, 0)
+    }
+
+    /// When even putting the file back is refused, the command says what is on disk, with a status of its own.
+    func testAChangeThatCannotBeTakenBackIsSaidSo() {
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        let refused = Run.dynix(root, ["append", "services.b", "2"], environment: ["DYNIX_FAULT_REFUSE": "branch-update,put-back"])
+        XCTAssertEqual(refused.status, 6, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("already holds the change"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("hint: once the cause is gone"), refused.stderr)
+        XCTAssertEqual(Run.dynix(root, ["append", "services.c", "3"]).status, 0)
+        let log = Run.git(root, ["log", "--format=%s"]).stdout
+        XCTAssertTrue(log.contains("services.b") && log.contains("services.c"), log)
+        XCTAssertEqual(Run.git(root, ["fsck", "--full", "--strict"]).status, 0)
+    }
+
+    /// `checkpoint` exited 1 after its compaction commit was already recorded.
+    func testACheckpointThatCannotPackSaysWhatItRecorded() {
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        for value in ["1", "2"] { XCTAssertEqual(Run.dynix(root, ["append", "services.a", value]).status, 0) }
+        let partly = Run.dynix(root, ["checkpoint"], environment: ["DYNIX_FAULT_REFUSE": "pack"])
+        XCTAssertEqual(partly.status, 6, partly.stderr)
+        XCTAssertTrue(partly.stderr.contains("the file was compacted and that is recorded"), partly.stderr)
+        XCTAssertTrue(Run.git(root, ["log", "-1", "--format=%s"]).stdout.hasPrefix("checkpoint:"))
+        // Already compact: nothing to record, so a refused packing changes nothing and exits 1.
+        let refused = Run.dynix(root, ["checkpoint"], environment: ["DYNIX_FAULT_REFUSE": "pack"])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertEqual(Run.dynix(root, ["checkpoint"]).status, 0)
+        XCTAssertEqual(Run.git(root, ["fsck", "--full", "--strict"]).status, 0)
+    }
+
+    /// libgit2 1.5, at ENOSPC on the commit object's write, returns success and an id never written; dynix then wrote
+    /// the txn record and the file, the branch update failed, and every later write was refused ("changed outside
+    /// dynix") while the refused value stayed in the file for the next rebuild.
+    func testACommitLibgit2DidNotWriteIsNeverNamed() {
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        XCTAssertEqual(Run.dynix(root, ["append", "services.a", "1"]).status, 0)
+        let file = root.read("etc/nixos/dynamic.nix")
+        let refused = Run.dynix(root, ["append", "services.b", "2"], environment: ["DYNIX_FAULT_REFUSE": "commit-object"])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("which libgit2 reported written; nothing was recorded"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("hint: a full disk does this"), refused.stderr)
+        XCTAssertEqual(root.read("etc/nixos/dynamic.nix"), file)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.file("var/lib/dynix/txn")))
+        XCTAssertEqual(Run.dynix(root, ["append", "services.c", "3"]).status, 0, "later writes are not refused")
+        XCTAssertFalse(root.read("etc/nixos/dynamic.nix")?.contains("services.b") ?? true)
+        XCTAssertEqual(Run.git(root, ["fsck", "--full", "--strict"]).status, 0)
+    }
 }

@@ -57,14 +57,21 @@ final class HistoryStore {
     func makeCommit(parent: ObjectID?, content: [UInt8]?, message: String, author: GitSignature, committer: GitSignature) throws -> ObjectID {
         try wrap {
             let tree: ObjectID
+            var written: [ObjectID] = []
             if let content {
-                tree = try repository.createTree(fileName: HistoryStore.fileName, blob: try repository.createBlob(content))
+                let blob = try repository.createBlob(content)
+                written.append(blob)
+                tree = try repository.createTree(fileName: HistoryStore.fileName, blob: blob)
             } else if let parent {
                 tree = try repository.commit(parent).tree
             } else {
                 tree = try repository.createTree(fileName: HistoryStore.fileName, blob: try repository.createBlob([]))
             }
             let commit = try repository.createCommit(tree: tree, parents: parent.map { [$0] } ?? [], author: author, committer: committer, message: message)
+            FaultInjection.loseCommitObject(commit, gitDirectory: path)
+            // libgit2 1.5 can return the id of an object it never wrote (a full disk at that write): nothing is named
+            // in a txn record or a ref before the object database has it.
+            for id in written + [tree, commit] where !repository.hasObject(id) { throw DynixError.objectNotWritten(id: id.hex, repository: path) }
             try repository.syncNewObjectDirectories()
             return commit
         }

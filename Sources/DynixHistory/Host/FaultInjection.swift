@@ -47,4 +47,36 @@ enum FaultInjection {
         guard let target, target == step else { return }
         kill(getpid(), SIGKILL)
     }
+
+    /// Writes a test may have refused as a full disk refuses them (`DYNIX_FAULT_REFUSE=WRITE[,WRITE…]`), to prove
+    /// what a refusal, which is not a crash, leaves behind.
+    enum Refusable: String, CaseIterable, Sendable {
+        /// Moving the branch, after the txn record and the file were written.
+        case branchUpdate = "branch-update"
+        /// Putting the file back after such a refusal.
+        case putBack = "put-back"
+        /// `checkpoint`'s packing, after its compaction commit.
+        case pack = "pack"
+        /// A commit object libgit2 reports written that is not there: libgit2 1.5 returns an id for an object it
+        /// could not write (a full disk at that write). The loose object is removed to model it.
+        case commitObject = "commit-object"
+    }
+
+    #if DYNIX_FAULT_INJECTION
+        static let refused: Set<String> = {
+            guard let raw = getenv("DYNIX_FAULT_REFUSE") else { return [] }
+            return Set(String(cString: raw).split(separator: ",").map(String.init))
+        }()
+    #else
+        static let refused: Set<String> = []
+    #endif
+
+    static func refuse(_ write: Refusable, path: String) throws {
+        if refused.contains(write.rawValue) { throw DynixError.noSpace(path: path) }
+    }
+
+    static func loseCommitObject(_ id: ObjectID, gitDirectory: String) {
+        guard refused.contains(Refusable.commitObject.rawValue) else { return }
+        unlink(gitDirectory + "/objects/" + id.hex.prefix(2) + "/" + id.hex.dropFirst(2))
+    }
 }

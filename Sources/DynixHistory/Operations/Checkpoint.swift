@@ -33,7 +33,15 @@ extension HistoryWriter {
             commit = try commitFileChange(compact.bytes, message: history.message(.checkpoint, subject: subject))
         }
         let diskBefore = store.objectsDiskUsage()
-        let pack = try packHistory()
+        let pack: (objects: Int, removed: Int)
+        do {
+            try FaultInjection.refuse(.pack, path: store.path + "/objects/pack")
+            pack = try packHistory()
+        } catch let refusal as DynixError {
+            // The compaction is recorded: a plain refusal (exit 1: nothing changed) would not be true.
+            guard let commit else { throw refusal }
+            throw DynixError.packingFailedAfterCompaction(commit: commit.hex, cause: refusal.message)
+        }
         return CheckpointResult(
             commit: commit, before: old.entries.count, after: commit == nil ? old.entries.count : compact.entries.count,
             packedObjects: pack.objects, removedLooseObjects: pack.removed, diskBefore: diskBefore, diskAfter: store.objectsDiskUsage())

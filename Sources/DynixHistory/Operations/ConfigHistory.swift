@@ -83,7 +83,12 @@ public final class ConfigHistory {
         // Else the committed copy, read without re-hashing it: it is only compared here (a damaged object differs
         // from the file anyway), and kept for the command only when it equals the file.
         let committed = try store.content(at: id, verifyingHash: false)
-        guard sameBytes(working, committed) else { return true }
+        guard sameBytes(working, committed) else {
+            // Before the file is blamed: the committed copy may be what is wrong (another valid object where this
+            // one was, a misdirected write). Read with its hash checked, it throws then, naming the damage.
+            _ = try store.content(at: id)
+            return true
+        }
         committedCache = (id, committed)
         if version.isSettled(readAfter: clock) { FileStamp(tree: tree, version: version).store(paths.fileStamp) }
         return false

@@ -11,8 +11,15 @@ extension HistoryWriter {
             parent: old, content: bytes, message: try withLiveEvent(message, parent: old), author: author ?? history.author(), committer: history.committer)
         FaultInjection.reach(.objectsWritten)
         try FileSystem.writeAtomically(paths.transaction, Array(TransactionRecord(old: old, new: new).text.utf8), mode: 0o600, faultSteps: .txn)
-        let written = try FileSystem.writeSettled(paths.dynamicFile, bytes, faultSteps: .file)
-        try store.advance(from: old, to: new, reason: "dynix")
+        let written: FileVersion?
+        do {
+            written = try FileSystem.writeSettled(paths.dynamicFile, bytes, faultSteps: .file)
+            try FaultInjection.refuse(.branchUpdate, path: store.path + "/" + HistoryStore.branch)
+            try store.advance(from: old, to: new, reason: "dynix")
+        } catch let refusal as DynixError {
+            try putBack(old: old, new: new, after: refusal)
+            throw refusal
+        }
         history.committedCache = (new, bytes)
         FaultInjection.reach(.branchMoved)
         FileSystem.remove(paths.transaction)
@@ -24,6 +31,21 @@ extension HistoryWriter {
             if let effective { history.storeEffective(effective, tree: tree) }
         }
         return new
+    }
+
+    /// A write refused after the txn record (a full disk, a read-only remount: dynix still runs, unlike after a
+    /// crash): the file goes back to what the branch holds and the record goes, so that the refusal's exit 1
+    /// means that nothing changed. When the file cannot be put back, the record stays, the next command finishes
+    /// the change, and the refusal says so.
+    private func putBack(old: ObjectID?, new: ObjectID, after refusal: DynixError) throws {
+        do {
+            guard let old, try store.head() == old else { throw refusal }
+            try FaultInjection.refuse(.putBack, path: paths.dynamicFile)
+            _ = try FileSystem.writeSettled(paths.dynamicFile, try store.content(at: old))
+            FileSystem.remove(paths.transaction)
+        } catch {
+            throw DynixError.writtenNotRecorded(path: paths.dynamicFile, cause: refusal.message)
+        }
     }
 
     /// Commits an event that changes no file (apply, rebuild, boot, apply-failed).
