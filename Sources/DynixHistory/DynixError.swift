@@ -26,6 +26,8 @@ public enum DynixError: Error, Equatable {
     case writtenNotRecorded(path: String, cause: String)
     /// libgit2 reported an object written that the repository does not have.
     case objectNotWritten(id: String, repository: String)
+    /// A write refused after the branch had moved: the change is in the history.
+    case recordedDespite(cause: String, commit: String)
     /// `checkpoint` recorded its compaction, then could not pack.
     case packingFailedAfterCompaction(commit: String, cause: String)
     case io(path: String, String)
@@ -75,6 +77,8 @@ public enum DynixError: Error, Equatable {
             return "\(cause); \(path) already holds the change, which is not in the history yet and could not be taken back"
         case .objectNotWritten(let id, let repository):
             return "\(repository) does not have object \(id.prefix(7)), which libgit2 reported written; nothing was recorded"
+        case .recordedDespite(let cause, let commit):
+            return "\(cause); the change is recorded all the same (\(commit.prefix(7))), but dynix could not finish cleanly"
         case .packingFailedAfterCompaction(let commit, let cause):
             return "\(cause); the file was compacted and that is recorded (\(commit.prefix(7))), but the history was not packed"
         case .io(let path, let why): return "\(path): \(why)"
@@ -130,6 +134,7 @@ public enum DynixError: Error, Equatable {
         case .writtenNotRecorded:
             return "once the cause is gone, the next dynix command records the change (`dynix status` first, to see it)"
         case .packingFailedAfterCompaction: return "once the cause is gone, `dynix checkpoint` packs it"
+        case .recordedDespite: return "`dynix status` shows the state; `git --git-dir /var/lib/dynix/history.git fsck` checks the repository"
         case .objectNotWritten(_, let repository):
             return "a full disk does this: check free space (`df -h \(repository)`) and run the command again"
         case .readOnlyFileSystem:
@@ -159,7 +164,7 @@ public enum DynixError: Error, Equatable {
     public var exitStatus: Int32 {
         switch self {
         case .lockTimeout: return 3
-        case .writtenNotRecorded, .packingFailedAfterCompaction: return 6
+        case .writtenNotRecorded, .packingFailedAfterCompaction, .recordedDespite: return 6
         case .applyFailed(_, _, let restored, _): return restored ? 4 : 5
         case .interrupted: return 130
         case .applyInterrupted(_, let restored, _): return restored ? 130 : 5

@@ -25,8 +25,9 @@ struct Dynix: ParsableCommand {
     /// would rewrite, since it declines any word that begins with `-` but its own options, so it goes first.
     static func main() {
         // Whatever umask root's shell has, nothing dynix creates (or libgit2 creates for it, or a program it starts)
-        // is writable by group or others: under umask 000 another user could write the history's config.
-        umask(0o022)
+        // is writable by group or others: under umask 000 another user could write the history's config. A
+        // stricter umask (077) stays as it is.
+        umask(umask(0o022) | 0o022)
         let words = Array(CommandLine.arguments.dropFirst())
         if FastPath.mayTake(words) {
             startWatchdog()

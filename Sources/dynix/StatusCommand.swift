@@ -77,7 +77,7 @@ struct StatusCommand: ReadingCommand {
         for missing in status.missingTags {
             let restore =
                 missing.commit.map {
-                    "restore it: git --git-dir \(paths.history) tag -a gen/\(missing.number) -m \"dynix generation \(missing.number)\" \($0.hex)"
+                    "restore it: git --git-dir \(paths.history) -c user.name=dynix -c user.email=dynix@localhost tag -a gen/\(missing.number) -m \"dynix generation \(missing.number)\" \($0.hex)"
                 } ?? "its apply commit is not in the history either"
             lines.append(Terminal.yellow(row("missing tag", "gen/\(missing.number) (generation \(missing.number)) is gone; \(restore)")))
         }

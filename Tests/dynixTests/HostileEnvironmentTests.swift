@@ -50,24 +50,50 @@ final class HostileEnvironmentTests: XCTestCase {
         let tmp = root.file("tmp")
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
         chmod(tmp, 0o1777)
-        // Every pid the import may get: the file a user plants in a shared temporary directory.
-        let planted = "throw \"the planted file was evaluated\"\n"
-        let next = Int(ProcessInfo.processInfo.processIdentifier)
-        for pid in next..<(next + 400) {
-            let path = tmp + "/dynix-import-\(pid).nix"
-            XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(planted.utf8), attributes: [.posixPermissions: 0o4777]))
-        }
         // Code, not data: dynix has Nix evaluate it and compares the folds through a file of its own.
         root.write("prototype.nix", "let jobs = 4; in [ { services.a.b = jobs; } { services.a.c = \"x\"; } ]\n")
-        let result = Run.dynix(root, ["init", "--import", root.file("prototype.nix")], environment: ["TMPDIR": tmp])
+        // The shell plants the name for its own pid, then becomes dynix: the very name the import would use.
+        let script = """
+            planted="$TMPDIR/dynix-import-$$.nix"
+            printf 'throw "the planted file was evaluated"\\n' > "$planted"
+            chmod 4777 "$planted"
+            exec "$0" "$@"
+            """
+        let result = Run.program(
+            ["/bin/sh", "-c", script, Run.dynixBinary, "--root", root.path, "init", "--import", root.file("prototype.nix")],
+            environment: ["TMPDIR": tmp])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertFalse(result.stderr.contains("planted"), result.stderr)
         let names = try FileManager.default.contentsOfDirectory(atPath: tmp)
-        XCTAssertEqual(names.filter { !$0.hasSuffix(".nix") }, [], "the import left its private directory behind")
-        // Every planted file is as it was: none was taken for the import's own (replaced, given its mode, removed).
-        for pid in next..<(next + 400) {
-            XCTAssertEqual(try? String(contentsOfFile: tmp + "/dynix-import-\(pid).nix", encoding: .utf8), planted, "pid \(pid)")
-        }
+        XCTAssertEqual(names.count, 1, "\(names): the planted file alone, no directory left behind")
+        let planted = tmp + "/" + (names.first ?? "")
+        XCTAssertEqual(try? String(contentsOfFile: planted, encoding: .utf8), "throw \"the planted file was evaluated\"\n")
+        var info = stat()
+        XCTAssertEqual(stat(planted, &info), 0)
+        XCTAssertEqual(info.st_mode & 0o7777, 0o4777, "the planted file is as it was: not replaced, not removed")
+    }
+
+    /// A stricter umask than dynix's own (077) is kept: what libgit2 creates is then for root alone.
+    func testAStricterUmaskIsKept() throws {
+        let root = TempRoot()
+        let result = Run.program(["/bin/sh", "-c", "umask 077; exec \"$0\" \"$@\"", Run.dynixBinary, "--root", root.path, "init"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        var info = stat()
+        XCTAssertEqual(stat(root.historyPath + "/config", &info), 0)
+        XCTAssertEqual(info.st_mode & 0o077, 0, String(info.st_mode & 0o7777, radix: 8))
+    }
+
+    /// `adopt` refused at the branch update: the hand edit it was recording is what goes back, not the old content.
+    func testARefusedAdoptKeepsTheHandEdit() {
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        XCTAssertEqual(Run.dynix(root, ["append", "services.a", "1"]).status, 0)
+        let edited = root.dynamicFile.replacingOccurrences(of: "services.a = 1;", with: "services.a = 2;")
+        root.write("etc/nixos/dynamic.nix", edited)
+        let refused = Run.dynix(root, ["adopt"], environment: ["DYNIX_FAULT_REFUSE": "branch-update"])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertEqual(root.read("etc/nixos/dynamic.nix"), edited)
+        XCTAssertEqual(Run.dynix(root, ["adopt"]).status, 0)
+        XCTAssertTrue(Run.git(root, ["show", "main:dynamic.nix"]).stdout.contains("services.a = 2;"))
     }
 
     /// The debug build (these tests) has the crash points; tests/package/run.sh checks that a release build ignores them.

@@ -181,7 +181,10 @@ final class RefusalTests: XCTestCase {
 
     /// Every reading and writing command still answers: what was refused never reached the history.
     func assertStillReadable(_ root: TempRoot, file: StaticString = #filePath, line: UInt = #line) {
-        for arguments in [["status"], ["show"], ["diff"], ["log"], ["generations"], ["append", "services.after", "1"], ["unset", "services.after"]] {
+        let commands = [
+            ["status"], ["show"], ["diff"], ["log"], ["generations"], ["append", "services.after", "1"], ["unset", "services.after"], ["checkpoint"],
+        ]
+        for arguments in commands {
             let result = Run.dynix(root, arguments)
             XCTAssertTrue(result.status == 0 || result.status == 4, "\(arguments): \(result.status) \(result.stderr)", file: file, line: line)
         }
@@ -227,8 +230,30 @@ final class RefusalTests: XCTestCase {
         }
         root.write("etc/nixos/dynamic.nix", "[\n  { " + (["services"] + Array(repeating: "a", count: 50_000)).joined(separator: ".") + " = 1; }\n]\n")
         refuse(root, ["adopt"], mentions: "more than \(Limits.pathComponents) names")
+        // Nix reads `((1))` and `- - 1` too: nested as deep, they are refused as deep.
+        for (open, close) in [("(", ")"), ("- ", "")] {
+            let value = String(repeating: open, count: 100_000) + "1" + String(repeating: close, count: 100_000)
+            root.write("etc/nixos/dynamic.nix", "[\n  { services.x = " + value + "; }\n]\n")
+            refuse(root, ["adopt"], mentions: "levels deep")
+        }
         // No command line holds a value this large (the kernel caps one argument at 128 KiB); a hand edit can.
         root.write("etc/nixos/dynamic.nix", "[\n  { services.big = \"" + String(repeating: "x", count: Limits.valueBytes + 1) + "\"; }\n]\n")
         refuse(root, ["adopt"], mentions: "bytes of text")
+    }
+
+    /// `init --import` of a file Nix must evaluate, nested past the limits: refused, where it crashed (the import's
+    /// own rendering, re-read, met the parser's limits); a path longer than the limit is kept within it.
+    func testImportsBeyondTheLimitsAreRefusedOrKeptWithinThem() {
+        let root = TempRoot()
+        let deep = String(repeating: "{ a = ", count: 200) + "1" + String(repeating: "; }", count: 200)
+        root.write("deep.nix", "let v = \(deep); in [ { services.x = v; } ]\n")
+        refuse(root, ["init", "--import", root.file("deep.nix")], mentions: "levels deep")
+        let names = (["services"] + Array(repeating: "a", count: 39)).joined(separator: ".")
+        root.write("long.nix", "let v = 1; in [ { \(names) = v; } ]\n")
+        let imported = Run.dynix(root, ["init", "--import", root.file("long.nix")])
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        XCTAssertTrue(Run.nixParses(root.file("etc/nixos/dynamic.nix")))
+        XCTAssertEqual(Run.dynix(root, ["checkpoint"]).status, 0)
+        XCTAssertEqual(Run.dynix(root, ["status"]).status, 0)
     }
 }

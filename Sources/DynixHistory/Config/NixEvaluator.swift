@@ -15,7 +15,8 @@ public enum NixEvaluator {
         guard result.succeeded else { throw DynixError.importFailed("nix-instantiate could not evaluate \(path): \(result.tail)") }
         let value: NixValue
         do {
-            value = try JSON.parse(result.stdoutText)
+            // Deep enough for a path and a value at their limits; past that, refused before any walk.
+            value = try JSON.parse(result.stdoutText, maxDepth: Limits.pathComponents + Limits.valueDepth + 2)
         } catch is JSON.TooDeep {
             throw DynixError.limitExceeded(.valueDepth)
         }
@@ -25,6 +26,8 @@ public enum NixEvaluator {
             guard case .attrs = item else { throw DynixError.importFailed("an element of \(path) is not an attribute set") }
             entries += flatten(item, prefix: [], manifest: manifest)
         }
+        // Checked before dynix renders them (checkSameFold): a file it wrote must be one it reads back.
+        for entry in entries { try entry.check(against: manifest) }
         try checkSameFold(original: path, entries: entries)
         return entries
     }
@@ -67,10 +70,13 @@ public enum NixEvaluator {
         }
     }
 
-    /// Splits a nested attribute set into entries, stopping at a declared option (an `attrs` option stays whole).
+    /// Splits a nested attribute set into entries, stopping at a declared option (an `attrs` option stays whole) and
+    /// where the path would outgrow `Limits`.
     static func flatten(_ value: NixValue, prefix: [String], manifest: Manifest?) -> [Entry] {
         if !prefix.isEmpty, manifest?.options[OptionPath(prefix)] != nil { return [Entry(path: OptionPath(prefix), value: value)] }
-        guard case .attrs(let set) = value, !set.isEmpty || prefix.isEmpty else { return [Entry(path: OptionPath(prefix), value: value)] }
+        guard case .attrs(let set) = value, prefix.isEmpty || (!set.isEmpty && Limits.canSplit(prefix, set)) else {
+            return [Entry(path: OptionPath(prefix), value: value)]
+        }
         return set.keys.sorted().flatMap { flatten(set[$0]!, prefix: prefix + [$0], manifest: manifest) }
     }
 }

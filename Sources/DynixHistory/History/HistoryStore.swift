@@ -85,6 +85,8 @@ final class HistoryStore {
     func tagGeneration(_ number: Int, commit: ObjectID, tagger: GitSignature, message: String) throws {
         try wrap {
             let tag = try repository.createTagObject(name: "gen/\(number)", target: commit, tagger: tagger, message: message)
+            // As in makeCommit: never name an object libgit2 reported written that is not there.
+            guard repository.hasObject(tag) else { throw DynixError.objectNotWritten(id: tag.hex, repository: path) }
             // The object must be durable before the ref that names it: a new fan-out directory needs objects/ synced.
             try repository.syncNewObjectDirectories()
             try repository.updateReference("refs/tags/gen/\(number)", to: tag, expecting: nil, logMessage: "dynix: generation \(number)")

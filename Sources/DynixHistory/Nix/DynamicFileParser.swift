@@ -116,6 +116,9 @@ struct DynamicFileParser {
             return .attrs(EffectiveValues(entries: try parseBindings()).tree)
         case UInt8(ascii: "("):
             advance()
+            depth += 1
+            defer { depth -= 1 }
+            if depth > Limits.valueDepth { throw tooDeep() }
             var inner = try parseValue()
             try skipTrivia()
             // The one arithmetic dynix writes: `(-9223372036854775807 - 1)`, since Nix has no literal for Int64.min.
@@ -134,6 +137,9 @@ struct DynamicFileParser {
             // `[ 1 -2 ]` is a subtraction to Nix, not two elements: inside a list a negative number needs parentheses.
             if inList { throw error("a negative number in a list needs parentheses: (-2)") }
             advance()
+            depth += 1
+            defer { depth -= 1 }
+            if depth > Limits.valueDepth { throw tooDeep() }
             try skipTrivia()
             switch try parseValue() {
             case .int(let i): return .int(0 &- i)

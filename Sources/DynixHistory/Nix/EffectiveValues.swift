@@ -36,13 +36,14 @@ public struct EffectiveValues: Equatable, Sendable {
         return current
     }
 
-    /// One entry per leaf, sorted by path: a file with these entries folds to the same tree.
+    /// One entry per leaf, sorted by path: a file with these entries folds to the same tree. A set that would make
+    /// a path longer than `Limits` allows stays whole, as the value of the entry at its path.
     public var leafEntries: [Entry] {
         var result: [Entry] = []
         func walk(_ prefix: [String], _ set: [String: NixValue]) {
             for name in set.keys.sorted() {
                 let value = set[name]!
-                if case .attrs(let inner) = value, !inner.isEmpty {
+                if case .attrs(let inner) = value, !inner.isEmpty, Limits.canSplit(prefix + [name], inner) {
                     walk(prefix + [name], inner)
                 } else {
                     result.append(Entry(path: OptionPath(prefix + [name]), value: value))

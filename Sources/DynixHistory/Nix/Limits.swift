@@ -21,6 +21,14 @@ public enum Limits {
         case valueBytes
     }
 
+    /// Whether the names of `set`, the value at `path`, may move into the path, one entry per name (`checkpoint`
+    /// compacting, `init --import` flattening): only while the path stays within both limits.
+    public static func canSplit(_ path: [String], _ set: [String: NixValue]) -> Bool {
+        guard path.count < pathComponents else { return false }
+        let base = path.isEmpty ? 0 : OptionPath(path).description.utf8.count + 1
+        return set.keys.allSatisfy { base + NixSyntax.attributeName($0).utf8.count <= pathBytes }
+    }
+
     public static func check(_ path: OptionPath) throws {
         if path.components.count > pathComponents { throw DynixError.limitExceeded(.pathComponents(path.components.count)) }
         let bytes = path.description.utf8.count

@@ -7,27 +7,27 @@ extension ConfigHistory {
         public let commit: ObjectID?
     }
 
-    /// Generations are numbered 1, 2, 3… without a gap, so a number below the highest tag, or the live generation,
-    /// without a tag is a tag someone removed. Cheap when nothing is missing (the tags and the head); only then is
-    /// the history walked, to name the commit of each missing one.
+    /// Generations are numbered 1, 2, 3… without a gap, so when the tags are exactly 1…N and the live generation is
+    /// one of them, nothing is missing: the tags and the head decide it. Otherwise the history is walked once, and
+    /// every apply commit's `Dynamic-Generation` without its tag is named (a tag of another number, `gen/20240101`
+    /// say, does not make up numbers).
     public func missingGenerationTags() throws -> [MissingTag] {
-        let tagged = Set(try store.generationTags().map(\.number))
-        var highest = tagged.max() ?? 0
-        var commits: [Int: ObjectID] = [:]
+        let tags = try store.generationTags()
+        let tagged = Set(tags.map(\.number))
+        var liveNumber: Int?
         switch try liveState() {
-        case .generation(let generation), .rebooted(let generation):
-            highest = max(highest, generation.number)
-            commits[generation.number] = generation.commit
+        case .generation(let generation), .rebooted(let generation): liveNumber = generation.number
         default: break
         }
-        let missing = highest < 1 ? [] : (1...highest).filter { !tagged.contains($0) }
-        var wanted = Set(missing).subtracting(commits.keys)
-        if !wanted.isEmpty {
-            try store.walk { event in
-                if event.kind == .apply, let number = event.generation, wanted.remove(number) != nil { commits[number] = event.commit }
-                return !wanted.isEmpty
+        let contiguous = tagged.count == (tagged.max() ?? 0) && tagged.allSatisfy { $0 >= 1 }
+        if contiguous, liveNumber.map(tagged.contains) ?? true { return [] }
+        var missing: [Int: ObjectID] = [:]
+        try store.walk { event in
+            if event.kind == .apply, let number = event.generation, !tagged.contains(number), missing[number] == nil {
+                missing[number] = event.commit
             }
+            return true
         }
-        return missing.map { MissingTag(number: $0, commit: commits[$0]) }
+        return missing.keys.sorted().map { MissingTag(number: $0, commit: missing[$0]) }
     }
 }

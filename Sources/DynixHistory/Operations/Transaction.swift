@@ -11,13 +11,15 @@ extension HistoryWriter {
             parent: old, content: bytes, message: try withLiveEvent(message, parent: old), author: author ?? history.author(), committer: history.committer)
         FaultInjection.reach(.objectsWritten)
         try FileSystem.writeAtomically(paths.transaction, Array(TransactionRecord(old: old, new: new).text.utf8), mode: 0o600, faultSteps: .txn)
+        // What the file holds now (the branch's content, or a hand edit `adopt` records): what a refusal puts back.
+        let before = try history.workingBytes()
         let written: FileVersion?
         do {
             written = try FileSystem.writeSettled(paths.dynamicFile, bytes, faultSteps: .file)
             try FaultInjection.refuse(.branchUpdate, path: store.path + "/" + HistoryStore.branch)
             try store.advance(from: old, to: new, reason: "dynix")
         } catch let refusal as DynixError {
-            try putBack(old: old, new: new, after: refusal)
+            try putBack(before, old: old, new: new, after: refusal)
             throw refusal
         }
         history.committedCache = (new, bytes)
@@ -34,14 +36,22 @@ extension HistoryWriter {
     }
 
     /// A write refused after the txn record (a full disk, a read-only remount: dynix still runs, unlike after a
-    /// crash): the file goes back to what the branch holds and the record goes, so that the refusal's exit 1
-    /// means that nothing changed. When the file cannot be put back, the record stays, the next command finishes
-    /// the change, and the refusal says so.
-    private func putBack(old: ObjectID?, new: ObjectID, after refusal: DynixError) throws {
+    /// crash): the file gets back what it held (unless the refusal came before it changed) and the record goes, so
+    /// that the refusal's exit 1 means that nothing changed. When the file cannot be put back, the record stays,
+    /// the next command finishes the change, and the refusal says so; when the branch moved after all, the change
+    /// is recorded, and that is said.
+    private func putBack(_ before: [UInt8]?, old: ObjectID?, new: ObjectID, after refusal: DynixError) throws {
+        let head = try? store.head()
+        if head == new {
+            FileSystem.remove(paths.transaction)
+            throw DynixError.recordedDespite(cause: refusal.message, commit: new.hex)
+        }
+        guard head == old else { throw refusal }  // moved by someone else: the record's recovery sorts it out
         do {
-            guard let old, try store.head() == old else { throw refusal }
-            try FaultInjection.refuse(.putBack, path: paths.dynamicFile)
-            _ = try FileSystem.writeSettled(paths.dynamicFile, try store.content(at: old))
+            if try history.workingBytes() != before {
+                try FaultInjection.refuse(.putBack, path: paths.dynamicFile)
+                if let before { _ = try FileSystem.writeSettled(paths.dynamicFile, before) } else { FileSystem.remove(paths.dynamicFile) }
+            }
             FileSystem.remove(paths.transaction)
         } catch {
             throw DynixError.writtenNotRecorded(path: paths.dynamicFile, cause: refusal.message)
