@@ -4,6 +4,9 @@
 public final class HistoryWriter {
     public let history: ConfigHistory
     let lock: WriterLock
+    /// The file was found equal to the branch when writing began (every writer but `adopt`'s): what it holds is
+    /// then the committed content, which a refused write puts back without reading the file again.
+    var fileMatchedBranch = false
 
     /// Only code that holds a `WriterLock` can make one.
     init(_ history: ConfigHistory, holding lock: WriterLock) {
@@ -27,6 +30,7 @@ extension ConfigHistory {
         if !allowDrift, try hasDrift() {
             throw try workingBytes() == nil ? DynixError.fileMissing(paths.dynamicFile) : DynixError.drift(path: paths.dynamicFile)
         }
+        writer.fileMatchedBranch = !allowDrift
         return writer
     }
 

@@ -11,8 +11,9 @@ extension HistoryWriter {
             parent: old, content: bytes, message: try withLiveEvent(message, parent: old), author: author ?? history.author(), committer: history.committer)
         FaultInjection.reach(.objectsWritten)
         try FileSystem.writeAtomically(paths.transaction, Array(TransactionRecord(old: old, new: new).text.utf8), mode: 0o600, faultSteps: .txn)
-        // What the file holds now (the branch's content, or a hand edit `adopt` records): what a refusal puts back.
-        let before = try history.workingBytes()
+        // What the file holds now (the branch's content, cached by the drift check, or a hand edit `adopt` records):
+        // what a refusal puts back.
+        let before = fileMatchedBranch && old != nil ? try history.committedBytes() : try history.workingBytes()
         let written: FileVersion?
         do {
             written = try FileSystem.writeSettled(paths.dynamicFile, bytes, faultSteps: .file)
