@@ -305,4 +305,27 @@ final class HostileEnvironmentTests: XCTestCase {
         XCTAssertFalse(root.read("etc/nixos/dynamic.nix")?.contains("services.b") ?? true)
         XCTAssertEqual(Run.git(root, ["fsck", "--full", "--strict"]).status, 0)
     }
+
+    /// The clock stepped back a year between two appends (libfaketime, which scripts/test installs): nothing is
+    /// lost, the history keeps the order the commits were made in, and a hand edit is still told from dynix's write.
+    func testAClockSteppedBackLosesNothing() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/faketime") else { throw XCTSkip("faketime is not installed") }
+        let root = TempRoot()
+        Run.dynix(root, ["init"])
+        XCTAssertEqual(Run.dynix(root, ["append", "services.a", "1", "-m", "first"]).status, 0)
+        let back = ["/usr/bin/faketime", "-f", "-400d", Run.dynixBinary, "--root", root.path]
+        XCTAssertEqual(Run.program(back + ["append", "services.b", "2", "-m", "second, the clock a year back"]).status, 0)
+        XCTAssertEqual(Run.dynix(root, ["append", "services.c", "3", "-m", "third"]).status, 0)
+        XCTAssertEqual(
+            Run.git(root, ["log", "--format=%s"]).stdout,
+            "third\nsecond, the clock a year back\nfirst\nstart the dynamic configuration history\n")
+        let log = Run.dynix(root, ["log", "--oneline"]).stdout
+        XCTAssertEqual(log.split(separator: "\n").count, 4, log)
+        XCTAssertTrue(root.read("etc/nixos/dynamic.nix")?.contains("services.c = 3;") ?? false)
+        root.write("etc/nixos/dynamic.nix", root.dynamicFile + "# edited by hand\n")
+        let refused = Run.program(back + ["append", "services.d", "4"])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("was changed outside dynix"), refused.stderr)
+        XCTAssertEqual(Run.git(root, ["fsck", "--full", "--strict"]).status, 0)
+    }
 }
