@@ -29,7 +29,8 @@ struct Dynix: ParsableCommand {
         // stricter umask (077) stays as it is.
         umask(umask(0o022) | 0o022)
         let words = Array(CommandLine.arguments.dropFirst())
-        if FastPath.mayTake(words) {
+        let fast = FastPath.mayTake(words)
+        if fast {
             startWatchdog()
             if FastPath.run(words) { return }
         }
@@ -54,7 +55,7 @@ struct Dynix: ParsableCommand {
         } catch {
             exit(withError: error)
         }
-        if !FastPath.mayTake(words), arguments.first != "rebuild-hook" { startWatchdog() }
+        if !fast, arguments.first != "rebuild-hook" { startWatchdog() }
         main(arguments)
     }
 

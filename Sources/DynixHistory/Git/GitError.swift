@@ -23,6 +23,12 @@ struct GitError: Error, CustomStringConvertible, Equatable {
         return GitError(code: code, operation: operation, message: text, systemError: system)
     }
 
+    /// A failed system call of dynix's own inside the repository, with `errno`'s words and value.
+    static func system(_ operation: String) -> GitError {
+        let code = errno
+        return GitError(code: -1, operation: operation, message: FileSystem.lastError(code), systemError: code)
+    }
+
     /// The refusal a person can act on: a full disk or a read-only file system by name, else libgit2's words.
     func refusal(at path: String) -> DynixError {
         switch systemError {

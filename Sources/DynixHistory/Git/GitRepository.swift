@@ -179,10 +179,7 @@ final class GitRepository {
         let fanOut = directory + "/objects/" + hex.prefix(2)
         let path = fanOut + "/" + hex.dropFirst(2)
         let temporary = directory + "/objects/tmp_object_dynix_\(getpid())"
-        func failure(_ operation: String) -> GitError {
-            let system = errno
-            return GitError(code: -1, operation: "\(operation) object \(id.short)", message: FileSystem.lastError(system), systemError: system)
-        }
+        func failure(_ operation: String) -> GitError { .system("\(operation) object \(id.short)") }
         guard mkdir(fanOut, 0o755) == 0 || errno == EEXIST else { throw failure("create directory for") }
         unlink(temporary)  // left by a killed dynix of the same pid
         let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
@@ -432,7 +429,7 @@ final class GitRepository {
                     var oid = git_oid()
                     guard git_oid_fromstr(&oid, fanOut + rest) == 0, git_odb_exists(pack, &oid) != 0 else { continue }
                     guard unlink(fanOutPath + "/" + rest) == 0 else {
-                        throw GitError(code: -1, operation: "remove loose object \(fanOut + rest)", message: FileSystem.lastError())
+                        throw GitError.system("remove loose object \(fanOut + rest)")
                     }
                     removedHere += 1
                 }
@@ -531,9 +528,9 @@ final class GitRepository {
     /// fsync of a file inside the repository.
     func syncFile(_ relative: String) throws {
         let fd = Glibc.open(directory + "/" + relative, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw GitError(code: -1, operation: "sync \(relative)", message: FileSystem.lastError(), systemError: errno) }
+        guard fd >= 0 else { throw GitError.system("sync \(relative)") }
         defer { close(fd) }
-        guard fsync(fd) == 0 else { throw GitError(code: -1, operation: "sync \(relative)", message: FileSystem.lastError(), systemError: errno) }
+        guard fsync(fd) == 0 else { throw GitError.system("sync \(relative)") }
     }
 
     func hasObject(_ id: ObjectID) -> Bool {

@@ -63,20 +63,20 @@ enum FaultInjection {
     }
 
     #if DYNIX_FAULT_INJECTION
-        static let refused: Set<String> = {
-            guard let raw = getenv("DYNIX_FAULT_REFUSE") else { return [] }
-            return Set(String(cString: raw).split(separator: ",").map(String.init))
-        }()
-    #else
-        static let refused: Set<String> = []
+        static let refused: [String] = getenv("DYNIX_FAULT_REFUSE").map { String(cString: $0).split(separator: ",").map(String.init) } ?? []
     #endif
 
-    static func refuse(_ write: Refusable, path: String) throws {
-        if refused.contains(write.rawValue) { throw DynixError.noSpace(path: path) }
+    /// In a release build these do nothing, and the path is never built: they sit on every append's path.
+    static func refuse(_ write: Refusable, path: @autoclosure () -> String) throws {
+        #if DYNIX_FAULT_INJECTION
+            if refused.contains(write.rawValue) { throw DynixError.noSpace(path: path()) }
+        #endif
     }
 
     static func loseCommitObject(_ id: ObjectID, gitDirectory: String) {
-        guard refused.contains(Refusable.commitObject.rawValue) else { return }
-        unlink(gitDirectory + "/objects/" + id.hex.prefix(2) + "/" + id.hex.dropFirst(2))
+        #if DYNIX_FAULT_INJECTION
+            guard refused.contains(Refusable.commitObject.rawValue) else { return }
+            unlink(gitDirectory + "/objects/" + id.hex.prefix(2) + "/" + id.hex.dropFirst(2))
+        #endif
     }
 }

@@ -55,8 +55,7 @@ struct DynamicFileParser {
             try expect(UInt8(ascii: "="), "expected `=` after `\(path)`")
             // Inside a value, `a.b.c = …` nests as deep as `a = { b = { c = …; }; }`.
             let nested = depth > 0 ? path.components.count - 1 : 0
-            depth += nested
-            if depth > Limits.valueDepth { throw tooDeep() }
+            try enter(nested)
             let value = try parseValue()
             depth -= nested
             try skipTrivia()
@@ -96,9 +95,8 @@ struct DynamicFileParser {
         case UInt8(ascii: "\""): return .string(try parseString())
         case UInt8(ascii: "["):
             advance()
-            depth += 1
+            try enter()
             defer { depth -= 1 }
-            if depth > Limits.valueDepth { throw tooDeep() }
             var items: [NixValue] = []
             while true {
                 try skipTrivia()
@@ -110,15 +108,13 @@ struct DynamicFileParser {
                 items.append(try parseValue(inList: true))
             }
         case UInt8(ascii: "{"):
-            depth += 1
+            try enter()
             defer { depth -= 1 }
-            if depth > Limits.valueDepth { throw tooDeep() }
             return .attrs(EffectiveValues(entries: try parseBindings()).tree)
         case UInt8(ascii: "("):
             advance()
-            depth += 1
+            try enter()
             defer { depth -= 1 }
-            if depth > Limits.valueDepth { throw tooDeep() }
             var inner = try parseValue()
             try skipTrivia()
             // The one arithmetic dynix writes: `(-9223372036854775807 - 1)`, since Nix has no literal for Int64.min.
@@ -137,9 +133,8 @@ struct DynamicFileParser {
             // `[ 1 -2 ]` is a subtraction to Nix, not two elements: inside a list a negative number needs parentheses.
             if inList { throw error("a negative number in a list needs parentheses: (-2)") }
             advance()
-            depth += 1
+            try enter()
             defer { depth -= 1 }
-            if depth > Limits.valueDepth { throw tooDeep() }
             try skipTrivia()
             switch try parseValue() {
             case .int(let i): return .int(0 &- i)
@@ -317,8 +312,12 @@ struct DynamicFileParser {
         .unparsableFile(line: line, column: column, message)
     }
 
-    private func tooDeep() -> DynixError {
-        error("the value nests more than \(Limits.valueDepth) levels deep; dynix takes at most \(Limits.valueDepth)")
+    /// One level deeper (or `levels`), refused past `Limits.valueDepth`; the caller steps back out with `defer`.
+    private mutating func enter(_ levels: Int = 1) throws {
+        depth += levels
+        if depth > Limits.valueDepth {
+            throw error("the value nests more than \(Limits.valueDepth) levels deep; dynix takes at most \(Limits.valueDepth)")
+        }
     }
 }
 

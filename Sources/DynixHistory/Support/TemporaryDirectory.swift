@@ -11,14 +11,12 @@ enum TemporaryDirectory {
     /// umask), for files a program dynix starts must read: another user can neither plant nor swap one there.
     static func makePrivate(prefix: String) throws -> String {
         var template = Array((path + "/" + prefix + "XXXXXX").utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw DynixError.io(path: path, String(cString: strerror(errno)))
-        }
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else { throw FileSystem.failure(path: path) }
         let directory = String(cString: made)
         guard chmod(directory, 0o700) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let error = FileSystem.failure(path: directory)
             rmdir(directory)
-            throw DynixError.io(path: directory, reason)
+            throw error
         }
         return directory
     }
