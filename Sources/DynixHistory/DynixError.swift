@@ -42,6 +42,10 @@ public enum DynixError: Error, Equatable {
     case applyFailed(status: Int32, output: String, restored: Bool, restoreError: String?)
     /// SIGINT, SIGTERM or SIGHUP during activation or the health check; what was live was put back (or not).
     case applyInterrupted(signal: String, restored: Bool, restoreError: String?)
+    /// The activation and its check succeeded, then the history refused the record (a full disk, say).
+    case appliedNotRecorded(cause: String)
+    /// As above, but after its txn record: the generation's commit is written and the next command puts it on the branch.
+    case appliedRecordPending(generation: Int, cause: String)
     case nixUnavailable(String)
     case untrustedSymlink(path: String, owner: UInt32)
     case interrupted(String)
@@ -100,6 +104,10 @@ public enum DynixError: Error, Equatable {
             if restored { return "apply interrupted by \(signal); the previous state was restored" }
             return
                 "APPLY INTERRUPTED BY \(signal) AND RESTORING THE PREVIOUS STATE FAILED: \(restoreError ?? "unknown error"); THE SYSTEM IS IN AN UNKNOWN STATE"
+        case .appliedNotRecorded(let cause):
+            return "the activation succeeded, but recording it failed (\(cause)); the history says the live state is unknown until the next apply"
+        case .appliedRecordPending(let generation, let cause):
+            return "the activation succeeded and generation \(generation) is written, but not yet on the branch (\(cause)); the next dynix command completes the record"
         case .untrustedSymlink(let path, let owner): return "\(path) is a symbolic link owned by uid \(owner); dynix follows only links owned by root or itself"
         }
     }
@@ -155,19 +163,24 @@ public enum DynixError: Error, Equatable {
         case .interrupted: return "what was committed is still pending; run `dynix apply` again when ready"
         case .applyInterrupted(_, let restored, _):
             return (restored ? "" : "check the services by hand; ") + "what was committed is still pending; `dynix log -n 3` shows what was recorded"
+        case .appliedNotRecorded:
+            return "the committed values are running; once the cause is gone, `dynix apply` records them as a generation (`dynix status` shows the state)"
+        case .appliedRecordPending:
+            return "once the cause is gone, any dynix command run as root completes it (`dynix status`, to see it)"
         case .untrustedSymlink: return "another user may have planted it: inspect it, remove it, and let NixOS recreate the file"
         }
     }
 
-    /// 1 refused, 3 lock, 4 apply failed and restored, 5 restore failed too, 130 interrupted (restored or
+    /// 1 refused, 3 lock, 4 apply failed and restored, 5 restore failed too (or the record of an apply), 130 interrupted (restored or
     /// nothing changed yet): the table in README.md.
     public var exitStatus: Int32 {
         switch self {
         case .lockTimeout: return 3
-        case .writtenNotRecorded, .packingFailedAfterCompaction, .recordedDespite: return 6
+        case .writtenNotRecorded, .packingFailedAfterCompaction, .recordedDespite, .appliedRecordPending: return 6
         case .applyFailed(_, _, let restored, _): return restored ? 4 : 5
         case .interrupted: return 130
         case .applyInterrupted(_, let restored, _): return restored ? 130 : 5
+        case .appliedNotRecorded: return 5
         default: return 1
         }
     }

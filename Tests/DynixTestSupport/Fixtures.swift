@@ -29,8 +29,8 @@ public enum Fixtures {
     /// which keeps the signal mask it was started with (dash clears it, and would hide a blocked mask).
     /// `activationDryRun`: the manifest says the activation program takes `--dry-run` (it then prints
     /// `would restart demo-XXXX.service` and changes nothing).
-    public static func applyRoot(activationDryRun: Bool = false) -> TempRoot {
-        let root = TempRoot()
+    /// `root`: where to write it (a fresh one by default; a test may mount a file system there first).
+    public static func applyRoot(activationDryRun: Bool = false, in root: TempRoot = TempRoot()) -> TempRoot {
         root.switchStatic(to: 1)
         root.setBootID("boot-1")
         let build = root.file("bin/build")

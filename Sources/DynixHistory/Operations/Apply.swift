@@ -134,9 +134,9 @@ extension HistoryWriter {
         do {
             return .applied(try recordApply(program: program, headID: headID, host: host, rollbackOf: options.rollbackOf))
         } catch let error as DynixError {
+            if case .appliedRecordPending = error { throw error }
             // The system changed; the marker stays, so the next command records the state as unknown.
-            throw DynixError.git(
-                "the activation succeeded but recording it failed (\(error.message)); the next dynix command records the running state as unknown")
+            throw DynixError.appliedNotRecorded(cause: error.message)
         }
     }
 
@@ -247,9 +247,13 @@ extension HistoryWriter {
         let id = try store.makeCommit(parent: old, content: nil, message: text, author: history.author(), committer: history.committer)
         try FileSystem.writeAtomically(paths.transaction, Array(TransactionRecord(old: old, new: id).text.utf8), mode: 0o600)
         FaultInjection.reach(.applyCommitted)
-        try store.tagGeneration(number, commit: id, tagger: history.committer, message: text)
-        FaultInjection.reach(.applyTagged)
-        try store.advance(from: old, to: id, reason: "dynix: apply")
+        do {
+            try store.tagGeneration(number, commit: id, tagger: history.committer, message: text)
+            FaultInjection.reach(.applyTagged)
+            try store.advance(from: old, to: id, reason: "dynix: apply")
+        } catch let error as DynixError {
+            throw DynixError.appliedRecordPending(generation: number, cause: error.message)
+        }
         ActivationMarker.remove(paths)
         FileSystem.remove(paths.transaction)
         history.liveStateCache = nil
