@@ -107,7 +107,8 @@ public enum DynixError: Error, Equatable {
         case .appliedNotRecorded(let cause):
             return "the activation succeeded, but recording it failed (\(cause)); the history says the live state is unknown until the next apply"
         case .appliedRecordPending(let generation, let cause):
-            return "the activation succeeded and generation \(generation) is written, but not yet on the branch (\(cause)); the next dynix command completes the record"
+            return "the activation succeeded and generation \(generation) is written, but not yet on the branch (\(cause)); "
+                + "the next dynix command completes the record"
         case .untrustedSymlink(let path, let owner): return "\(path) is a symbolic link owned by uid \(owner); dynix follows only links owned by root or itself"
         }
     }
