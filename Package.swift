@@ -10,7 +10,7 @@ import PackageDescription
 /// - `DYNIX_LIBGIT2=debian-static`: Debian's `libgit2.a` and the archives of its dependencies (libgit2-dev ships
 ///   them), so that none of libgit2's 20 shared objects (libssh2, libcrypto, Kerberos, mbedTLS…) load at start-up.
 ///   The transports dynix never uses are stubbed in CGit2Startup/static.c and libgit2's TLS set-up is skipped
-///   through `--wrap`. These are unsafe flags, so this choice is for building the command, never a dependency.
+///   through `--wrap`, as zlib's inflate() is guarded (CInflateGuard). These are unsafe flags, so this choice is for building the command, never a dependency.
 let debianStaticLibgit2 = Context.environment["DYNIX_LIBGIT2"] == "debian-static"
 
 let debianStaticLinking: [LinkerSetting] = [
@@ -18,6 +18,7 @@ let debianStaticLinking: [LinkerSetting] = [
         "-Xlinker", "--wrap=git_mbedtls_stream_global_init",
         "-Xlinker", "--wrap=git_mbedtls_stream_new",
         "-Xlinker", "--wrap=git_mbedtls_stream_wrap",
+        "-Xlinker", "--wrap=inflate",
         "-Xlinker", "-Bstatic",
         "-Xlinker", "-lgit2", "-Xlinker", "-lmbedtls", "-Xlinker", "-lmbedx509", "-Xlinker", "-lmbedcrypto",
         "-Xlinker", "-lhttp_parser", "-Xlinker", "-lpcre2-8", "-Xlinker", "-lz",
@@ -56,9 +57,15 @@ let package = Package(
         .target(name: "CSignals"),
         // A large object is hashed and compressed on two threads (zlib; linked with libgit2's in the Debian static link).
         .target(name: "CDeflate", linkerSettings: debianStaticLibgit2 ? [] : [.linkedLibrary("z")]),
+        // Ends zlib's endless retry on a truncated object inside libgit2 (see the source: why, and when it can go).
+        .target(
+            name: "CInflateGuard",
+            cSettings: debianStaticLibgit2 ? [.define("DYNIX_LIBGIT2_DEBIAN_STATIC")] : [],
+            linkerSettings: debianStaticLibgit2 ? [] : [.linkedLibrary("z")]
+        ),
         .target(
             name: "DynixHistory",
-            dependencies: ["CGit2", "CGit2Startup", "CSignals", "CDeflate"],
+            dependencies: ["CGit2", "CGit2Startup", "CSignals", "CDeflate", "CInflateGuard"],
             swiftSettings: faultInjection,
             linkerSettings: debianStaticLibgit2 ? debianStaticLinking : []
         ),

@@ -22,6 +22,8 @@ public enum DynixError: Error, Equatable {
     case permissionDenied(path: String)
     case noSpace(path: String)
     case readOnlyFileSystem(path: String)
+    /// A directory where dynix keeps a file (its txn record, the dynamic file…): made by hand, or by a damaged file system.
+    case directoryInTheWay(path: String)
     /// A write refused midway, and the file could not be put back: it holds the change, the history not yet.
     case writtenNotRecorded(path: String, cause: String)
     /// libgit2 reported an object written that the repository does not have.
@@ -77,6 +79,7 @@ public enum DynixError: Error, Equatable {
         case .permissionDenied(let path): return "no permission to write \(path)"
         case .noSpace(let path): return "cannot write \(path): No space left on device"
         case .readOnlyFileSystem(let path): return "cannot write \(path): Read-only file system"
+        case .directoryInTheWay(let path): return "\(path) is a directory; dynix keeps a file there"
         case .writtenNotRecorded(let path, let cause):
             return "\(cause); \(path) already holds the change, which is not in the history yet and could not be taken back"
         case .objectNotWritten(let id, let repository):
@@ -146,6 +149,8 @@ public enum DynixError: Error, Equatable {
         case .recordedDespite: return "`dynix status` shows the state; `git --git-dir /var/lib/dynix/history.git fsck` checks the repository"
         case .objectNotWritten(_, let repository):
             return "a full disk does this: check free space (`df -h \(repository)`) and run the command again"
+        case .directoryInTheWay(let path):
+            return "see what it holds (`ls -la \(path)`), move it away and run the command again; dynix never removes a directory it did not make"
         case .readOnlyFileSystem:
             return "the file system is mounted read-only; remount it read-write (`mount -o remount,rw …`) and run the command again"
         case .io: return nil

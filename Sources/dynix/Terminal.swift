@@ -145,6 +145,13 @@ func reportingErrors(_ body: () throws -> Void) throws {
         Terminal.writeError(Terminal.red("dynix: error: ") + error.message)
         if let hint = error.hint { Terminal.writeError("hint: " + hint) }
         throw ExitCode(error.exitStatus)
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        // Every refusal is a DynixError; anything else is a bug, still said in dynix's voice.
+        Terminal.writeError(Terminal.red("dynix: error: ") + "unexpected: \(error)")
+        Terminal.writeError("hint: this is a bug in dynix; please report it with the command that led to it")
+        throw ExitCode(1)
     }
 }
 

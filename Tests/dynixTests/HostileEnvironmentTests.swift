@@ -328,4 +328,97 @@ final class HostileEnvironmentTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("was changed outside dynix"), refused.stderr)
         XCTAssertEqual(Run.git(root, ["fsck", "--full", "--strict"]).status, 0)
     }
+
+    /// The programs dynix starts inherited its whole environment: a `BASH_ENV` or an exported bash function
+    /// ran in the (bash) activation program as root. They now get README's list ("The programs dynix starts").
+    func testTheProgramsDynixStartsGetOnlyWhatTheyNeed() throws {
+        let root = Fixtures.applyRoot()
+        let build = root.read("bin/build")!
+        root.write("bin/build", build.replacingOccurrences(of: "#!/bin/sh\n", with: "#!/bin/sh\nenv > \(root.file("build.env"))\n"))
+        root.write("planted.sh", "touch \(root.file("bash-env-ran"))\n")
+        Run.dynix(root, ["init"])
+        let result = Run.dynix(
+            root, ["append", "services.harmonia.settings.workers", "5", "--apply"],
+            environment: [
+                "BASH_ENV": root.file("planted.sh"), "ENV": root.file("planted.sh"),
+                "BASH_FUNC_grep%%": "() { touch \(root.file("function-ran")); }",
+                "PERL5OPT": "-Mstrict", "PYTHONPATH": "/nonexistent", "LD_LIBRARY_PATH": "/nonexistent", "GIT_DIR": "/nonexistent",
+                "NIX_PATH": "nixpkgs=/nonexistent", "NIXOS_ACTION": "switch", "DYNIX_TEST_SETTING": "kept", "LC_TIME": "C", "LANG": "C.UTF-8",
+            ])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.file("bash-env-ran")), "BASH_ENV was sourced by the activation")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.file("function-ran")), "an exported function ran in the activation")
+        let names = Set(Fixtures.lines(root, "build.env").compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
+        for kept in ["PATH", "NIX_PATH", "NIXOS_ACTION", "DYNIX_TEST_SETTING", "LC_TIME", "LANG"] {
+            XCTAssertTrue(names.contains(kept), "\(kept) reaches the build: \(names.sorted())")
+        }
+        for dropped in ["BASH_ENV", "ENV", "BASH_FUNC_grep%%", "PERL5OPT", "PYTHONPATH", "LD_LIBRARY_PATH", "GIT_DIR"] {
+            XCTAssertFalse(names.contains(dropped), "\(dropped) reached the build")
+        }
+        // Everything else the build saw is on README's list, or set by its own shell.
+        let listed: Set<String> = ["PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "TERM", "NO_COLOR", "LANG", "LANGUAGE", "TZ", "TZDIR", "LOCALE_ARCHIVE"]
+        let unlisted = names.filter { name in
+            !listed.contains(name) && !["PWD", "SHLVL", "_", "OLDPWD"].contains(name)
+                && !["LC_", "NIX_", "NIXOS_", "DYNIX_", "SSL_CERT_"].contains(where: name.hasPrefix)
+                && !name.lowercased().hasSuffix("_proxy")
+        }
+        XCTAssertEqual(unlisted, [], "\(names.sorted())")
+    }
+
+    /// What another user can do with what dynix makes, tried as that user (`setpriv`): plant a file in any of dynix's
+    /// directories, write to any of its files, or, where an administrator made /etc/nixos group-writable, put a link
+    /// to a root-only file in place of `dynamic.nix`. None of it reaches what root reads, writes or records.
+    func testAnUnprivilegedUserCannotPlantWhatRootReadsOrWrites() throws {
+        guard geteuid() == 0 else { throw XCTSkip("needs root to switch to an unprivileged user") }
+        let root = Fixtures.applyRoot()
+        chmod(root.path, 0o755)
+        XCTAssertEqual(Run.dynix(root, ["init"]).status, 0)
+        XCTAssertEqual(Run.dynix(root, ["append", "services.harmonia.settings.workers", "5", "--apply"]).status, 0)
+        XCTAssertEqual(Run.dynix(root, ["checkpoint"]).status, 0)
+        let spooled = Run.dynix(root, ["rebuild-hook"], environment: ["DYNIX_FAULT_REFUSE": "branch-update"])
+        XCTAssertEqual(spooled.status, 0, spooled.stderr)
+        var targets: [String] = []
+        for top in ["var/lib/dynix", "run/dynix"] where FileManager.default.fileExists(atPath: root.file(top)) {
+            targets.append(root.file(top))
+            for case let relative as String in FileManager.default.enumerator(atPath: root.file(top))! {
+                targets.append(root.file(top + "/" + relative))
+            }
+        }
+        XCTAssertGreaterThan(targets.count, 20)
+        // As nobody: for each directory, plant a file and a link; for each file, append to it.
+        let script = """
+            for t in "$@"; do
+              if [ -d "$t" ] && [ ! -L "$t" ]; then
+                touch "$t/planted" 2>/dev/null && echo "planted in $t"
+                ln -s /etc/shadow "$t/planted-link" 2>/dev/null && echo "linked in $t"
+              elif [ -f "$t" ] && [ ! -L "$t" ]; then
+                (: >> "$t") 2>/dev/null && echo "wrote $t"
+              fi
+            done
+            exit 0
+            """
+        let attempt = Run.program(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/bin/sh", "-c", script, "sh"] + targets)
+        XCTAssertEqual(attempt.status, 0, attempt.stderr)
+        XCTAssertEqual(attempt.stdout, "", "another user changed what dynix keeps")
+
+        // A group-writable /etc/nixos (some administrators share it): the user swaps dynamic.nix for a link to a
+        // root-only file, hoping root records that file in the world-readable history.
+        let secret = "root-only secret \(UUID().uuidString)"
+        root.write("secret", secret + "\n")
+        chmod(root.file("secret"), 0o600)
+        chown(root.file("etc/nixos"), 0, 65534)
+        chmod(root.file("etc/nixos"), 0o775)
+        let swap = Run.program([
+            "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/bin/sh", "-c",
+            "cd \"$0\" && ln -s \"$1\" planted && mv -f planted dynamic.nix", root.file("etc/nixos"), root.file("secret"),
+        ])
+        XCTAssertEqual(swap.status, 0, swap.stderr)
+        for command in [["append", "services.harmonia.settings.workers", "6"], ["adopt"], ["status"]] {
+            let refused = Run.dynix(root, command)
+            XCTAssertEqual(refused.status, 1, "\(command): \(refused.stderr)")
+            XCTAssertTrue(refused.stderr.contains("symbolic link owned by uid 65534"), refused.stderr)
+        }
+        XCTAssertFalse(Run.git(root, ["log", "-p", "--all"]).stdout.contains(secret), "the root-only file reached the history")
+        XCTAssertEqual(root.read("secret"), secret + "\n")
+    }
 }

@@ -44,6 +44,8 @@ public struct Manifest: Equatable, Sendable {
             throw DynixError.manifest(path: path, problem.reason)
         } catch let error as JSON.SyntaxError {
             throw DynixError.manifest(path: path, "invalid JSON at byte \(error.offset): \(error.reason)")
+        } catch let error as JSON.TooDeep {
+            throw DynixError.manifest(path: path, "nested deeper than \(error.limit) levels")
         }
     }
 

@@ -1,7 +1,7 @@
 import CSignals
 import Glibc
 
-/// Runs a program directly (no shell), streaming its output to a callback, with a timeout.
+/// Runs a program directly (no shell), in `ChildEnvironment`, streaming its output to a callback, with a timeout.
 struct ChildProcess {
     typealias Stream = HistoryWriter.OutputStream
 
@@ -63,12 +63,16 @@ struct ChildProcess {
 
         let cArgs = argv.map { strdup($0) } + [nil]
         defer { for argument in cArgs { free(argument) } }
+        let cEnvironment = ChildEnvironment.entries() + [nil]
+        defer { for entry in cEnvironment { free(entry) } }
 
         var pid: pid_t = 0
         // The child's pid must be the signal target before any signal can arrive, or it would be lost.
         dynix_interruption_block(1)
         let spawned: Int32 = cArgs.withUnsafeBufferPointer { args in
-            posix_spawnp(&pid, program, &actions, &attributes, args.baseAddress!, environ)
+            cEnvironment.withUnsafeBufferPointer { env in
+                posix_spawnp(&pid, program, &actions, &attributes, args.baseAddress!, env.baseAddress!)
+            }
         }
         if spawned == 0 { dynix_interruption_set_target(pid) }
         dynix_interruption_block(0)

@@ -78,6 +78,7 @@ enum FileSystem {
                     initialized += count
                 }
             }
+            if failure == EISDIR { throw DynixError.directoryInTheWay(path: path) }
             if failure != 0 { throw DynixError.io(path: path, lastError(failure)) }
             if result.isEmpty { result = chunk } else { result += chunk }
             if chunk.count < capacity {
@@ -255,6 +256,7 @@ enum FileSystem {
         case ENOSPC, EDQUOT: return .noSpace(path: path)
         case EROFS: return .readOnlyFileSystem(path: path)
         case EACCES, EPERM: return .permissionDenied(path: path)
+        case EISDIR: return .directoryInTheWay(path: path)
         default: return .io(path: path, lastError())
         }
     }
