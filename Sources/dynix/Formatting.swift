@@ -21,6 +21,16 @@ enum Formatting {
         return age == 1 ? "1 second ago" : "\(age) seconds ago"
     }
 
+    /// `400 days`, `3 hours`, `1 second`: the largest whole unit.
+    static func duration(_ seconds: Int64) -> String {
+        let units: [(Int64, String)] = [(86400, "day"), (3600, "hour"), (60, "minute")]
+        for (size, name) in units where seconds >= size {
+            let n = seconds / size
+            return "\(n) \(name)\(n == 1 ? "" : "s")"
+        }
+        return seconds == 1 ? "1 second" : "\(seconds) seconds"
+    }
+
     /// ISO 8601 with the local offset, for JSON.
     static func isoTime(_ seconds: Int64) -> String {
         let text = strftime(seconds, "%Y-%m-%dT%H:%M:%S%z")

@@ -82,10 +82,12 @@ struct EventJSON: Encodable {
     let ended: Int?
     /// For `log --option`: the generation that made this change live, if one did.
     let liveAs: Int?
+    /// Seconds the clock went back since the commit before this one.
+    let clockSetBackBy: Int64?
     let options: [String]
     let trailers: [String: [String]]
 
-    init(_ event: HistoryEvent, ended: Int? = nil, liveAs: Int? = nil) {
+    init(_ event: HistoryEvent, ended: Int? = nil, liveAs: Int? = nil, clockSetBackBy: Int64? = nil) {
         commit = event.commit.hex
         self.event = event.kind?.rawValue ?? "foreign"
         time = Formatting.isoTime(event.time)
@@ -98,6 +100,7 @@ struct EventJSON: Encodable {
         rollbackOf = event.rollbackOf
         self.ended = ended
         self.liveAs = liveAs
+        self.clockSetBackBy = clockSetBackBy
         options = event.options
         trailers = Dictionary(grouping: event.trailers.pairs, by: \.key).mapValues { $0.map(\.value) }
     }

@@ -38,14 +38,17 @@ struct LogCommand: ReadingCommand {
     }
 
     func run(_ history: ConfigHistory) throws {
-        let entries: [(event: HistoryEvent, ended: Int?, liveAs: Int?, story: Bool)]
+        let entries: [(event: HistoryEvent, ended: Int?, liveAs: Int?, story: Bool, clockSetBackBy: Int64?)]
         if let option {
-            entries = try history.optionStory(option, limit: n, since: since?.seconds).map { ($0.event, nil, $0.liveAs, true) }
+            entries = try history.optionStory(option, limit: n, since: since?.seconds).map { ($0.event, nil, $0.liveAs, true, nil) }
         } else {
-            entries = try history.timeline(limit: n, since: since?.seconds).map { ($0.event, $0.ended, nil, false) }
+            entries = try history.timeline(limit: n, since: since?.seconds).map { ($0.event, $0.ended, nil, false, $0.clockSetBackBy) }
         }
         if json {
-            try JSONOutput.print(LogJSON(option: option?.description, events: entries.map { EventJSON($0.event, ended: $0.ended, liveAs: $0.liveAs) }))
+            try JSONOutput.print(
+                LogJSON(
+                    option: option?.description,
+                    events: entries.map { EventJSON($0.event, ended: $0.ended, liveAs: $0.liveAs, clockSetBackBy: $0.clockSetBackBy) }))
             return
         }
         var lines: [String] = []
@@ -53,6 +56,9 @@ struct LogCommand: ReadingCommand {
             var line = oneline ? "\(Terminal.cyan(entry.event.commit.short)) \(entry.event.subject)" : line(entry.event, ended: entry.ended)
             if entry.story {
                 line += "  [" + (entry.liveAs.map { Terminal.green("live as gen \($0)") } ?? Terminal.dim("never live")) + "]"
+            }
+            if let back = entry.clockSetBackBy {
+                line += "  " + Terminal.yellow("[the clock was set back \(Formatting.duration(back)) before this commit]")
             }
             lines.append(line)
             if patch, entry.event.changesFile {

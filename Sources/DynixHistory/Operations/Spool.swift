@@ -35,6 +35,16 @@ public struct SpooledEvent: Equatable, Sendable {
         self.user = user
     }
 
+    /// The order in which the hook spooled it: the first field of a `SEQUENCE-TIME-PID.event` name; 0 for a name
+    /// of the earlier `TIME-PID.event` form, whose events then fold first, by time.
+    public var sequence: Int { SpooledEvent.sequence(ofName: name) }
+
+    static func sequence(ofName name: String) -> Int {
+        let fields = name.split(separator: "-")
+        guard fields.count == 3 else { return 0 }
+        return Int(fields[0]) ?? 0
+    }
+
     init?(name: String, text: String, directory: String) {
         guard let fields = KeyValueRecord(text: text), let kindText = fields["kind"], let time = fields["time"].flatMap({ Int64($0) }) else { return nil }
         let kind = EventKind(rawValue: kindText)
@@ -53,19 +63,30 @@ struct Spool {
     /// (read-only or full); /run is a tmpfs, writable whenever activation runs.
     var directories: [String] { [paths.spool, paths.under("run/dynix/spool")] }
 
+    /// In the order the events were spooled (`SpooledEvent.sequence`), not by their times: the clock may have
+    /// been set back between two of them.
     func pending() -> [SpooledEvent] {
         directories.flatMap { directory in
             FileSystem.listDirectory(directory).filter { $0.hasSuffix(".event") }.compactMap { name in
                 FileSystem.readText(directory + "/" + name).flatMap { SpooledEvent(name: name, text: $0, directory: directory) }
             }
-        }.sorted { ($0.time, $0.name) < ($1.time, $1.name) }
+        }.sorted { ($0.sequence, $0.time, $0.name) < ($1.sequence, $1.time, $1.name) }
     }
 
-    /// Writes the event durably to the first spool that takes it; the name sorts by time and is unique per process.
+    /// One more than any event waiting in either spool. Events are removed once recorded, so this counts only
+    /// among those waiting, which is all that their order is needed for.
+    func nextSequence() -> Int {
+        let waiting = directories.flatMap { FileSystem.listDirectory($0) }.filter { $0.hasSuffix(".event") }
+        return (waiting.map(SpooledEvent.sequence(ofName:)).max() ?? 0) + 1
+    }
+
+    /// Writes the event durably to the first spool that takes it; the name (`SEQUENCE-TIME-PID.event`) is unique per
+    /// process.
     func write(_ kind: EventKind?, time: Int64, system: String?, staticGeneration: Int?, bootID: String?, user: String) throws -> SpooledEvent {
         var lastError: Error = DynixError.io(path: paths.spool, "no spool directory")
+        let sequence = nextSequence()
         for directory in directories {
-            let name = "\(String(time).leftPadded(to: 12))-\(getpid()).event"
+            let name = "\(String(sequence).leftPadded(to: 8))-\(String(time).leftPadded(to: 12))-\(getpid()).event"
             let event = SpooledEvent(
                 name: name, kind: kind, time: time, system: system, staticGeneration: staticGeneration, bootID: bootID, user: user, directory: directory)
             do {

@@ -106,29 +106,39 @@ extension ConfigHistory {
         public let event: HistoryEvent
         /// For a reset: the generation that was live until it (nil: nothing dynamic was live).
         public internal(set) var ended: Int?
+        /// Seconds the clock went back between the commit before this one and this one (nil: it did not): a commit
+        /// is recorded after the one before it, so its recording time can only be earlier if the clock was set back.
+        public internal(set) var clockSetBackBy: Int64?
     }
 
-    /// The newest events, optionally only those after a time. A reset's `ended` is found even when the
-    /// apply it ended lies beyond `limit`, so a line does not depend on how many are shown.
+    /// The newest events, optionally only those that happened at or after a time. `since` filters the whole
+    /// history: a commit made while the clock was set back does not hide older commits with later times. A reset's
+    /// `ended` is found even when the apply it ended lies beyond `limit`, so a line does not depend on how many are
+    /// shown.
     public func timeline(limit: Int?, since: Int64? = nil) throws -> [TimelineEntry] {
         var result: [TimelineEntry] = []
         var unresolved: [Int] = []
         var collecting = limit.map { $0 > 0 } ?? true
+        // The entry shown just before, still waiting for the commit before it (for `clockSetBackBy`).
+        var newer: Int?
         try store.walk { event in
+            if let index = newer, result[index].event.recordedAt < event.recordedAt {
+                result[index].clockSetBackBy = event.recordedAt - result[index].event.recordedAt
+            }
+            newer = nil
             let isApply = event.kind == .apply
             let isReset = event.kind?.isReset == true
             if isApply || isReset {
                 for index in unresolved where isApply { result[index].ended = event.generation }
                 unresolved = []
             }
-            // Commits are recorded in order; a spooled event's own time may be older than its neighbours'.
-            if let since, event.recordedAt < since { collecting = false }
             if collecting, since.map({ event.time >= $0 }) ?? true {
                 result.append(TimelineEntry(event: event, ended: nil))
+                newer = result.count - 1
                 if isReset { unresolved.append(result.count - 1) }
                 if let limit, result.count >= limit { collecting = false }
             }
-            return collecting || !unresolved.isEmpty
+            return collecting || !unresolved.isEmpty || newer != nil
         }
         return result
     }
@@ -139,7 +149,6 @@ extension ConfigHistory {
         // Walking newest first: the oldest apply seen since the last (newer) change is the one that made a change live.
         var applyAfter: Int?
         try store.walk { event in
-            if let since, event.recordedAt < since { return false }
             switch event.kind {
             case .apply?:
                 applyAfter = event.generation
@@ -151,6 +160,8 @@ extension ConfigHistory {
                     return path.hasPrefix(option) || option.hasPrefix(path)
                 }
                 guard touched || event.kind == .`import` || event.kind == .`init` else { return true }
+                // A filter over the whole history, as for `timeline`.
+                if let since, event.time < since { return true }
                 result.append((event, applyAfter))
                 applyAfter = nil
             }
