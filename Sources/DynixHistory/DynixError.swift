@@ -37,6 +37,10 @@ public enum DynixError: Error, Equatable {
     case manifest(path: String, String)
     case importFailed(String)
     case noSuchGeneration(Int)
+    /// A moment before the history's first commit (`starts`: that commit's time).
+    case beforeHistory(time: Int64, starts: Int64?)
+    /// A moment whose live state nobody knows (a failed apply whose restore failed too), asked for its values.
+    case unknownAt(time: Int64)
     case nothingToRollBack
     case staticDrift(built: String, running: String)
     case buildFailed(status: Int32, output: String)
@@ -93,6 +97,9 @@ public enum DynixError: Error, Equatable {
         case .manifest(let path, let why): return "\(path): \(why)"
         case .importFailed(let why): return "cannot import: \(why)"
         case .noSuchGeneration(let n): return "there is no generation \(n)"
+        case .beforeHistory(let time, let starts):
+            return "the history starts at \(starts.map { Clock.localText($0) } ?? "?"), after \(Clock.localText(time)): it cannot say what was live then"
+        case .unknownAt(let time): return "what was live at \(Clock.localText(time)) is unknown: an apply failed and so did restoring what was live"
         case .nothingToRollBack: return "there is no earlier generation to roll back to"
         case .staticDrift(let built, let running): return "the static configuration changed since the last switch (built against \(built), running \(running))"
         case .buildFailed(let status, _): return "the build failed (exit status \(status)); nothing was changed on the running system"
@@ -158,6 +165,8 @@ public enum DynixError: Error, Equatable {
         case .manifest: return "the NixOS module writes this file; rebuild with `nixos-rebuild switch`"
         case .importFailed: return "the file must evaluate to a list of attribute sets"
         case .noSuchGeneration: return "`dynix generations` lists them"
+        case .beforeHistory: return "`dynix log` ends with the history's first event; ask for a moment after it"
+        case .unknownAt: return "`dynix log --at TIME` shows the events around it"
         case .nothingToRollBack: return "`dynix generations` lists them"
         case .staticDrift: return "run `nixos-rebuild switch` first, or pass --allow-static-drift to apply anyway"
         case .buildFailed(_, let output): return output.isEmpty ? nil : "its output ended with:\n" + output

@@ -16,13 +16,31 @@ struct DiffCommand: ReadingCommand {
     @Argument(help: ArgumentHelp("The newer state.", valueName: "B"))
     var to: ConfigHistory.StateName = .pending
 
+    @Option(
+        help: ArgumentHelp(
+            "Compare what was live at TIME instead (twice: two moments; once: that moment and live now). TIME as --since takes it, or `now`.",
+            valueName: "TIME"))
+    var at: [PointInTime] = []
+
     @Flag(help: "Show the diff of the dynamic file, as git does.")
     var patch = false
 
     @Flag(help: "Print JSON.")
     var json = false
 
+    func validate() throws {
+        guard !at.isEmpty else { return }
+        if at.count > 2 { throw ValidationError("--at takes at most two moments") }
+        if from != .live || to != .pending { throw ValidationError("give A and B or --at TIME, not both") }
+    }
+
     func run(_ history: ConfigHistory) throws {
+        var from = self.from
+        var to = self.to
+        if let first = at.first {
+            from = .liveAt(first.seconds)
+            to = at.count == 2 ? .liveAt(at[1].seconds) : .live
+        }
         if patch {
             let text = try history.patch(from: from, to: to)
             if json {

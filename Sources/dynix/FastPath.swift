@@ -29,6 +29,7 @@ enum FastPath {
         command.n = nil
         command.option = nil
         command.since = nil
+        command.at = nil
         command.oneline = false
         command.patch = false
         command.date = .default

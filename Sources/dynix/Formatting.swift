@@ -38,14 +38,7 @@ enum Formatting {
         return String(text.dropLast(2)) + ":" + String(text.suffix(2))
     }
 
-    private static func strftime(_ seconds: Int64, _ format: String) -> String {
-        var t = time_t(seconds)
-        var parts = tm()
-        localtime_r(&t, &parts)
-        var buffer = [CChar](repeating: 0, count: 64)
-        let count = Glibc.strftime(&buffer, 64, format, &parts)
-        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
+    private static func strftime(_ seconds: Int64, _ format: String) -> String { Clock.localText(seconds, format: format) }
 
     /// Columns padded to their widest cell (in terminal columns); the last column is not padded.
     static func table(header: [String], rows: [[String]]) -> [String] {
@@ -86,6 +79,7 @@ enum Formatting {
 
     /// Parses `--since`: `2026-11-24`, `2026-11-24 14:03[:05]`, `2026-11-24T14:03:05`, `@EPOCH`, `3 days ago`.
     static func parseDate(_ text: String, now: Int64 = Int64(Glibc.time(nil))) -> Int64? {
+        if text == "now" { return now }
         if text.hasPrefix("@") { return Int64(text.dropFirst()) }
         let words = text.split(separator: " ")
         if words.count == 3, words[2] == "ago", let n = Int64(words[0]) {
@@ -94,9 +88,19 @@ enum Formatting {
             guard let factor = seconds[unit] else { return nil }
             return now - n * factor
         }
-        let normalised = text.replacingOccurrences(of: "T", with: " ")
-        let dateTime = normalised.split(separator: " ")
-        guard let datePart = dateTime.first else { return nil }
+        // DATE, DATE TIME, DATE TIME OFFSET (as dynix and git print times), DATE'T'TIME[OFFSET|Z] (ISO 8601).
+        var dateTime = text.replacingOccurrences(of: "T", with: " ").split(separator: " ").map(String.init)
+        guard let datePart = dateTime.first, dateTime.count <= 3 else { return nil }
+        var offset: Int64?
+        if dateTime.count == 3 {
+            guard let given = parseOffset(dateTime[2]) else { return nil }
+            offset = given
+            dateTime.removeLast()
+        } else if dateTime.count == 2, let split = dateTime[1].firstIndex(where: { $0 == "+" || $0 == "-" || $0 == "Z" }) {
+            guard let given = parseOffset(String(dateTime[1][split...])) else { return nil }
+            offset = given
+            dateTime[1] = String(dateTime[1][..<split])
+        }
         let date = datePart.split(separator: "-").compactMap { Int32($0) }
         guard date.count == 3 else { return nil }
         var parts = tm()
@@ -105,17 +109,30 @@ enum Formatting {
         parts.tm_mday = date[2]
         parts.tm_isdst = -1
         if dateTime.count > 1 {
-            let clock = dateTime[1].split(separator: ":").compactMap { Int32($0) }
-            guard clock.count >= 2 else { return nil }
+            let fields = dateTime[1].split(separator: ":", omittingEmptySubsequences: false)
+            let clock = fields.compactMap { Int32($0) }
+            guard clock.count == fields.count, clock.count >= 2, clock.count <= 3 else { return nil }
             parts.tm_hour = clock[0]
             parts.tm_min = clock[1]
             parts.tm_sec = clock.count > 2 ? clock[2] : 0
         }
         let asked = (parts.tm_year, parts.tm_mon, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec)
-        let result = mktime(&parts)
+        let result = offset == nil ? mktime(&parts) : timegm(&parts)
         // mktime normalises: 2026-13-01 would become 2027-01-01. A date that does not exist is refused.
         guard result != -1, asked == (parts.tm_year, parts.tm_mon, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec) else { return nil }
-        return Int64(result)
+        return Int64(result) - (offset ?? 0)
+    }
+
+    /// `Z`, `+01:00`, `+0100`, `-05`: seconds east of UTC.
+    private static func parseOffset(_ text: String) -> Int64? {
+        if text == "Z" { return 0 }
+        guard let sign = text.first, sign == "+" || sign == "-" else { return nil }
+        let digits = text.dropFirst().filter { $0 != ":" }
+        guard digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), digits.count == 2 || digits.count == 4 else { return nil }
+        let hours = Int64(digits.prefix(2))!
+        let minutes = digits.count == 4 ? Int64(digits.suffix(2))! : 0
+        guard hours <= 14, minutes < 60 else { return nil }
+        return (sign == "-" ? -1 : 1) * (hours * 3600 + minutes * 60)
     }
 }
 

@@ -16,6 +16,8 @@ enum JSONOutput {
 struct StateJSON: Encodable {
     let kind: String
     let generation: Int?
+    /// For `live-at`: the moment asked about.
+    var at: String? = nil
 
     init(_ state: ConfigHistory.StateName) {
         switch state {
@@ -24,6 +26,7 @@ struct StateJSON: Encodable {
         case .staticOnly: (kind, generation) = ("static", nil)
         case .working: (kind, generation) = ("file", nil)
         case .generation(let n): (kind, generation) = ("generation", n)
+        case .liveAt(let time): (kind, generation, at) = ("live-at", nil, Formatting.isoTime(time))
         }
     }
 }
@@ -110,6 +113,9 @@ struct LogJSON: Encodable {
     let schemaVersion = JSONOutput.schemaVersion
     let option: String?
     let events: [EventJSON]
+    /// For `log --at`: the moment, and the commit of the event that made its state live.
+    var at: String? = nil
+    var madeLive: String? = nil
 }
 
 struct GenerationJSON: Encodable {
@@ -135,6 +141,9 @@ struct ShowJSON: Encodable {
     /// The effective dynamic value of every option set in this state.
     let values: [String: NixValue]
     let changes: [ChangeJSON]
+    /// For `show --at`: what was live then, as `status --json` says it of now, and the static generation then.
+    var live: StatusJSON.Live? = nil
+    var staticGeneration: Int? = nil
 }
 
 struct DiffJSON: Encodable {
@@ -176,6 +185,36 @@ struct StatusJSON: Encodable {
         let user: String?
         /// For `rebooted`: the generation that was live before the boot.
         var lastGeneration: Int? = nil
+        /// The commit of the event that made it live (for `show --at`).
+        var event: String? = nil
+
+        init(state: String, generation: Int?, since: String?, user: String?, lastGeneration: Int? = nil) {
+            self.state = state
+            self.generation = generation
+            self.since = since
+            self.user = user
+            self.lastGeneration = lastGeneration
+        }
+
+        /// One mapping from the library's live state, for `status` (now) and `show --at` (then).
+        init(_ live: ConfigHistory.LiveState, withEvent: Bool = false) {
+            var commit: ObjectID?
+            switch live {
+            case .generation(let g):
+                self.init(state: "generation", generation: g.number, since: Formatting.isoTime(g.event.time), user: g.event.user)
+                commit = g.event.commit
+            case .reset(let e):
+                self.init(state: e.kind?.rawValue ?? "reset", generation: nil, since: Formatting.isoTime(e.time), user: e.user)
+                commit = e.commit
+            case .rebooted(let g): self.init(state: "rebooted", generation: nil, since: nil, user: nil, lastGeneration: g.number)
+            case .unknown(let e):
+                self.init(state: "unknown", generation: nil, since: Formatting.isoTime(e.time), user: e.user)
+                commit = e.commit
+            case .resetSpooled(let e): self.init(state: "reset-spooled", generation: nil, since: Formatting.isoTime(e.time), user: e.user)
+            case .nothing: self.init(state: "none", generation: nil, since: nil, user: nil)
+            }
+            if withEvent { event = commit?.hex }
+        }
     }
 
     let schemaVersion = JSONOutput.schemaVersion

@@ -18,8 +18,16 @@ struct LogCommand: ReadingCommand {
         completion: .custom(Completions.optionPaths))
     var option: OptionPath?
 
-    @Option(help: ArgumentHelp("Only events after DATE (2026-11-24, '2026-11-24 14:03', '3 days ago', @EPOCH).", valueName: "DATE"))
+    @Option(
+        help: ArgumentHelp(
+            "Only events at or after DATE (2026-11-24, '2026-11-24 14:03', '3 days ago', @EPOCH, 2026-11-24T14:03:05+01:00, now).", valueName: "DATE"))
     var since: PointInTime?
+
+    @Option(
+        help: ArgumentHelp(
+            "The events around TIME (-n on each side, 5 by default), the one that made TIME's state live marked (TIME as --since takes it).",
+            valueName: "TIME"))
+    var at: PointInTime?
 
     @Flag(help: "One line per event: the commit and the subject.")
     var oneline = false
@@ -35,27 +43,43 @@ struct LogCommand: ReadingCommand {
 
     func validate() throws {
         if let n, n < 0 { throw ValidationError("-n must not be negative") }
+        if at != nil && (option != nil || since != nil) { throw ValidationError("--at goes without --option and --since") }
     }
 
     func run(_ history: ConfigHistory) throws {
         let entries: [(event: HistoryEvent, ended: Int?, liveAs: Int?, story: Bool, clockSetBackBy: Int64?)]
-        if let option {
+        var madeLive: ObjectID?
+        if let at {
+            let around = try history.timeline(around: at.seconds, count: n ?? 5)
+            madeLive = around.madeLive
+            entries = around.entries.map { ($0.event, $0.ended, nil, false, $0.clockSetBackBy) }
+        } else if let option {
             entries = try history.optionStory(option, limit: n, since: since?.seconds).map { ($0.event, nil, $0.liveAs, true, nil) }
         } else {
             entries = try history.timeline(limit: n, since: since?.seconds).map { ($0.event, $0.ended, nil, false, $0.clockSetBackBy) }
         }
         if json {
-            try JSONOutput.print(
-                LogJSON(
-                    option: option?.description,
-                    events: entries.map { EventJSON($0.event, ended: $0.ended, liveAs: $0.liveAs, clockSetBackBy: $0.clockSetBackBy) }))
+            var document = LogJSON(
+                option: option?.description,
+                events: entries.map { EventJSON($0.event, ended: $0.ended, liveAs: $0.liveAs, clockSetBackBy: $0.clockSetBackBy) })
+            document.at = at.map { Formatting.isoTime($0.seconds) }
+            document.madeLive = madeLive?.hex
+            try JSONOutput.print(document)
             return
         }
         var lines: [String] = []
+        var markedTime = false
         for entry in entries {
+            if let at, !markedTime, entry.event.time <= at.seconds {
+                lines.append(Terminal.yellow("-------- \(Formatting.time(at.seconds)) --------"))
+                markedTime = true
+            }
             var line = oneline ? "\(Terminal.cyan(entry.event.commit.short)) \(entry.event.subject)" : line(entry.event, ended: entry.ended)
             if entry.story {
                 line += "  [" + (entry.liveAs.map { Terminal.green("live as gen \($0)") } ?? Terminal.dim("never live")) + "]"
+            }
+            if let madeLive, entry.event.commit == madeLive, let at {
+                line += "  " + Terminal.yellow("<- what was live at \(Formatting.time(at.seconds))")
             }
             if let back = entry.clockSetBackBy {
                 line += "  " + Terminal.yellow("[the clock was set back \(Formatting.duration(back)) before this commit]")

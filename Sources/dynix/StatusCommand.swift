@@ -101,15 +101,7 @@ struct StatusCommand: ReadingCommand {
     }
 
     static func json(_ status: ConfigHistory.Status) -> StatusJSON {
-        let live: StatusJSON.Live
-        switch status.live {
-        case .generation(let g): live = .init(state: "generation", generation: g.number, since: Formatting.isoTime(g.event.time), user: g.event.user)
-        case .reset(let e): live = .init(state: e.kind?.rawValue ?? "reset", generation: nil, since: Formatting.isoTime(e.time), user: e.user)
-        case .rebooted(let g): live = .init(state: "rebooted", generation: nil, since: nil, user: nil, lastGeneration: g.number)
-        case .unknown(let e): live = .init(state: "unknown", generation: nil, since: Formatting.isoTime(e.time), user: e.user)
-        case .resetSpooled(let e): live = .init(state: "reset-spooled", generation: nil, since: Formatting.isoTime(e.time), user: e.user)
-        case .nothing: live = .init(state: "none", generation: nil, since: nil, user: nil)
-        }
+        let live = StatusJSON.Live(status.live)
         return StatusJSON(
             staticGeneration: status.staticSystem.generation,
             staticSystem: status.staticSystem.currentSystem,

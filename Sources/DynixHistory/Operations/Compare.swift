@@ -6,6 +6,8 @@ extension ConfigHistory {
         /// The file on disk, which differs from `pending` only when edited outside dynix.
         case working
         case generation(Int)
+        /// What was live at a moment (`--at TIME`), read from the history (Moment.swift).
+        case liveAt(Int64)
 
         /// `live`, `pending` (or `head`), `static`, `file`, or a generation number (`7` or `gen/7`).
         public init?(_ text: String) {
@@ -28,6 +30,7 @@ extension ConfigHistory {
             case .staticOnly: return "static"
             case .working: return "the file on disk"
             case .generation(let n): return "generation \(n)"
+            case .liveAt(let time): return "live at \(Clock.localText(time))"
             }
         }
     }
@@ -44,6 +47,18 @@ extension ConfigHistory {
         case .live:
             guard let live = try liveGeneration() else { return nil }
             return try committedFile(at: live.commit)
+        case .liveAt(let time):
+            guard let commit = try generationCommit(at: time) else { return nil }
+            return try committedFile(at: commit)
+        }
+    }
+
+    /// The apply commit of the generation live at `time`; nil when the static configuration was.
+    private func generationCommit(at time: Int64) throws -> ObjectID? {
+        switch try moment(at: time).live {
+        case .generation(let generation): return generation.commit
+        case .unknown: throw DynixError.unknownAt(time: time)
+        default: return nil
         }
     }
 
@@ -55,6 +70,9 @@ extension ConfigHistory {
         case .live:
             guard let live = try liveGeneration() else { return EffectiveValues(entries: []) }
             return try effective(atCommit: live.commit)
+        case .liveAt(let time):
+            guard let commit = try generationCommit(at: time) else { return EffectiveValues(entries: []) }
+            return try effective(atCommit: commit)
         case .staticOnly, .working: return try file(of: state)?.effective ?? EffectiveValues(entries: [])
         }
     }

@@ -1,6 +1,6 @@
 import Glibc
 
-enum Clock {
+public enum Clock {
     static func monotonic() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
@@ -21,5 +21,16 @@ enum Clock {
         var parts = tm()
         localtime_r(&t, &parts)
         return Int32(parts.tm_gmtoff / 60)
+    }
+
+    /// A time as dynix prints it everywhere (`2026-11-24 14:03:05 +0100`, local time, as `git log`), or in
+    /// another strftime `format`.
+    public static func localText(_ seconds: Int64, format: String = "%Y-%m-%d %H:%M:%S %z") -> String {
+        var t = time_t(seconds)
+        var parts = tm()
+        localtime_r(&t, &parts)
+        var buffer = [CChar](repeating: 0, count: 64)
+        let count = strftime(&buffer, 64, format, &parts)
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

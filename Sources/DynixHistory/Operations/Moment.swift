@@ -1,0 +1,75 @@
+/// What was live at a moment in the past, read from the history alone (`dynix show --at`, `diff --at`, `log --at`).
+///
+/// A moment is placed in the commit order, not by the clock: TIME is "just after the newest commit (in commit
+/// order) made at or before TIME", and what was live then is what `status` said after that commit. After a clock
+/// step backwards, a commit made with the clock set back answers for the times it claims, as git's history would.
+extension ConfigHistory {
+    public struct Moment: Sendable {
+        public let time: Int64
+        /// `.generation`, `.reset` (a switch, a boot, or a failed apply that restored the static configuration),
+        /// `.unknown` (a failed apply whose restore failed too), or `.nothing` (no dynamic generation yet).
+        public let live: LiveState
+        /// The static generation then, from the newest commit at or before TIME.
+        public let staticGeneration: Int?
+    }
+
+    public func moment(at time: Int64) throws -> Moment {
+        var anchor: HistoryEvent?
+        var found: HistoryEvent?
+        var nothingLive = false
+        var earliest: Int64?
+        try store.walk { event in
+            if anchor == nil {
+                earliest = min(earliest ?? event.time, event.time)
+                guard event.time <= time else { return true }
+                anchor = event
+            }
+            if event.isLivenessEvent {
+                found = event
+                return false
+            }
+            // The anchor names the liveness event in force when it was made: one read instead of a walk (a history
+            // written before the trailer existed is walked).
+            if event.commit == anchor?.commit, let pointer = event.trailers[.liveEvent] {
+                if pointer == "none" {
+                    nothingLive = true
+                } else if let id = ObjectID(hex: pointer) {
+                    found = try self.event(id)
+                }
+                return found == nil && !nothingLive
+            }
+            return true
+        }
+        guard let anchor else { throw DynixError.beforeHistory(time: time, starts: earliest) }
+        let live: LiveState
+        if let found, !nothingLive {
+            switch found.kind {
+            case .apply?: live = .generation(Generation(number: found.generation ?? 0, event: found))
+            case .applyFailed? where found.restored == .no: live = .unknown(found)
+            default: live = .reset(found)
+            }
+        } else {
+            live = .nothing
+        }
+        return Moment(time: time, live: live, staticGeneration: anchor.staticGeneration)
+    }
+
+    /// `log --at TIME`: up to `count` events on each side of TIME (in commit order), and the event that made TIME's
+    /// state live, which is kept even when it lies further back.
+    public func timeline(around time: Int64, count: Int) throws -> (entries: [TimelineEntry], madeLive: ObjectID?) {
+        let moment = try moment(at: time)
+        var madeLive: ObjectID?
+        switch moment.live {
+        case .generation(let generation): madeLive = generation.event.commit
+        case .reset(let event), .unknown(let event): madeLive = event.commit
+        case .rebooted, .resetSpooled, .nothing: break
+        }
+        let all = try timeline(limit: nil)
+        guard let anchor = all.firstIndex(where: { $0.event.time <= time }) else { return ([], madeLive) }
+        var window = Array(all[max(0, anchor - count)..<min(all.count, anchor + count + 1)])
+        if let madeLive, !window.contains(where: { $0.event.commit == madeLive }), let entry = all.first(where: { $0.event.commit == madeLive }) {
+            window.append(entry)
+        }
+        return (window, madeLive)
+    }
+}

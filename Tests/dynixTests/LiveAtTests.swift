@@ -1,0 +1,115 @@
+import DynixHistory
+import DynixTestSupport
+import Foundation
+import XCTest
+
+/// `show --at`, `diff --at`, `log --at`: what was live at any moment, from the history alone.
+final class LiveAtTests: XCTestCase {
+    /// One step of the story: what it ran, at which (frozen) time, and what `status` and `show live` said after it.
+    struct Step {
+        let time: Int64
+        let live: [String: String]
+        let staticGeneration: Int?
+        let values: NSDictionary
+    }
+
+    static let start = "2026-01-01 00:00:00"
+
+    func epoch(_ text: String) -> Int64 {
+        Int64(Run.program(["date", "-d", text, "+%s"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines))!
+    }
+
+    /// dynix with the clock frozen at `time` (libfaketime; the monotonic clock left alone for timeouts).
+    @discardableResult
+    func dynix(_ root: TempRoot, at time: Int64, _ arguments: [String]) -> RunResult {
+        Run.program(
+            ["/usr/bin/faketime", "@\(time)", Run.dynixBinary, "--root", root.path] + arguments,
+            environment: ["FAKETIME_DONT_FAKE_MONOTONIC": "1"])
+    }
+
+    func json(_ text: String) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+    }
+
+    /// The fields of a `live` object both `status --json` and `show --at --json` give.
+    func liveFields(_ object: Any?) -> [String: String] {
+        var result: [String: String] = [:]
+        for (key, value) in object as? [String: Any] ?? [:] where ["state", "generation", "since", "user"].contains(key) {
+            result[key] = "\(value)"
+        }
+        return result
+    }
+
+    /// Appends, applies, a failed apply restored, one not restored, a static switch, a boot, a rollback and a clock
+    /// set back: at 100 moments spread over it, `show --at` says what `status` and `show live` said then.
+    func testShowAtAnswersWhatStatusSaidAtThatMoment() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/faketime") else { throw XCTSkip("faketime is not installed") }
+        let root = Fixtures.applyRoot()
+        let t0 = epoch(Self.start)
+        var steps: [Step] = []
+        func step(_ arguments: [String], minute: Int64, expect statuses: [Int32] = [0], prepare: () -> Void = {}) {
+            let time = t0 + minute * 60
+            prepare()
+            let result = dynix(root, at: time, arguments)
+            XCTAssertTrue(statuses.contains(result.status), "\(arguments) at minute \(minute): \(result.status) \(result.stderr)")
+            let status = json(dynix(root, at: time, ["status", "--json"]).stdout)
+            let show = json(dynix(root, at: time, ["show", "live", "--json"]).stdout)
+            steps.append(
+                Step(
+                    time: time, live: liveFields(status["live"]), staticGeneration: status["staticGeneration"] as? Int,
+                    values: (show["values"] as? NSDictionary) ?? [:]))
+        }
+        let workers = "services.harmonia.settings.workers"
+        let name = "services.gotosocial.settings.application-name"
+        step(["init"], minute: 0)
+        step(["append", workers, "5"], minute: 10)
+        step(["apply"], minute: 20)
+        step(["append", workers, "6", "--apply"], minute: 30)
+        step(["append", name, "FAIL-restored", "--apply"], minute: 40, expect: [4])
+        step(["unset", name], minute: 42)
+        step(["rebuild-hook"], minute: 50, prepare: { root.switchStatic(to: 2) })
+        step(["append", name, "fine", "--apply"], minute: 60)
+        step(["rebuild-hook"], minute: 70, prepare: { root.setBootID("boot-2") })
+        // From the static configuration, a failed apply whose restore (restoreStatic) fails too: unknown.
+        step(["append", name, "FAIL-unrestored", "--apply"], minute: 75, expect: [5], prepare: { root.write("restore-fails", "") })
+        unlink(root.file("restore-fails"))
+        step(["unset", name], minute: 77)
+        step(["rollback", "2"], minute: 80)
+        // The clock set back 45 minutes: this commit answers for the times it claims.
+        step(["append", workers, "7", "--apply"], minute: 45)
+        step(["append", "services.harmonia.settings.max_connection_rate", "9"], minute: 110)
+        step(["apply"], minute: 120)
+
+        let states = Set(steps.map { $0.live["state"] ?? "" })
+        XCTAssertEqual(states, ["none", "generation", "rebuild", "boot", "unknown"], "the story reaches every kind of state")
+        let end = t0 + 130 * 60
+        for index in 0..<100 {
+            let moment = t0 + (end - t0) * Int64(index) / 99
+            // The newest step, in the order they ran, made at or before the moment.
+            guard let expected = steps.last(where: { $0.time <= moment }) else { continue }
+            let shown = json(Run.dynix(root, ["show", "--at", "@\(moment)", "--json"]).stdout)
+            let context = "at minute \((moment - t0) / 60) (@\(moment))"
+            XCTAssertEqual(liveFields(shown["live"]), expected.live, context)
+            XCTAssertEqual(shown["staticGeneration"] as? Int, expected.staticGeneration, context)
+            XCTAssertEqual((shown["values"] as? NSDictionary) ?? [:], expected.values, context)
+        }
+        let before = Run.dynix(root, ["show", "--at", "@\(t0 - 60)"])
+        XCTAssertEqual(before.status, 1)
+        XCTAssertTrue(before.stderr.hasPrefix("dynix: error: the history starts at "), before.stderr)
+        XCTAssertTrue(before.stderr.contains("\nhint: "), before.stderr)
+
+        // diff between two moments: generation 1 (workers 5) against generation 2 (workers 6).
+        let diff = Run.dynix(root, ["diff", "--at", "@\(t0 + 25 * 60)", "--at", "@\(t0 + 35 * 60)"])
+        XCTAssertEqual(diff.status, 0, diff.stderr)
+        XCTAssertTrue(diff.stdout.contains(workers) && diff.stdout.contains("5") && diff.stdout.contains("6"), diff.stdout)
+        // log around minute 44 (after the restored failure and the unset): generation 2's apply, further back than
+        // the events shown around it, is marked as what was live.
+        let log = Run.dynix(root, ["log", "--at", "@\(t0 + 44 * 60)", "-n", "1"]).stdout
+        let marked = log.split(separator: "\n").filter { $0.contains("<- what was live at") }
+        XCTAssertEqual(marked.count, 1, log)
+        XCTAssertTrue(marked.first?.hasPrefix("gen 2") ?? false, log)
+        XCTAssertTrue(log.contains("-------- "), "the moment itself is marked: \(log)")
+        let logJSON = json(Run.dynix(root, ["log", "--at", "@\(t0 + 44 * 60)", "--json"]).stdout)
+        XCTAssertNotNil(logJSON["madeLive"] as? String)
+    }
+}
