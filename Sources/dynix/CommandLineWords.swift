@@ -8,7 +8,9 @@ struct CommandLineWords {
     /// before every command, and a `Set<String>` costs a scan of the runtime's protocol conformances on first use.
     static func takesValue(_ word: String) -> Bool {
         switch word {
-        case "--root", "--file", "--lock-timeout", "--color", "--date", "-n", "-m", "--message", "--since", "--option", "--at": true
+        case "--root", "--file", "--lock-timeout", "--color", "--date", "-n", "-m", "--message", "--since", "--option", "--at", "--until", "-o", "--output",
+            "--name":
+            true
         default: false
         }
     }

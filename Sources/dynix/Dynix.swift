@@ -14,7 +14,7 @@ struct Dynix: ParsableCommand {
         version: version,
         subcommands: [
             InitCommand.self, AppendCommand.self, ApplyCommand.self, StatusCommand.self, LogCommand.self,
-            GenerationsCommand.self, ShowCommand.self, DiffCommand.self, RollbackCommand.self, UnsetCommand.self,
+            GenerationsCommand.self, ShowCommand.self, DiffCommand.self, TimelineCommand.self, RollbackCommand.self, UnsetCommand.self,
             CheckpointCommand.self, AdoptCommand.self, OptionsCommand.self, RebuildHookCommand.self,
         ]
     )

@@ -19,11 +19,13 @@ final class LiveAtTests: XCTestCase {
         Int64(Run.program(["date", "-d", text, "+%s"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines))!
     }
 
-    /// dynix with the clock frozen at `time` (libfaketime; the monotonic clock left alone for timeouts).
+    /// dynix with the clock frozen at `time` (libfaketime's absolute form; `@TIME` would let it run on, and a slow
+    /// step would cross into the next second). The monotonic clock is left alone, for timeouts.
     @discardableResult
     func dynix(_ root: TempRoot, at time: Int64, _ arguments: [String]) -> RunResult {
-        Run.program(
-            ["/usr/bin/faketime", "@\(time)", Run.dynixBinary, "--root", root.path] + arguments,
+        let local = Run.program(["date", "-d", "@\(time)", "+%Y-%m-%d %H:%M:%S"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        return Run.program(
+            ["/usr/bin/faketime", "-f", local, Run.dynixBinary, "--root", root.path] + arguments,
             environment: ["FAKETIME_DONT_FAKE_MONOTONIC": "1"])
     }
 
@@ -40,9 +42,9 @@ final class LiveAtTests: XCTestCase {
         return result
     }
 
-    /// Appends, applies, a failed apply restored, one not restored, a static switch, a boot, a rollback and a clock
-    /// set back: at 100 moments spread over it, `show --at` says what `status` and `show live` said then.
-    func testShowAtAnswersWhatStatusSaidAtThatMoment() throws {
+    /// The story: appends, applies, a failed apply restored, one not restored, a static switch, a boot, a rollback
+    /// and a clock set back, each step at a frozen time, with what `status` and `show live` said after it.
+    func story() throws -> (root: TempRoot, t0: Int64, steps: [Step]) {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/faketime") else { throw XCTSkip("faketime is not installed") }
         let root = Fixtures.applyRoot()
         let t0 = epoch(Self.start)
@@ -80,6 +82,13 @@ final class LiveAtTests: XCTestCase {
         step(["append", "services.harmonia.settings.max_connection_rate", "9"], minute: 110)
         step(["apply"], minute: 120)
 
+        return (root, t0, steps)
+    }
+
+    /// At 100 moments spread over the story, `show --at` says what `status` and `show live` said then.
+    func testShowAtAnswersWhatStatusSaidAtThatMoment() throws {
+        let (root, t0, steps) = try story()
+        let workers = "services.harmonia.settings.workers"
         let states = Set(steps.map { $0.live["state"] ?? "" })
         XCTAssertEqual(states, ["none", "generation", "rebuild", "boot", "unknown"], "the story reaches every kind of state")
         let end = t0 + 130 * 60
@@ -87,8 +96,9 @@ final class LiveAtTests: XCTestCase {
             let moment = t0 + (end - t0) * Int64(index) / 99
             // The newest step, in the order they ran, made at or before the moment.
             guard let expected = steps.last(where: { $0.time <= moment }) else { continue }
-            let shown = json(Run.dynix(root, ["show", "--at", "@\(moment)", "--json"]).stdout)
-            let context = "at minute \((moment - t0) / 60) (@\(moment))"
+            let result = Run.dynix(root, ["show", "--at", "@\(moment)", "--json"])
+            let shown = json(result.stdout)
+            let context = "at minute \((moment - t0) / 60) (@\(moment)): \(result.stderr)"
             XCTAssertEqual(liveFields(shown["live"]), expected.live, context)
             XCTAssertEqual(shown["staticGeneration"] as? Int, expected.staticGeneration, context)
             XCTAssertEqual((shown["values"] as? NSDictionary) ?? [:], expected.values, context)
@@ -111,5 +121,71 @@ final class LiveAtTests: XCTestCase {
         XCTAssertTrue(log.contains("-------- "), "the moment itself is marked: \(log)")
         let logJSON = json(Run.dynix(root, ["log", "--at", "@\(t0 + 44 * 60)", "--json"]).stdout)
         XCTAssertNotNil(logJSON["madeLive"] as? String)
+    }
+
+    /// The page of the story: self-contained, its intervals those the story went through, and a real browser
+    /// (headless Chromium) draws it. `DYNIX_TIMELINE_PICTURE=PATH` keeps the screenshot (README's picture).
+    func testThePageShowsTheStoryAndABrowserDrawsIt() throws {
+        let (root, t0, steps) = try story()
+        let end = t0 + 130 * 60
+        let page = root.file("timeline.html")
+        let made = Run.dynix(root, ["timeline", "--html", "--since", "@\(t0)", "--until", "@\(end)", "--name", "host-1", "-o", page])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        for outside in ["<script", "<link", "<img", "<iframe", "<object", "@import", "@font-face", "http://", "https://"] {
+            XCTAssertFalse(html.lowercased().contains(outside), "the page has \(outside)")
+        }
+        XCTAssertTrue(html.contains("<svg") && html.contains("<title>"))
+
+        // The intervals drawn, consecutive equal states merged, against those the story went through.
+        func merged(_ intervals: [(String, Int64, Int64)]) -> [String] {
+            var result: [(String, Int64, Int64)] = []
+            for item in intervals {
+                if let last = result.last, last.0 == item.0 { result[result.count - 1].2 = item.2 } else { result.append(item) }
+            }
+            return result.map { "\($0.0) \(($0.1 - t0) / 60)-\(($0.2 - t0) / 60)" }
+        }
+        let pattern = try NSRegularExpression(pattern: "data-state=\"([^\"]+)\" data-from=\"([0-9]+)\" data-to=\"([0-9]+)\"")
+        let drawn = pattern.matches(in: html, range: NSRange(html.startIndex..., in: html)).map { match in
+            let text = { (index: Int) in String(html[Range(match.range(at: index), in: html)!]) }
+            return (text(1), Int64(text(2))!, Int64(text(3))!)
+        }
+        var expected: [(String, Int64, Int64)] = []
+        for step in steps {
+            let label = step.live["state"] == "generation" ? "gen:\(step.live["generation"] ?? "")" : step.live["state"] == "unknown" ? "unknown" : "static"
+            if let last = expected.last {
+                guard last.0 != label else { continue }
+                expected[expected.count - 1].2 = max(step.time, last.1)
+                expected.append((label, max(step.time, last.1), end))
+            } else {
+                expected.append((label, t0, end))
+            }
+        }
+        XCTAssertEqual(merged(drawn), merged(expected))
+        XCTAssertEqual(
+            merged(expected),
+            [
+                "static 0-20", "gen:1 20-30", "gen:2 30-50", "static 50-60", "gen:3 60-70", "static 70-75", "unknown 75-80",
+                "gen:4 80-80", "gen:5 80-120", "gen:6 120-130",
+            ])
+
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") else { throw XCTSkip("chromium is not installed") }
+        let picture = root.file("timeline.png")
+        let browser = Run.program(
+            [
+                "/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1240,520",
+                "--screenshot=\(picture)", "file://\(page)",
+            ],
+            environment: ["HOME": root.path])
+        XCTAssertEqual(browser.status, 0, browser.stderr)
+        let colours = Run.program(["/usr/bin/python3", Run.packageRoot + "/tests/timeline/png-colours.py", picture, "#0072B2", "#E69F00", "#F0E442"])
+        let fields = colours.stdout.split(separator: " ")
+        XCTAssertEqual(colours.status, 0, colours.stderr)
+        XCTAssertGreaterThanOrEqual(Int(fields.count > 2 ? fields[2] : "0") ?? 0, 8, "a blank or nearly blank screenshot: \(colours.stdout)")
+        XCTAssertTrue(colours.stdout.contains("0072B2") && colours.stdout.contains("E69F00"), "the generations' colours drawn: \(colours.stdout)")
+        if let keep = ProcessInfo.processInfo.environment["DYNIX_TIMELINE_PICTURE"] {
+            _ = try? FileManager.default.removeItem(atPath: keep)
+            try FileManager.default.copyItem(atPath: picture, toPath: keep)
+        }
     }
 }

@@ -23,6 +23,18 @@ public struct ObjectID: Hashable, CustomStringConvertible, Sendable {
         return String(decoding: buffer.prefix(40), as: UTF8.self)
     }
 
+    /// From the 20 bytes of a SHA-1 id (MomentIndex's records).
+    init(bytes: ArraySlice<UInt8>) {
+        var oid = git_oid()
+        withUnsafeMutableBytes(of: &oid) { target in
+            for (index, byte) in bytes.prefix(20).enumerated() { target[index] = byte }
+        }
+        self.raw = oid
+    }
+
+    /// The 20 bytes of the id.
+    var bytes: [UInt8] { withUnsafeBytes(of: raw) { Array($0.prefix(20)) } }
+
     public var short: String { String(hex.prefix(7)) }
     public var description: String { hex }
 

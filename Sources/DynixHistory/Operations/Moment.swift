@@ -14,42 +14,34 @@ extension ConfigHistory {
     }
 
     public func moment(at time: Int64) throws -> Moment {
-        var anchor: HistoryEvent?
-        var found: HistoryEvent?
-        var nothingLive = false
-        var earliest: Int64?
-        try store.walk { event in
-            if anchor == nil {
-                earliest = min(earliest ?? event.time, event.time)
-                guard event.time <= time else { return true }
-                anchor = event
-            }
-            if event.isLivenessEvent {
-                found = event
-                return false
-            }
-            // The anchor names the liveness event in force when it was made: one read instead of a walk (a history
-            // written before the trailer existed is walked).
-            if event.commit == anchor?.commit, let pointer = event.trailers[.liveEvent] {
-                if pointer == "none" {
-                    nothingLive = true
-                } else if let id = ObjectID(hex: pointer) {
-                    found = try self.event(id)
-                }
-                return found == nil && !nothingLive
-            }
-            return true
+        guard let head = try store.head() else { throw DynixError.notInitialised(store.path) }
+        let records = try MomentIndex(path: paths.momentIndex).records(head: head, store: store)
+        guard let index = records.lastIndex(where: { $0.time <= time }) else {
+            throw DynixError.beforeHistory(time: time, starts: records.map(\.time).min())
         }
-        guard let anchor else { throw DynixError.beforeHistory(time: time, starts: earliest) }
-        let live: LiveState
-        if let found, !nothingLive {
-            switch found.kind {
-            case .apply?: live = .generation(Generation(number: found.generation ?? 0, event: found))
-            case .applyFailed? where found.restored == .no: live = .unknown(found)
-            default: live = .reset(found)
-            }
+        let anchor = try event(records[index].commit)
+        var found: HistoryEvent?
+        if anchor.isLivenessEvent {
+            found = anchor
+        } else if let pointer = anchor.trailers[.liveEvent] {
+            // The anchor names the liveness event in force when it was made: one read instead of a walk.
+            found = try ObjectID(hex: pointer).map(event)
         } else {
-            live = .nothing
+            // A history written before that trailer existed: the commits before the anchor, newest first.
+            for record in records[..<index].reversed() {
+                let older = try event(record.commit)
+                if older.isLivenessEvent {
+                    found = older
+                    break
+                }
+            }
+        }
+        let live: LiveState
+        switch found?.kind {
+        case nil: live = .nothing
+        case .apply?: live = .generation(Generation(number: found!.generation ?? 0, event: found!))
+        case .applyFailed? where found!.restored == .no: live = .unknown(found!)
+        default: live = .reset(found!)
         }
         return Moment(time: time, live: live, staticGeneration: anchor.staticGeneration)
     }

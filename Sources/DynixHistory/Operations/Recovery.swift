@@ -88,7 +88,10 @@ extension ConfigHistory {
     /// Under dynix's own lock, a libgit2 `*.lock` file or a half-written temporary file can only be
     /// what a killed dynix left behind; left alone, a ref lock would block every later write.
     var leftoverLocations: [(directory: String, prefix: String)] {
-        [(paths.stateDirectory, ".txn.dynix-"), (FileSystem.directoryName(paths.dynamicFile), "." + FileSystem.baseName(paths.dynamicFile) + ".dynix-")]
+        [
+            (paths.stateDirectory, ".txn.dynix-"), (paths.stateDirectory, ".moments.dynix-"),
+            (FileSystem.directoryName(paths.dynamicFile), "." + FileSystem.baseName(paths.dynamicFile) + ".dynix-"),
+        ]
     }
 
     func hasCrashLeftovers() -> Bool {

@@ -24,6 +24,8 @@ public struct Paths: Sendable {
     public var effectiveCache: String { under("var/lib/dynix/effective") }
     /// The dynamic file's last known version and the tree it holds (`FileStamp`): derived data, safe to delete.
     public var fileStamp: String { under("var/lib/dynix/file-stamp") }
+    /// Every commit's time and id in commit order (`MomentIndex`): derived data, safe to delete.
+    public var momentIndex: String { under("var/lib/dynix/moments") }
     /// Present while an activation runs; left behind, it means the running system is in an unknown state.
     public var activating: String { under("var/lib/dynix/activating") }
     public var manifest: String { under("etc/dynix/manifest.json") }

@@ -1,0 +1,149 @@
+/// What was live over a stretch of time, for `dynix timeline`: the static generations, the intervals of the dynamic
+/// state, every event, and each option that was ever dynamic with its live value over time. Read from the history
+/// in commit order, as `show --at` reads it (Moment.swift); where the clock was set back, an interval that would end
+/// before it began is empty, and the step is listed.
+extension ConfigHistory {
+    public struct LiveTimeline: Sendable {
+        public enum State: Equatable, Sendable {
+            case generation(Int)
+            /// The static configuration: no dynamic generation yet, or since a switch, a boot or a restored failure.
+            case staticConfiguration
+            /// A failed apply whose restore failed too.
+            case unknown
+
+            /// `gen:N`, `static` or `unknown` (the page's `data-state`).
+            public var label: String {
+                switch self {
+                case .generation(let n): return "gen:\(n)"
+                case .staticConfiguration: return "static"
+                case .unknown: return "unknown"
+                }
+            }
+        }
+
+        public struct Interval: Sendable {
+            public let state: State
+            public let from: Int64
+            public let to: Int64
+            /// The event that began it (nil: the start of the history, or of the stretch asked for).
+            public let event: HistoryEvent?
+        }
+
+        public struct StaticBand: Sendable {
+            public let generation: Int?
+            public let from: Int64
+            public let to: Int64
+        }
+
+        /// One option's live value over an interval: dynamic (with the generation), or its static value.
+        public struct Segment: Sendable {
+            public let value: NixValue?
+            public let isStatic: Bool
+            public let generation: Int?
+            public let from: Int64
+            public let to: Int64
+        }
+
+        public let from: Int64
+        public let to: Int64
+        public let intervals: [Interval]
+        public let staticBands: [StaticBand]
+        /// Every commit in the stretch, oldest first (commit order).
+        public let events: [HistoryEvent]
+        public let lanes: [(option: String, segments: [Segment])]
+        /// Where the clock was set back: the commit made after the step, and by how many seconds.
+        public let clockSteps: [(event: HistoryEvent, seconds: Int64)]
+    }
+
+    /// The timeline from `since` (default: the first commit) to `until` (default: now).
+    public func liveTimeline(since: Int64? = nil, until: Int64? = nil) throws -> LiveTimeline {
+        var all: [HistoryEvent] = []
+        try store.walk { event in
+            all.append(event)
+            return true
+        }
+        all.reverse()
+        let end = until ?? Clock.now()
+        let start = since ?? all.map(\.time).min() ?? end
+        var intervals: [LiveTimeline.Interval] = []
+        var bands: [LiveTimeline.StaticBand] = []
+        var steps: [(event: HistoryEvent, seconds: Int64)] = []
+        var state = LiveTimeline.State.staticConfiguration
+        var stateFrom = all.first?.time ?? start
+        var stateEvent: HistoryEvent?
+        var band: Int?
+        var bandFrom = stateFrom
+        var previous: HistoryEvent?
+        // An interval within [start, end]; one the clock made end before it began is empty, not reversed.
+        func clip(_ from: Int64, _ to: Int64) -> (Int64, Int64)? {
+            let to = max(to, from)
+            guard from <= end, to > start || from >= start else { return nil }
+            return (max(from, start), min(to, end))
+        }
+        for event in all {
+            if let previous, event.recordedAt < previous.recordedAt { steps.append((event, previous.recordedAt - event.recordedAt)) }
+            previous = event
+            if event.isLivenessEvent {
+                if let (a, b) = clip(stateFrom, event.time) { intervals.append(.init(state: state, from: a, to: b, event: stateEvent)) }
+                switch event.kind {
+                case .apply?: state = .generation(event.generation ?? 0)
+                case .applyFailed? where event.restored == .no: state = .unknown
+                default: state = .staticConfiguration
+                }
+                stateFrom = max(event.time, stateFrom)
+                stateEvent = event
+            }
+            if let generation = event.staticGeneration, generation != band {
+                if band != nil, let (a, b) = clip(bandFrom, event.time) { bands.append(.init(generation: band, from: a, to: b)) }
+                band = generation
+                bandFrom = max(event.time, bandFrom)
+            }
+        }
+        if let (a, b) = clip(stateFrom, end) { intervals.append(.init(state: state, from: a, to: b, event: stateEvent)) }
+        if let (a, b) = clip(bandFrom, end) { bands.append(.init(generation: band, from: a, to: b)) }
+        let shown = all.filter { $0.time >= start && $0.time <= end }
+        return LiveTimeline(
+            from: start, to: end, intervals: intervals, staticBands: bands, events: shown, lanes: try lanes(intervals), clockSteps: steps)
+    }
+
+    /// Each option set in any generation of `intervals`, with its value in each interval (consecutive equal ones merged).
+    private func lanes(_ intervals: [LiveTimeline.Interval]) throws -> [(option: String, segments: [LiveTimeline.Segment])] {
+        let manifest = try manifest()
+        var values: [Int: [String: OptionChange]] = [:]
+        for interval in intervals {
+            guard case .generation(let number) = interval.state, values[number] == nil, let event = interval.event else { continue }
+            let changes = OptionChange.between(EffectiveValues(entries: []), try effective(atCommit: event.commit), manifest: manifest)
+            values[number] = Dictionary(changes.map { ($0.option.description, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        var statics: [String: NixValue?] = [:]
+        for changes in values.values {
+            for (option, change) in changes { statics[option] = change.from.value }
+        }
+        return statics.keys.sorted().map { option in
+            var segments: [LiveTimeline.Segment] = []
+            for interval in intervals {
+                var segment = LiveTimeline.Segment(
+                    value: statics[option] ?? nil, isStatic: true, generation: nil, from: interval.from, to: interval.to)
+                switch interval.state {
+                case .generation(let number):
+                    if let change = values[number]?[option], change.to.isDynamic {
+                        segment = .init(value: change.to.value, isStatic: false, generation: number, from: interval.from, to: interval.to)
+                    }
+                case .unknown:
+                    segment = .init(value: nil, isStatic: false, generation: nil, from: interval.from, to: interval.to)
+                case .staticConfiguration:
+                    break
+                }
+                if let last = segments.last, last.value == segment.value, last.isStatic == segment.isStatic, last.to == segment.from,
+                    segment.generation == nil || last.generation != nil
+                {
+                    segments[segments.count - 1] = .init(
+                        value: last.value, isStatic: last.isStatic, generation: last.generation, from: last.from, to: segment.to)
+                } else {
+                    segments.append(segment)
+                }
+            }
+            return (option, segments)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import DynixHistory
+import Glibc
+
+struct TimelineCommand: ReadingCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "timeline",
+        abstract: "What was live, when: the intervals of the dynamic state, as text, or as a picture (--html, --svg).",
+        discussion: "The page is self-contained (no script, link, image or outside address): it opens from a mail attachment."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("From DATE (as log --since takes it); default: the first event.", valueName: "DATE"))
+    var since: PointInTime?
+
+    @Option(help: ArgumentHelp("Until DATE; default: now.", valueName: "DATE"))
+    var until: PointInTime?
+
+    @Flag(help: "Write one self-contained HTML page with the picture.")
+    var html = false
+
+    @Flag(help: "Write the picture as an SVG file.")
+    var svg = false
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "FILE"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("The host's name in the picture's heading (default: this host's name).", valueName: "NAME"))
+    var name: String?
+
+    func validate() throws {
+        if html && svg { throw ValidationError("give --html or --svg, not both") }
+        if output != nil && !html && !svg { throw ValidationError("-o writes a picture: give --html or --svg") }
+        if let since, let until, until.seconds < since.seconds { throw ValidationError("--until is before --since") }
+    }
+
+    func run(_ history: ConfigHistory) throws {
+        let timeline = try history.liveTimeline(since: since?.seconds, until: until?.seconds)
+        if html || svg {
+            let picture = TimelinePicture(timeline: timeline, host: name ?? Self.hostName())
+            let text = html ? picture.html() : "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + picture.svg(standalone: true)
+            if let output {
+                try Self.write(text, to: output)
+            } else {
+                Terminal.out(text, terminator: "")
+            }
+            return
+        }
+        var lines: [String] = []
+        for interval in timeline.intervals {
+            let state: String
+            switch interval.state {
+            case .generation(let n): state = Terminal.green("gen \(n)".padded(8))
+            case .staticConfiguration: state = "static".padded(8)
+            case .unknown: state = Terminal.red("UNKNOWN".padded(8))
+            }
+            let event = interval.event.map { "  \($0.commit.short) \($0.user): \($0.subject)" } ?? ""
+            lines.append("\(Formatting.time(interval.from)) → \(Formatting.time(interval.to))  \(state)\(event)")
+        }
+        for step in timeline.clockSteps {
+            lines.append(Terminal.yellow("the clock was set back \(Formatting.duration(step.seconds)) before \(step.event.commit.short)"))
+        }
+        Terminal.page(lines)
+    }
+
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "this host" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// A page for people to open: readable by all, whatever the umask (dynix's own is 022).
+    static func write(_ text: String, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw DynixError.io(path: path, String(cString: strerror(errno))) }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { throw DynixError.io(path: path, String(cString: strerror(errno))) }
+            offset += written
+        }
+    }
+}
