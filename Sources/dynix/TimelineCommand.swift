@@ -36,7 +36,11 @@ struct TimelineCommand: ReadingCommand {
     }
 
     func run(_ history: ConfigHistory) throws {
-        let timeline = try history.liveTimeline(since: since?.seconds, until: until?.seconds)
+        let from = since?.seconds
+        let to = until?.seconds
+        // The option lanes show a generation's values when it is at least a few pixels wide (TimelinePicture).
+        let detail = try (html || svg) ? TimelinePicture.detail(history.liveTimeline(since: from, until: to, detail: nil)) : nil
+        let timeline = try history.liveTimeline(since: from, until: to, detail: detail)
         if html || svg {
             let picture = TimelinePicture(timeline: timeline, host: name ?? Self.hostName())
             let text = html ? picture.html() : "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + picture.svg(standalone: true)

@@ -15,7 +15,15 @@ struct TimelinePicture {
     /// Okabe–Ito, without its black and yellow (text and the unknown state use those).
     static let palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
 
-    var chartWidth: Double { Self.width - Self.labelWidth - 20 }
+    static var chartWidth: Double { width - labelWidth - 20 }
+    var chartWidth: Double { Self.chartWidth }
+    /// The narrowest segment drawn on its own, in pixels; narrower ones side by side become one `dense` mark.
+    static let narrowest = 4.0
+
+    /// The shortest stretch of time, in seconds, that is `narrowest` pixels wide on this timeline.
+    static func detail(_ timeline: ConfigHistory.LiveTimeline) -> Int64 {
+        Int64((Double(max(1, timeline.to - timeline.from)) * narrowest / chartWidth).rounded(.up))
+    }
 
     func x(_ time: Int64) -> Double {
         let span = max(1, timeline.to - timeline.from)
@@ -142,7 +150,7 @@ struct TimelinePicture {
             dense = []
         }
         for item in timeline.intervals {
-            if x(item.to) - x(item.from) < 1 && timeline.intervals.count > 200 {
+            if x(item.to) - x(item.from) < 1 {
                 dense.append(item)
             } else {
                 flushDense()
@@ -225,15 +233,42 @@ struct TimelinePicture {
         return text
     }
 
+    /// A lane: one rect per value; segments narrower than `narrowest` pixels, side by side, become one dense rect.
     func segments(_ segments: [ConfigHistory.LiveTimeline.Segment], option: String, y: Double) -> String {
-        segments.map { segment in
-            let value = segment.value.map(NixSyntax.render) ?? (segment.isStatic ? "unset" : "unknown")
-            let source = segment.isStatic ? "static" : segment.generation.map { "gen \($0)" } ?? "unknown"
-            let fill = segment.isStatic ? "url(#static)" : segment.generation.map(colour) ?? "url(#unknown)"
-            return rect(
-                segment.from, segment.to, y: y, fill: fill, attributes: "data-option=\"\(Self.escape(option))\"",
-                title: "\(option) = \(value) (\(source)), \(period(segment.from, segment.to))", label: value)
-        }.joined()
+        var text = ""
+        var dense: [ConfigHistory.LiveTimeline.Segment] = []
+        func flushDense() {
+            guard let first = dense.first, let last = dense.last else { return }
+            if dense.count == 1 && first.resolved {
+                text += segment(first, option: option, y: y)
+            } else {
+                let generations = Set(dense.compactMap(\.generation)).count
+                text += rect(
+                    first.from, last.to, y: y, fill: "#777777", attributes: "data-option=\"\(Self.escape(option))\" data-count=\"\(dense.count)\"",
+                    title: "\(option): \(dense.count) values over \(generations) generations, \(period(first.from, last.to)); "
+                        + "narrow the time (--since, --until) to see each")
+            }
+            dense = []
+        }
+        for item in segments {
+            if x(item.to) - x(item.from) < Self.narrowest || !item.resolved {
+                dense.append(item)
+            } else {
+                flushDense()
+                text += segment(item, option: option, y: y)
+            }
+        }
+        flushDense()
+        return text
+    }
+
+    func segment(_ segment: ConfigHistory.LiveTimeline.Segment, option: String, y: Double) -> String {
+        let value = segment.value.map(NixSyntax.render) ?? (segment.isStatic ? "unset" : "unknown")
+        let source = segment.isStatic ? "static" : segment.generation.map { "gen \($0)" } ?? "unknown"
+        let fill = segment.isStatic ? "url(#static)" : segment.generation.map(colour) ?? "url(#unknown)"
+        return rect(
+            segment.from, segment.to, y: y, fill: fill, attributes: "data-option=\"\(Self.escape(option))\"",
+            title: "\(option) = \(value) (\(source)), \(period(segment.from, segment.to))", label: value)
     }
 
     /// The page: the SVG inline, a heading and a legend, nothing from outside.

@@ -35,13 +35,16 @@ extension ConfigHistory {
             public let to: Int64
         }
 
-        /// One option's live value over an interval: dynamic (with the generation), or its static value.
+        /// One option's live value over an interval: dynamic (with the generation), or its static value. A
+        /// generation live for less than the `detail` asked for is not read (`resolved` false): at that scale its
+        /// values could not be told apart anyway, and reading each would cost a parse of the file it had.
         public struct Segment: Sendable {
             public let value: NixValue?
             public let isStatic: Bool
             public let generation: Int?
             public let from: Int64
             public let to: Int64
+            public var resolved = true
         }
 
         public let from: Int64
@@ -55,8 +58,9 @@ extension ConfigHistory {
         public let clockSteps: [(event: HistoryEvent, seconds: Int64)]
     }
 
-    /// The timeline from `since` (default: the first commit) to `until` (default: now).
-    public func liveTimeline(since: Int64? = nil, until: Int64? = nil) throws -> LiveTimeline {
+    /// The timeline from `since` (default: the first commit) to `until` (default: now). `detail`: the shortest
+    /// generation whose values the option lanes show, in seconds (nil: none, no lanes).
+    public func liveTimeline(since: Int64? = nil, until: Int64? = nil, detail: Int64? = 0) throws -> LiveTimeline {
         var all: [HistoryEvent] = []
         try store.walk { event in
             all.append(event)
@@ -103,14 +107,17 @@ extension ConfigHistory {
         if let (a, b) = clip(bandFrom, end) { bands.append(.init(generation: band, from: a, to: b)) }
         let shown = all.filter { $0.time >= start && $0.time <= end }
         return LiveTimeline(
-            from: start, to: end, intervals: intervals, staticBands: bands, events: shown, lanes: try lanes(intervals), clockSteps: steps)
+            from: start, to: end, intervals: intervals, staticBands: bands, events: shown,
+            lanes: try detail.map { try lanes(intervals, detail: $0) } ?? [], clockSteps: steps)
     }
 
     /// Each option set in any generation of `intervals`, with its value in each interval (consecutive equal ones merged).
-    private func lanes(_ intervals: [LiveTimeline.Interval]) throws -> [(option: String, segments: [LiveTimeline.Segment])] {
+    private func lanes(_ intervals: [LiveTimeline.Interval], detail: Int64) throws -> [(option: String, segments: [LiveTimeline.Segment])] {
         let manifest = try manifest()
         var values: [Int: [String: OptionChange]] = [:]
-        for interval in intervals {
+        // The last generation is always read, so the lanes name the options even when every generation is narrow.
+        let last = intervals.lastIndex { if case .generation = $0.state { return true } else { return false } }
+        for (index, interval) in intervals.enumerated() where interval.to - interval.from >= detail || index == last {
             guard case .generation(let number) = interval.state, values[number] == nil, let event = interval.event else { continue }
             let changes = OptionChange.between(EffectiveValues(entries: []), try effective(atCommit: event.commit), manifest: manifest)
             values[number] = Dictionary(changes.map { ($0.option.description, $0) }, uniquingKeysWith: { first, _ in first })
@@ -126,7 +133,9 @@ extension ConfigHistory {
                     value: statics[option] ?? nil, isStatic: true, generation: nil, from: interval.from, to: interval.to)
                 switch interval.state {
                 case .generation(let number):
-                    if let change = values[number]?[option], change.to.isDynamic {
+                    if values[number] == nil {
+                        segment = .init(value: nil, isStatic: false, generation: number, from: interval.from, to: interval.to, resolved: false)
+                    } else if let change = values[number]?[option], change.to.isDynamic {
                         segment = .init(value: change.to.value, isStatic: false, generation: number, from: interval.from, to: interval.to)
                     }
                 case .unknown:
@@ -134,8 +143,8 @@ extension ConfigHistory {
                 case .staticConfiguration:
                     break
                 }
-                if let last = segments.last, last.value == segment.value, last.isStatic == segment.isStatic, last.to == segment.from,
-                    segment.generation == nil || last.generation != nil
+                if let last = segments.last, last.resolved, segment.resolved, last.value == segment.value, last.isStatic == segment.isStatic,
+                    last.to == segment.from, segment.generation == nil || last.generation != nil
                 {
                     segments[segments.count - 1] = .init(
                         value: last.value, isStatic: last.isStatic, generation: last.generation, from: last.from, to: segment.to)
