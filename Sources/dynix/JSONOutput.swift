@@ -244,3 +244,50 @@ struct StatusJSON: Encodable {
         let commit: String?
     }
 }
+
+/// `dynix timeline --json`: what the picture draws, but the option lanes.
+struct TimelineJSON: Encodable {
+    struct Interval: Encodable {
+        /// `gen:N`, `static` or `unknown`, as the page's `data-state`.
+        let state: String
+        let generation: Int?
+        let from: String
+        let to: String
+        /// The commit of the event that began it (none for the start of the history or of the stretch asked for).
+        let event: String?
+    }
+
+    struct StaticBand: Encodable {
+        let staticGeneration: Int?
+        let from: String
+        let to: String
+    }
+
+    struct ClockStep: Encodable {
+        let commit: String
+        let seconds: Int64
+    }
+
+    let schemaVersion = JSONOutput.schemaVersion
+    let from: String
+    let to: String
+    let intervals: [Interval]
+    let staticGenerations: [StaticBand]
+    let clockSteps: [ClockStep]
+
+    init(_ timeline: ConfigHistory.LiveTimeline) {
+        from = Formatting.isoTime(timeline.from)
+        to = Formatting.isoTime(timeline.to)
+        intervals = timeline.intervals.map { interval in
+            var generation: Int?
+            if case .generation(let n) = interval.state { generation = n }
+            return Interval(
+                state: interval.state.label, generation: generation, from: Formatting.isoTime(interval.from), to: Formatting.isoTime(interval.to),
+                event: interval.event?.commit.hex)
+        }
+        staticGenerations = timeline.staticBands.map {
+            StaticBand(staticGeneration: $0.generation, from: Formatting.isoTime($0.from), to: Formatting.isoTime($0.to))
+        }
+        clockSteps = timeline.clockSteps.map { ClockStep(commit: $0.event.commit.hex, seconds: $0.seconds) }
+    }
+}

@@ -23,6 +23,9 @@ struct TimelineCommand: ReadingCommand {
     @Flag(help: "Write the picture as an SVG file.")
     var svg = false
 
+    @Flag(help: "Print JSON: the intervals, the static generations and where the clock was set back.")
+    var json = false
+
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "FILE"))
     var output: String?
 
@@ -30,7 +33,7 @@ struct TimelineCommand: ReadingCommand {
     var name: String?
 
     func validate() throws {
-        if html && svg { throw ValidationError("give --html or --svg, not both") }
+        if [html, svg, json].filter({ $0 }).count > 1 { throw ValidationError("give one of --html, --svg and --json") }
         if output != nil && !html && !svg { throw ValidationError("-o writes a picture: give --html or --svg") }
         if let since, let until, until.seconds < since.seconds { throw ValidationError("--until is before --since") }
     }
@@ -49,6 +52,10 @@ struct TimelineCommand: ReadingCommand {
             } else {
                 Terminal.out(text, terminator: "")
             }
+            return
+        }
+        if json {
+            try JSONOutput.print(TimelineJSON(timeline))
             return
         }
         var lines: [String] = []

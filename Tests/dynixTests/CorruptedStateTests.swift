@@ -111,6 +111,7 @@ final class CorruptedStateTests: XCTestCase {
             ("txn garbage", { $0.write("var/lib/dynix/txn", "\u{0}\u{7f}garbage") }),
             ("txn of 20 MB", { $0.write("var/lib/dynix/txn", String(repeating: "a", count: 20_000_000)) }),
             ("activating garbage", { $0.write("var/lib/dynix/activating", "junk\n") }),
+            ("the moments index garbage", { $0.write("var/lib/dynix/moments", "dynix-moments 1\n" + String(repeating: "\u{1}", count: 100)) }),
             (
                 "activating a directory",
                 { try FileManager.default.createDirectory(atPath: $0.file("var/lib/dynix/activating"), withIntermediateDirectories: true) }
@@ -139,7 +140,7 @@ final class CorruptedStateTests: XCTestCase {
         for (name, damage) in garbage {
             let root = newRoot()
             try damage(root)
-            for command in [["status"], ["show"], ["diff"]] {
+            for command in [["status"], ["show"], ["diff"], ["show", "--at", "now"], ["timeline"]] {
                 let result = Run.dynix(root, command)
                 XCTAssertEqual(result.status, 0, "\(name), \(command): \(result.stderr)")
             }

@@ -183,7 +183,7 @@ final class FirstHourTests: XCTestCase {
             dynix(root, "show", "--json").stdout, dynix(root, "show", "1", "--json").stdout, dynix(root, "diff", "--json").stdout,
             dynix(root, "diff", "static", "live", "--patch", "--json").stdout, dynix(root, "options", "--json").stdout,
             dynix(root, "show", "--at", "now", "--json").stdout, dynix(root, "log", "--at", "now", "--json").stdout,
-            dynix(root, "diff", "--at", "now", "--json").stdout,
+            dynix(root, "diff", "--at", "now", "--json").stdout, dynix(root, "timeline", "--json").stdout,
         ]
         let schema = Run.packageRoot + "/schema/dynix-output.schema.json"
         for document in documents {
