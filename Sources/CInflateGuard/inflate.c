@@ -47,10 +47,17 @@ static int guarded(int (*real)(z_streamp, int), z_streamp stream, int flush) {
 int __real_inflate(z_streamp stream, int flush);
 int __wrap_inflate(z_streamp stream, int flush) { return guarded(__real_inflate, stream, flush); }
 #else
+typedef int (*inflate_function)(z_streamp, int);
+
 int inflate(z_streamp stream, int flush) {
-    static int (*real)(z_streamp, int);
-    if (!real) *(void **)&real = dlsym(RTLD_NEXT, "inflate");
-    if (!real) return Z_STREAM_ERROR;
-    return guarded(real, stream, flush);
+    /* Looked up once; any thread may be first, so the pointer is read and written atomically. */
+    static inflate_function real;
+    inflate_function found = __atomic_load_n(&real, __ATOMIC_ACQUIRE);
+    if (!found) {
+        *(void **)&found = dlsym(RTLD_NEXT, "inflate");
+        if (!found) return Z_STREAM_ERROR;
+        __atomic_store_n(&real, found, __ATOMIC_RELEASE);
+    }
+    return guarded(found, stream, flush);
 }
 #endif

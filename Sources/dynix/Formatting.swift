@@ -79,14 +79,18 @@ enum Formatting {
 
     /// Parses `--since`: `2026-11-24`, `2026-11-24 14:03[:05]`, `2026-11-24T14:03:05`, `@EPOCH`, `3 days ago`.
     static func parseDate(_ text: String, now: Int64 = Int64(Glibc.time(nil))) -> Int64? {
+        // 1970 to the end of 9999: every time dynix compares or draws is far from Int64's ends.
+        let range: ClosedRange<Int64> = 0...253_402_300_799
         if text == "now" { return now }
-        if text.hasPrefix("@") { return Int64(text.dropFirst()) }
+        if text.hasPrefix("@") { return Int64(text.dropFirst()).flatMap { range.contains($0) ? $0 : nil } }
         let words = text.split(separator: " ")
-        if words.count == 3, words[2] == "ago", let n = Int64(words[0]) {
+        if words.count == 3, words[2] == "ago", let n = Int64(words[0]), n >= 0 {
             let unit = words[1].hasSuffix("s") ? String(words[1].dropLast()) : String(words[1])
             let seconds: [String: Int64] = ["second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800]
             guard let factor = seconds[unit] else { return nil }
-            return now - n * factor
+            let (back, overflow) = n.multipliedReportingOverflow(by: factor)
+            guard !overflow, range.contains(now - back) else { return nil }
+            return now - back
         }
         // DATE, DATE TIME, DATE TIME OFFSET (as dynix and git print times), DATE'T'TIME[OFFSET|Z] (ISO 8601).
         var dateTime = text.replacingOccurrences(of: "T", with: " ").split(separator: " ").map(String.init)
@@ -120,7 +124,8 @@ enum Formatting {
         let result = offset == nil ? mktime(&parts) : timegm(&parts)
         // mktime normalises: 2026-13-01 would become 2027-01-01. A date that does not exist is refused.
         guard result != -1, asked == (parts.tm_year, parts.tm_mon, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec) else { return nil }
-        return Int64(result) - (offset ?? 0)
+        let seconds = Int64(result) - (offset ?? 0)
+        return range.contains(seconds) ? seconds : nil
     }
 
     /// `Z`, `+01:00`, `+0100`, `-05`: seconds east of UTC.

@@ -38,7 +38,8 @@ struct TimelinePicture {
             case "<": result += "&lt;"
             case ">": result += "&gt;"
             case "\"": result += "&quot;"
-            case _ where character.value < 0x20 && character != "\n": result += "\u{FFFD}"
+            case _ where (character.value < 0x20 && character != "\n") || character.value == 0xFFFE || character.value == 0xFFFF:
+                result += "\u{FFFD}"
             default: result.unicodeScalars.append(character)
             }
         }
@@ -50,7 +51,11 @@ struct TimelinePicture {
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }
 
-    func colour(_ generation: Int) -> String { Self.palette[(generation - 1) % Self.palette.count] }
+    /// A generation's colour; any number (a damaged trailer may say 0 or less) has one.
+    func colour(_ generation: Int) -> String {
+        let count = Self.palette.count
+        return Self.palette[((generation - 1) % count + count) % count]
+    }
 
     /// The SVG element; `standalone` adds the XML namespace a file of its own needs.
     func svg(standalone: Bool) -> String {
@@ -276,7 +281,9 @@ struct TimelinePicture {
         let title = "dynix timeline — \(Self.escape(host))"
         return """
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>\(title)</title>
+            <html lang="en"><head><meta charset="utf-8">
+            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+            <title>\(title)</title>
             <style>body{font-family:sans-serif;margin:16px;color:#000;background:#fff}p{max-width:70em}</style>
             </head><body>
             <h1>\(title)</h1>

@@ -1,7 +1,6 @@
 /// What was live over a stretch of time, for `dynix timeline`: the static generations, the intervals of the dynamic
-/// state, every event, and each option that was ever dynamic with its live value over time. Read from the history
-/// in commit order, as `show --at` reads it (Moment.swift); where the clock was set back, an interval that would end
-/// before it began is empty, and the step is listed.
+/// state, every event, and each option that was ever dynamic with its live value over time. At every moment the
+/// state is the one `show --at` gives (Moment.swift); where the clock was set back, the step is listed.
 extension ConfigHistory {
     public struct LiveTimeline: Sendable {
         public enum State: Equatable, Sendable {
@@ -69,42 +68,57 @@ extension ConfigHistory {
         all.reverse()
         let end = until ?? Clock.now()
         let start = since ?? all.map(\.time).min() ?? end
+        // What was live after each commit, in commit order, and the event that made it live.
+        var after: [(state: LiveTimeline.State, event: HistoryEvent?)] = []
+        var steps: [(event: HistoryEvent, seconds: Int64)] = []
+        var current: (state: LiveTimeline.State, event: HistoryEvent?) = (.staticConfiguration, nil)
+        for (index, event) in all.enumerated() {
+            if index > 0, event.recordedAt < all[index - 1].recordedAt, event.time >= start, event.time <= end {
+                steps.append((event, all[index - 1].recordedAt - event.recordedAt))
+            }
+            if event.isLivenessEvent {
+                switch event.kind {
+                case .apply?: current = (.generation(event.generation ?? 0), event)
+                case .applyFailed? where event.restored == .no: current = (.unknown, event)
+                default: current = (.staticConfiguration, event)
+                }
+            }
+            after.append(current)
+        }
+        // At each moment, what `show --at` says: the state after the newest commit, in commit order, made at or
+        // before it. That commit only moves forward as time does, so a sweep over the commits by time gives each
+        // interval; a commit made with the clock set back answers for the times it claims, as in `show --at`.
         var intervals: [LiveTimeline.Interval] = []
         var bands: [LiveTimeline.StaticBand] = []
-        var steps: [(event: HistoryEvent, seconds: Int64)] = []
-        var state = LiveTimeline.State.staticConfiguration
-        var stateFrom = all.first?.time ?? start
-        var stateEvent: HistoryEvent?
-        var band: Int?
-        var bandFrom = stateFrom
-        var previous: HistoryEvent?
-        // An interval within [start, end]; one the clock made end before it began is empty, not reversed.
-        func clip(_ from: Int64, _ to: Int64) -> (Int64, Int64)? {
-            let to = max(to, from)
-            guard from <= end, to > start || from >= start else { return nil }
-            return (max(from, start), min(to, end))
-        }
-        for event in all {
-            if let previous, event.recordedAt < previous.recordedAt { steps.append((event, previous.recordedAt - event.recordedAt)) }
-            previous = event
-            if event.isLivenessEvent {
-                if let (a, b) = clip(stateFrom, event.time) { intervals.append(.init(state: state, from: a, to: b, event: stateEvent)) }
-                switch event.kind {
-                case .apply?: state = .generation(event.generation ?? 0)
-                case .applyFailed? where event.restored == .no: state = .unknown
-                default: state = .staticConfiguration
-                }
-                stateFrom = max(event.time, stateFrom)
-                stateEvent = event
+        var newest = -1
+        var open: (state: LiveTimeline.State, event: HistoryEvent?, from: Int64)?
+        var band: (generation: Int?, from: Int64)?
+        for index in all.indices.sorted(by: { (all[$0].time, $0) < (all[$1].time, $1) }) {
+            guard index > newest else { continue }
+            newest = index
+            let at = all[index].time
+            let now = after[index]
+            if open == nil || open!.state != now.state || open!.event?.commit != now.event?.commit {
+                if let open, open.from < at { intervals.append(.init(state: open.state, from: open.from, to: at, event: open.event)) }
+                open = (now.state, now.event, at)
             }
-            if let generation = event.staticGeneration, generation != band {
-                if band != nil, let (a, b) = clip(bandFrom, event.time) { bands.append(.init(generation: band, from: a, to: b)) }
-                band = generation
-                bandFrom = max(event.time, bandFrom)
+            let generation = all[index].staticGeneration ?? band?.generation
+            if band == nil || band!.generation != generation {
+                if let band, band.from < at { bands.append(.init(generation: band.generation, from: band.from, to: at)) }
+                band = (generation, at)
             }
         }
-        if let (a, b) = clip(stateFrom, end) { intervals.append(.init(state: state, from: a, to: b, event: stateEvent)) }
-        if let (a, b) = clip(bandFrom, end) { bands.append(.init(generation: band, from: a, to: b)) }
+        if let open { intervals.append(.init(state: open.state, from: open.from, to: max(open.from, end), event: open.event)) }
+        if let band { bands.append(.init(generation: band.generation, from: band.from, to: max(band.from, end))) }
+        // Within [start, end] only.
+        intervals = intervals.compactMap { item in
+            guard item.to > start || (item.to == start && item.from == start), item.from <= end else { return nil }
+            return .init(state: item.state, from: max(item.from, start), to: min(item.to, end), event: item.event)
+        }
+        bands = bands.compactMap { item in
+            guard item.to > start || item.from >= start, item.from <= end else { return nil }
+            return .init(generation: item.generation, from: max(item.from, start), to: min(item.to, end))
+        }
         let shown = all.filter { $0.time >= start && $0.time <= end }
         return LiveTimeline(
             from: start, to: end, intervals: intervals, staticBands: bands, events: shown,

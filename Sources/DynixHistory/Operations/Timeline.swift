@@ -160,8 +160,12 @@ extension ConfigHistory {
                     return path.hasPrefix(option) || option.hasPrefix(path)
                 }
                 guard touched || event.kind == .`import` || event.kind == .`init` else { return true }
-                // A filter over the whole history, as for `timeline`.
-                if let since, event.time < since { return true }
+                // A filter over the whole history, as for `timeline`. A change left out still ends what the apply
+                // after it made live, so an older change shown is not said to be live as that generation.
+                if let since, event.time < since {
+                    applyAfter = nil
+                    return true
+                }
                 result.append((event, applyAfter))
                 applyAfter = nil
             }
