@@ -67,7 +67,8 @@ struct TimelineCommand: ReadingCommand {
             case .unknown: state = Terminal.red("UNKNOWN".padded(8))
             }
             let event = interval.event.map { "  \($0.commit.short) \($0.user): \($0.subject)" } ?? ""
-            lines.append("\(Formatting.time(interval.from)) → \(Formatting.time(interval.to))  \(state)\(event)")
+            let line = "\(Formatting.time(interval.from)) → \(Formatting.time(interval.to))  \(state)\(event)"
+            lines.append(event.isEmpty ? String(line.reversed().drop { $0 == " " }.reversed()) : line)
         }
         for step in timeline.clockSteps {
             lines.append(Terminal.yellow("the clock was set back \(Formatting.duration(step.seconds)) before \(step.event.commit.short)"))
