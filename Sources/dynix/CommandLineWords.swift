@@ -6,10 +6,11 @@ import DynixHistory
 struct CommandLineWords {
     /// Whether an option takes the next word as its value, wherever it stands. A `switch`, not a `Set`: this runs
     /// before every command, and a `Set<String>` costs a scan of the runtime's protocol conformances on first use.
+    /// `CommandLineTests` walks every command's options (argument-parser's own description) against this list.
     static func takesValue(_ word: String) -> Bool {
         switch word {
         case "--root", "--file", "--lock-timeout", "--color", "--date", "-n", "-m", "--message", "--since", "--option", "--at", "--until", "-o", "--output",
-            "--name":
+            "--name", "--import", "--system", "--activation-timeout", "--confirm-timeout":
             true
         default: false
         }
