@@ -8,9 +8,10 @@ import PackageDescription
 /// - `DYNIX_LIBGIT2` unset (the default, everywhere): `pkg-config libgit2`. A shared libgit2 is linked as a shared
 ///   object; a libgit2 built as an archive alone (package.nix builds one) ends up inside the binary, with no flag here.
 /// - `DYNIX_LIBGIT2=debian-static`: Debian's `libgit2.a` and the archives of its dependencies (libgit2-dev ships
-///   them), so that none of libgit2's 20 shared objects (libssh2, libcrypto, Kerberos, mbedTLS…) load at start-up.
+///   them), so that none of libgit2's shared dependencies (libssh2, libcrypto, Kerberos, mbedTLS…) load at start-up.
 ///   The transports dynix never uses are stubbed in CGit2Startup/static.c and libgit2's TLS set-up is skipped
-///   through `--wrap`, as zlib's inflate() is guarded (CInflateGuard). These are unsafe flags, so this choice is for building the command, never a dependency.
+///   through `--wrap`, as zlib's inflate() is guarded (CInflateGuard). These are unsafe flags, so this choice is
+///   for building the command, never a dependency.
 let debianStaticLibgit2 = Context.environment["DYNIX_LIBGIT2"] == "debian-static"
 
 let debianStaticLinking: [LinkerSetting] = [

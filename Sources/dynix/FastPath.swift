@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// `dynix --version` and the plain forms of `dynix log` and `dynix append` without argument-parser's parse, which
 /// reflects over every command's properties and scans the whole (statically linked) runtime's protocol
-/// conformances: about 5 M instructions, a quarter of an append, before any work (BENCHMARKS.md). Anything it
+/// conformances before any work (its cost: BENCHMARKS.md, "What was found and done"). Anything it
 /// does not recognise (another option, a word that begins with `-`, an odd number of words) goes to the full
 /// parser, which reports errors and help.
 enum FastPath {

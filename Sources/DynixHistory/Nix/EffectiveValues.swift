@@ -13,8 +13,8 @@ public struct EffectiveValues: Equatable, Sendable {
     }
 
     /// `merge`, in place: each nested set is taken out of its parent while it is merged, so it is
-    /// uniquely referenced and not copied (copying every level per entry: 350 M instructions to fold
-    /// a 20,000-entry file; in place: 160 M).
+    /// uniquely referenced and not copied (copying every level per entry more than doubled the fold of a
+    /// long file: BENCHMARKS.md).
     static func merge(into left: inout [String: NixValue], _ right: [String: NixValue]) {
         for (name, value) in right {
             if case .attrs(let r) = value, case .attrs(var l)? = left.removeValue(forKey: name) {

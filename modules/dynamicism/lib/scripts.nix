@@ -41,7 +41,8 @@ let
   # `would restart UNIT [UNIT…]` (one line per group, in the same order), or
   # `no unit changed`: what `nixos-rebuild dry-activate` is to a switch. The
   # manifest says so (`activationDryRun`); without the argument the program
-  # does and prints what it did before, other arguments are ignored as before.
+  # writes, reloads and restarts as described above, and ignores any other
+  # argument.
   apply = { units, systemctl, shell ? "/bin/sh", groups ? [ ] }:
     let
       unitNames = builtins.attrNames units;
