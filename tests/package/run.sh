@@ -51,18 +51,7 @@ if bin=$(scripts/build-package --src "$src" --libgit2 "$libgit2" "$work" 2>"$wor
   pass "package: the source builds with swift build -c release and package.nix's swiftpmFlags (libgit2: $libgit2)"
 else
   fail "package: the source builds with swift build -c release and package.nix's swiftpmFlags (libgit2: $libgit2)" "$(grep -E 'error|warning' "$work/build.log" | head -20)"
-  # libgit2 (1.5 and 1.9.1) spins forever on a truncated loose object; CInflateGuard must stand in front of the zlib
-# this shape links (interposed, or through --wrap), so the refusal comes at once, not from the watchdog.
-head=$(git --git-dir "$root/var/lib/dynix/history.git" rev-parse main)
-object="$root/var/lib/dynix/history.git/objects/${head:0:2}/${head:2}"
-chmod u+w "$object"
-head -c 10 "$object" > "$root/truncated" && cat "$root/truncated" > "$object"
-if out=$(DYNIX_WATCHDOG=60 NO_COLOR=1 timeout 20 "$bin" --root "$root" status 2>&1); status=$?; [ "$status" = 1 ] &&
-  [[ $out == *"a truncated object"* ]]; then
-  pass "package: a truncated object is refused at once (inflate guarded)"
-else fail "package: a truncated object is refused at once (exit $status)" "$out"; fi
-
-echo "package: $passed passed, $failed failed"
+  echo "package: $passed passed, $failed failed"
   exit 1
 fi
 
