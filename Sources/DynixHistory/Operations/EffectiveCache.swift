@@ -68,11 +68,7 @@ struct EffectiveCache {
         EffectiveValues(entries: tree.map { Entry(path: OptionPath([$0.key]), value: $0.value) } + entries)
     }
 
-    static func checksum(_ bytes: ArraySlice<UInt8>) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return String(hash, radix: 16)
-    }
+    static func checksum(_ bytes: ArraySlice<UInt8>) -> String { String(Checksum.fnv1a(bytes), radix: 16) }
 }
 
 extension ConfigHistory {

@@ -50,7 +50,7 @@ struct MomentIndex {
         let checksum = MomentIndex.integer(bytes, at: offset + 4, size: 8)
         offset += 12
         let body = bytes[offset...]
-        guard body.count == count * MomentIndex.recordSize, MomentIndex.checksum(body) == checksum else { return nil }
+        guard body.count == count * MomentIndex.recordSize, Checksum.fnv1a(body) == checksum else { return nil }
         var records: [Record] = []
         records.reserveCapacity(count)
         for index in 0..<count {
@@ -73,7 +73,7 @@ struct MomentIndex {
         var bytes = MomentIndex.magic
         bytes += head.bytes
         MomentIndex.append(UInt64(records.count), size: 4, to: &bytes)
-        MomentIndex.append(MomentIndex.checksum(body[...]), size: 8, to: &bytes)
+        MomentIndex.append(Checksum.fnv1a(body[...]), size: 8, to: &bytes)
         // Not durable: a power cut may leave a short file, which fails the checks above and is rebuilt.
         try? FileSystem.writeAtomically(path, bytes + body, mode: 0o644, durable: false)
     }
@@ -90,11 +90,5 @@ struct MomentIndex {
 
     private static func objectID(_ bytes: [UInt8], at offset: Int) -> ObjectID {
         ObjectID(bytes: bytes[offset..<offset + 20])
-    }
-
-    private static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return hash
     }
 }
