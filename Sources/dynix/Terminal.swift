@@ -97,13 +97,19 @@ enum Terminal {
     /// Writes to file descriptor 1 or 2 after flushing what `print` buffered, so the order holds.
     static func write(_ bytes: [UInt8], toStandardError: Bool) {
         fflush(nil)
+        _ = writeAll(bytes, to: toStandardError ? 2 : 1)
+    }
+
+    /// All of `bytes` to `fd`, through short writes and interruptions; false (with `errno`) when the descriptor refuses.
+    static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(toStandardError ? 2 : 1, $0.baseAddress, $0.count) }
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return }
+            guard written > 0 else { return false }
             offset += written
         }
+        return true
     }
 
     /// Prints `lines`, through the pager when stdout is a terminal and they do not fit on it: `DYNIX_PAGER`,
