@@ -39,11 +39,9 @@ struct TimelineCommand: ReadingCommand {
     }
 
     func run(_ history: ConfigHistory) throws {
-        let from = since?.seconds
-        let to = until?.seconds
         // The option lanes show a generation's values when it is at least a few pixels wide (TimelinePicture).
-        let detail = try (html || svg) ? TimelinePicture.detail(history.liveTimeline(since: from, until: to, detail: nil)) : nil
-        let timeline = try history.liveTimeline(since: from, until: to, detail: detail)
+        let detail: ((Int64) -> Int64)? = html || svg ? { TimelinePicture.detail(span: $0) } : nil
+        let timeline = try history.liveTimeline(since: since?.seconds, until: until?.seconds, detail: detail)
         if html || svg {
             let picture = TimelinePicture(timeline: timeline, host: name ?? Self.hostName())
             let text = html ? picture.html() : "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + picture.svg(standalone: true)
@@ -60,15 +58,16 @@ struct TimelineCommand: ReadingCommand {
         }
         var lines: [String] = []
         for interval in timeline.intervals {
+            // The state is padded to line up the events after it; a line without an event ends with the state.
+            let width = interval.event == nil ? 0 : 8
             let state: String
             switch interval.state {
-            case .generation(let n): state = Terminal.green("gen \(n)".padded(8))
-            case .staticConfiguration: state = "static".padded(8)
-            case .unknown: state = Terminal.red("UNKNOWN".padded(8))
+            case .generation(let n): state = Terminal.green("gen \(n)".padded(width))
+            case .staticConfiguration: state = "static".padded(width)
+            case .unknown: state = Terminal.red("UNKNOWN".padded(width))
             }
             let event = interval.event.map { "  \($0.commit.short) \($0.user): \($0.subject)" } ?? ""
-            let line = "\(Formatting.time(interval.from)) → \(Formatting.time(interval.to))  \(state)\(event)"
-            lines.append(event.isEmpty ? String(line.reversed().drop { $0 == " " }.reversed()) : line)
+            lines.append("\(Formatting.time(interval.from)) → \(Formatting.time(interval.to))  \(state)\(event)")
         }
         for step in timeline.clockSteps {
             lines.append(Terminal.yellow("the clock was set back \(Formatting.duration(step.seconds)) before \(step.event.commit.short)"))
@@ -87,13 +86,6 @@ struct TimelineCommand: ReadingCommand {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw DynixError.io(path: path, String(cString: strerror(errno))) }
         defer { close(fd) }
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { throw DynixError.io(path: path, String(cString: strerror(errno))) }
-            offset += written
-        }
+        guard Terminal.writeAll(Array(text.utf8), to: fd) else { throw DynixError.io(path: path, String(cString: strerror(errno))) }
     }
 }

@@ -20,9 +20,9 @@ struct TimelinePicture {
     /// The narrowest segment drawn on its own, in pixels; narrower ones side by side become one `dense` mark.
     static let narrowest = 4.0
 
-    /// The shortest stretch of time, in seconds, that is `narrowest` pixels wide on this timeline.
-    static func detail(_ timeline: ConfigHistory.LiveTimeline) -> Int64 {
-        Int64((Double(max(1, timeline.to - timeline.from)) * narrowest / chartWidth).rounded(.up))
+    /// The shortest stretch of time, in seconds, that is `narrowest` pixels wide on a timeline `span` seconds long.
+    static func detail(span: Int64) -> Int64 {
+        Int64((Double(max(1, span)) * narrowest / chartWidth).rounded(.up))
     }
 
     func x(_ time: Int64) -> Double {

@@ -38,6 +38,12 @@ public struct HistoryEvent: Sendable {
         }
     }
 
+    /// Seconds the clock was set back between `previous`, the commit before this one, and this one (nil: it was not).
+    /// A commit is recorded after the one before it, so an earlier recording time means the clock went back.
+    func clockSetBack(since previous: HistoryEvent) -> Int64? {
+        recordedAt < previous.recordedAt ? previous.recordedAt - recordedAt : nil
+    }
+
     public var restored: RestoreOutcome? { trailers[.restored].flatMap(RestoreOutcome.init(rawValue:)) }
 
     public var generation: Int? { trailers[.generation].flatMap { Int($0) } }

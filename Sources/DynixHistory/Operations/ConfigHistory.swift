@@ -10,6 +10,8 @@ public final class ConfigHistory {
     /// The branch head and its file content, read once per command.
     var committedCache: (ObjectID, [UInt8])?
     var liveStateCache: LiveState?
+    /// Every commit's time and id up to this head (`MomentIndex`), read once per command: `show --at` asks twice.
+    var momentRecordsCache: (head: ObjectID, records: [MomentIndex.Record])?
     /// Events of the rebuild hook that are waiting in the spool (counted by readers, folded by writers).
     public internal(set) var spooledEvents: [SpooledEvent] = []
 

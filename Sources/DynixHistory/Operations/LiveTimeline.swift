@@ -57,9 +57,9 @@ extension ConfigHistory {
         public let clockSteps: [(event: HistoryEvent, seconds: Int64)]
     }
 
-    /// The timeline from `since` (default: the first commit) to `until` (default: now). `detail`: the shortest
-    /// generation whose values the option lanes show, in seconds (nil: none, no lanes).
-    public func liveTimeline(since: Int64? = nil, until: Int64? = nil, detail: Int64? = 0) throws -> LiveTimeline {
+    /// The timeline from `since` (default: the first commit) to `until` (default: now). `detail`, given the
+    /// stretch's length: the shortest generation whose values the option lanes show, in seconds (nil: no lanes).
+    public func liveTimeline(since: Int64? = nil, until: Int64? = nil, detail: ((_ span: Int64) -> Int64)? = nil) throws -> LiveTimeline {
         var all: [HistoryEvent] = []
         try store.walk { event in
             all.append(event)
@@ -73,8 +73,8 @@ extension ConfigHistory {
         var steps: [(event: HistoryEvent, seconds: Int64)] = []
         var current: (state: LiveTimeline.State, event: HistoryEvent?) = (.staticConfiguration, nil)
         for (index, event) in all.enumerated() {
-            if index > 0, event.recordedAt < all[index - 1].recordedAt, event.time >= start, event.time <= end {
-                steps.append((event, all[index - 1].recordedAt - event.recordedAt))
+            if index > 0, let seconds = event.clockSetBack(since: all[index - 1]), event.time >= start, event.time <= end {
+                steps.append((event, seconds))
             }
             if event.isLivenessEvent {
                 switch event.kind {
@@ -122,7 +122,7 @@ extension ConfigHistory {
         let shown = all.filter { $0.time >= start && $0.time <= end }
         return LiveTimeline(
             from: start, to: end, intervals: intervals, staticBands: bands, events: shown,
-            lanes: try detail.map { try lanes(intervals, detail: $0) } ?? [], clockSteps: steps)
+            lanes: try detail.map { try lanes(intervals, detail: $0(end - start)) } ?? [], clockSteps: steps)
     }
 
     /// Each option set in any generation of `intervals`, with its value in each interval (consecutive equal ones merged).

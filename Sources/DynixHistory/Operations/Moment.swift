@@ -15,7 +15,7 @@ extension ConfigHistory {
 
     public func moment(at time: Int64) throws -> Moment {
         guard let head = try store.head() else { throw DynixError.notInitialised(store.path) }
-        let records = try MomentIndex(path: paths.momentIndex).records(head: head, store: store)
+        let records = try momentRecords(head: head)
         guard let index = records.lastIndex(where: { $0.time <= time }) else {
             throw DynixError.beforeHistory(time: time, starts: records.map(\.time).min())
         }
@@ -63,5 +63,12 @@ extension ConfigHistory {
             window.append(entry)
         }
         return (window, madeLive)
+    }
+
+    private func momentRecords(head: ObjectID) throws -> [MomentIndex.Record] {
+        if let cached = momentRecordsCache, cached.head == head { return cached.records }
+        let records = try MomentIndex(path: paths.momentIndex).records(head: head, store: store)
+        momentRecordsCache = (head, records)
+        return records
     }
 }

@@ -106,8 +106,7 @@ extension ConfigHistory {
         public let event: HistoryEvent
         /// For a reset: the generation that was live until it (nil: nothing dynamic was live).
         public internal(set) var ended: Int?
-        /// Seconds the clock went back between the commit before this one and this one (nil: it did not): a commit
-        /// is recorded after the one before it, so its recording time can only be earlier if the clock was set back.
+        /// Seconds the clock went back between the commit before this one and this one (`HistoryEvent.clockSetBack`).
         public internal(set) var clockSetBackBy: Int64?
     }
 
@@ -122,9 +121,7 @@ extension ConfigHistory {
         // The entry shown just before, still waiting for the commit before it (for `clockSetBackBy`).
         var newer: Int?
         try store.walk { event in
-            if let index = newer, result[index].event.recordedAt < event.recordedAt {
-                result[index].clockSetBackBy = event.recordedAt - result[index].event.recordedAt
-            }
+            if let index = newer { result[index].clockSetBackBy = result[index].event.clockSetBack(since: event) }
             newer = nil
             let isApply = event.kind == .apply
             let isReset = event.kind?.isReset == true
