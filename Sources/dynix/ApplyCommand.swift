@@ -61,8 +61,7 @@ struct ApplyCommand: WritingCommand {
                 Terminal.out("no value would change")
             } else {
                 Terminal.out("would change:")
-                let width = changes.map { Terminal.displayWidth($0.option.description) }.max() ?? 0
-                for change in changes { Terminal.out("  " + Formatting.change(change, width: width)) }
+                for line in Formatting.changes(changes, indent: "  ") { Terminal.out(line) }
             }
             if let restarts {
                 for line in restarts { Terminal.out(line) }

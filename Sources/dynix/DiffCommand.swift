@@ -64,7 +64,6 @@ struct DiffCommand: ReadingCommand {
             Terminal.out("no difference between \(from) and \(to)")
             return
         }
-        let width = changes.map { Terminal.displayWidth($0.option.description) }.max() ?? 0
-        Terminal.page(changes.map { Formatting.change($0, width: width) })
+        Terminal.page(Formatting.changes(changes))
     }
 }

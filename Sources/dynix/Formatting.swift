@@ -21,6 +21,15 @@ enum Formatting {
         return age == 1 ? "1 second ago" : "\(age) seconds ago"
     }
 
+    /// A labelled row of `status` and `show --at`: the label in a column of 20.
+    static func row(_ label: String, _ text: String) -> String { label.padded(20) + text }
+
+    /// Each option's change, its name in a column as wide as the widest, indented by `indent`.
+    static func changes(_ changes: [OptionChange], indent: String = "") -> [String] {
+        let width = changes.map { Terminal.displayWidth($0.option.description) }.max() ?? 0
+        return changes.map { indent + change($0, width: width) }
+    }
+
     /// `400 days`, `3 hours`, `1 second`: the largest whole unit.
     static func duration(_ seconds: Int64) -> String {
         let units: [(Int64, String)] = [(86400, "day"), (3600, "hour"), (60, "minute")]

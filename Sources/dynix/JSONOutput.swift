@@ -144,6 +144,14 @@ struct ShowJSON: Encodable {
     /// For `show --at`: what was live then, as `status --json` says it of now, and the static generation then.
     var live: StatusJSON.Live? = nil
     var staticGeneration: Int? = nil
+
+    /// The values are the dynamic sides of `changes` (against the static configuration).
+    init(_ state: ConfigHistory.StateName, changes: [OptionChange]) {
+        self.state = StateJSON(state)
+        values = Dictionary(
+            uniqueKeysWithValues: changes.compactMap { change in change.to.isDynamic ? (change.option.description, change.to.value ?? .null) : nil })
+        self.changes = changes.map(ChangeJSON.init)
+    }
 }
 
 struct DiffJSON: Encodable {

@@ -39,19 +39,14 @@ struct ShowCommand: ReadingCommand {
         }
         let changes = try history.changes(from: .staticOnly, to: state)
         if json {
-            let values = Dictionary(
-                uniqueKeysWithValues: changes.compactMap { change in
-                    change.to.isDynamic ? (change.option.description, change.to.value ?? .null) : nil
-                })
-            try JSONOutput.print(ShowJSON(state: StateJSON(state), values: values, changes: changes.map(ChangeJSON.init)))
+            try JSONOutput.print(ShowJSON(state, changes: changes))
             return
         }
         if changes.isEmpty {
             Terminal.out("\(state): no dynamic values; every option has its static value")
             return
         }
-        let width = changes.map { Terminal.displayWidth($0.option.description) }.max() ?? 0
-        Terminal.page(["\(state):"] + changes.map { "  " + Formatting.change($0, width: width) })
+        Terminal.page(["\(state):"] + Formatting.changes(changes, indent: "  "))
     }
 
     /// `show --at TIME`: the state live then, from the history alone, and its values beside the static ones.
@@ -65,17 +60,13 @@ struct ShowCommand: ReadingCommand {
             return
         }
         if json {
-            let values = Dictionary(
-                uniqueKeysWithValues: changes.compactMap { change in
-                    change.to.isDynamic ? (change.option.description, change.to.value ?? .null) : nil
-                })
-            var document = ShowJSON(state: StateJSON(state), values: values, changes: changes.map(ChangeJSON.init))
+            var document = ShowJSON(state, changes: changes)
             document.live = StatusJSON.Live(moment.live, withEvent: true)
             document.staticGeneration = moment.staticGeneration
             try JSONOutput.print(document)
             return
         }
-        func row(_ label: String, _ text: String) -> String { label.padded(20) + text }
+        let row = Formatting.row
         var lines = ["at \(Formatting.time(time)):"]
         lines.append(row("static generation", moment.staticGeneration.map(String.init) ?? "unknown"))
         switch moment.live {
@@ -93,8 +84,7 @@ struct ShowCommand: ReadingCommand {
         } else if changes.isEmpty {
             lines.append(row("values", "every option had its static value"))
         } else {
-            let width = changes.map { Terminal.displayWidth($0.option.description) }.max() ?? 0
-            lines += changes.map { "  " + Formatting.change($0, width: width) }
+            lines += Formatting.changes(changes, indent: "  ")
         }
         Terminal.page(lines)
     }

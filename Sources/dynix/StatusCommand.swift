@@ -26,7 +26,7 @@ struct StatusCommand: ReadingCommand {
     }
 
     static func lines(_ status: ConfigHistory.Status, paths: Paths) -> [String] {
-        func row(_ label: String, _ text: String) -> String { label.padded(20) + text }
+        let row = Formatting.row
         var lines: [String] = []
         let staticText = status.staticSystem.generation.map(String.init) ?? "unknown"
         let switched = status.staticSystem.switchedAt.map { ", switched " + Formatting.time($0) } ?? ""
