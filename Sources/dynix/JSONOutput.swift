@@ -206,22 +206,15 @@ struct StatusJSON: Encodable {
 
         /// One mapping from the library's live state, for `status` (now) and `show --at` (then).
         init(_ live: ConfigHistory.LiveState, withEvent: Bool = false) {
-            var commit: ObjectID?
             switch live {
-            case .generation(let g):
-                self.init(state: "generation", generation: g.number, since: Formatting.isoTime(g.event.time), user: g.event.user)
-                commit = g.event.commit
-            case .reset(let e):
-                self.init(state: e.kind?.rawValue ?? "reset", generation: nil, since: Formatting.isoTime(e.time), user: e.user)
-                commit = e.commit
+            case .generation(let g): self.init(state: "generation", generation: g.number, since: Formatting.isoTime(g.event.time), user: g.event.user)
+            case .reset(let e): self.init(state: e.kind?.rawValue ?? "reset", generation: nil, since: Formatting.isoTime(e.time), user: e.user)
             case .rebooted(let g): self.init(state: "rebooted", generation: nil, since: nil, user: nil, lastGeneration: g.number)
-            case .unknown(let e):
-                self.init(state: "unknown", generation: nil, since: Formatting.isoTime(e.time), user: e.user)
-                commit = e.commit
+            case .unknown(let e): self.init(state: "unknown", generation: nil, since: Formatting.isoTime(e.time), user: e.user)
             case .resetSpooled(let e): self.init(state: "reset-spooled", generation: nil, since: Formatting.isoTime(e.time), user: e.user)
             case .nothing: self.init(state: "none", generation: nil, since: nil, user: nil)
             }
-            if withEvent { event = commit?.hex }
+            if withEvent { event = live.event?.commit.hex }
         }
     }
 

@@ -77,9 +77,9 @@ extension ConfigHistory {
                 steps.append((event, seconds))
             }
             if event.isLivenessEvent {
-                switch event.kind {
-                case .apply?: current = (.generation(event.generation ?? 0), event)
-                case .applyFailed? where event.restored == .no: current = (.unknown, event)
+                switch LiveState(madeBy: event) {
+                case .generation(let generation): current = (.generation(generation.number), event)
+                case .unknown: current = (.unknown, event)
                 default: current = (.staticConfiguration, event)
                 }
             }

@@ -36,26 +36,13 @@ extension ConfigHistory {
                 }
             }
         }
-        let live: LiveState
-        switch found?.kind {
-        case nil: live = .nothing
-        case .apply?: live = .generation(Generation(number: found!.generation ?? 0, event: found!))
-        case .applyFailed? where found!.restored == .no: live = .unknown(found!)
-        default: live = .reset(found!)
-        }
-        return Moment(time: time, live: live, staticGeneration: anchor.staticGeneration)
+        return Moment(time: time, live: found.map(LiveState.init(madeBy:)) ?? .nothing, staticGeneration: anchor.staticGeneration)
     }
 
     /// `log --at TIME`: up to `count` events on each side of TIME (in commit order), and the event that made TIME's
     /// state live, which is kept even when it lies further back.
     public func timeline(around time: Int64, count: Int) throws -> (entries: [TimelineEntry], madeLive: ObjectID?) {
-        let moment = try moment(at: time)
-        var madeLive: ObjectID?
-        switch moment.live {
-        case .generation(let generation): madeLive = generation.event.commit
-        case .reset(let event), .unknown(let event): madeLive = event.commit
-        case .rebooted, .resetSpooled, .nothing: break
-        }
+        let madeLive = try moment(at: time).live.event?.commit
         let all = try timeline(limit: nil)
         guard let anchor = all.firstIndex(where: { $0.event.time <= time }) else { return ([], madeLive) }
         var window = Array(all[max(0, anchor - count)..<min(all.count, anchor + count + 1)])

@@ -24,6 +24,25 @@ extension ConfigHistory {
         /// The rebuild hook spooled a reset after the last apply; the next writing command records it.
         case resetSpooled(SpooledEvent)
         case nothing
+
+        /// What a liveness event (`HistoryEvent.isLivenessEvent`) makes live: its generation, the static
+        /// configuration, or, after a failed apply whose restore failed too, nobody knows what.
+        init(madeBy event: HistoryEvent) {
+            switch event.kind {
+            case .apply?: self = .generation(Generation(number: event.generation ?? 0, event: event))
+            case .applyFailed? where event.restored == .no: self = .unknown(event)
+            default: self = .reset(event)
+            }
+        }
+
+        /// The event that made it live, where there is one in the history.
+        public var event: HistoryEvent? {
+            switch self {
+            case .generation(let generation): return generation.event
+            case .reset(let event), .unknown(let event): return event
+            case .rebooted, .resetSpooled, .nothing: return nil
+            }
+        }
     }
 
     public func generation(_ number: Int) throws -> Generation {
@@ -59,17 +78,10 @@ extension ConfigHistory {
             }
         }
         if let event = found {
-            switch event.kind {
-            case .apply?:
-                let generation = Generation(number: event.generation ?? 0, event: event)
-                if let recorded = event.bootID, let boot = currentBootID(), recorded != boot {
-                    result = .rebooted(since: generation)
-                } else {
-                    result = .generation(generation)
-                }
-            case .applyFailed? where event.restored == .static: result = .reset(event)
-            case .applyFailed?: result = .unknown(event)
-            default: result = .reset(event)
+            result = LiveState(madeBy: event)
+            // The machine booted since that apply, and the hook has not recorded the boot.
+            if case .generation(let generation) = result, let recorded = event.bootID, let boot = currentBootID(), recorded != boot {
+                result = .rebooted(since: generation)
             }
         }
         // A reset the hook could not record yet still ended what was live: it will be committed on top of
