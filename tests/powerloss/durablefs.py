@@ -14,6 +14,7 @@ directory tree. --count-out receives the number of such calls at unmount (to pla
 
 Run as root, with Debian's python3-fusepy and fuse; foreground, one thread, so calls are ordered.
 """
+
 import argparse
 import errno
 import os
@@ -27,7 +28,7 @@ from fusepy import FUSE, FuseOSError, Operations
 class Entry:
     """A durable directory entry: what kind of thing the name refers to, and which inode."""
 
-    __slots__ = ("kind", "ino", "mode", "target")
+    __slots__ = ("ino", "kind", "mode", "target")
 
     def __init__(self, kind, ino, mode, target=None):
         self.kind, self.ino, self.mode, self.target = kind, ino, mode, target
@@ -172,7 +173,18 @@ class DurableFS(Operations):
     def statfs(self, path):
         self.alive()
         info = os.statvfs(self.full(path))
-        keys = ("f_bavail", "f_bfree", "f_blocks", "f_bsize", "f_favail", "f_ffree", "f_files", "f_flag", "f_frsize", "f_namemax")
+        keys = (
+            "f_bavail",
+            "f_bfree",
+            "f_blocks",
+            "f_bsize",
+            "f_favail",
+            "f_ffree",
+            "f_files",
+            "f_flag",
+            "f_frsize",
+            "f_namemax",
+        )
         return {key: getattr(info, key) for key in keys}
 
     def open(self, path, flags):
@@ -281,8 +293,18 @@ def main():
     filesystem = DurableFS(args.backing, args.cut_at, args.durable_out)
     try:
         # hard_remove: no .fuse_hidden files in listings (they would become durable entries).
-        FUSE(filesystem, args.mountpoint, foreground=True, nothreads=True, hard_remove=True,
-             allow_other=True, default_permissions=True, attr_timeout=0, entry_timeout=0, negative_timeout=0)
+        FUSE(
+            filesystem,
+            args.mountpoint,
+            foreground=True,
+            nothreads=True,
+            hard_remove=True,
+            allow_other=True,
+            default_permissions=True,
+            attr_timeout=0,
+            entry_timeout=0,
+            negative_timeout=0,
+        )
     finally:
         if args.count_out:
             with open(args.count_out, "w") as handle:

@@ -13,6 +13,7 @@ half the rounds the power is cut again during that recovery. Then, with the git 
   - `dynix status` succeeds, a further `dynix append` succeeds, and the file then equals main's.
 Prints the figures and `powerloss: N passed, M failed`; exits 1 if any round failed.
 """
+
 import argparse
 import json
 import os
@@ -49,7 +50,7 @@ class Failure(Exception):
 
 
 def run(argv, **kwargs):
-    return subprocess.run(argv, capture_output=True, text=True, timeout=60, **kwargs)
+    return subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False, **kwargs)
 
 
 class Rounds:
@@ -67,7 +68,9 @@ class Rounds:
     # ---- the host around dynix: build, activation, check (outside the cut file system) -----------
     def make_tools(self):
         os.makedirs(f"{self.tools}/store")
-        self.write(f"{self.tools}/build", f"""#!/bin/sh
+        self.write(
+            f"{self.tools}/build",
+            f"""#!/bin/sh
 set -e
 hash=$(sha256sum "$1" | cut -c1-16)
 program={self.tools}/store/$hash-activate
@@ -76,7 +79,9 @@ printf '#!/bin/sh\\necho "$hash" >> {self.tools}/activations.log\\n' > "$program
 chmod +x "$program.tmp"
 mv "$program.tmp" "$program"
 echo "$program"
-""", 0o755)
+""",
+            0o755,
+        )
         self.write(f"{self.tools}/restore-static", "#!/bin/sh\nexit 0\n", 0o755)
         self.write(f"{self.tools}/check", "#!/bin/sh\nexit 0\n", 0o755)
 
@@ -137,7 +142,9 @@ echo "$program"
             time.sleep(0.05)
         else:
             # Something still has the mount open: say what, then detach it anyway.
-            users = run(["fuser", "-vm", mountpoint]).stderr.strip() if shutil.which("fuser") else "(fuser not installed)"
+            users = (
+                run(["fuser", "-vm", mountpoint]).stderr.strip() if shutil.which("fuser") else "(fuser not installed)"
+            )
             print(f"powerloss: note: {mountpoint} busy at unmount: {users}")
             run(["umount", "-l", mountpoint])
         try:
@@ -176,9 +183,15 @@ echo "$program"
                 raise Failure(f"init after a cut during init: {result.stdout}{result.stderr}")
         fsck = run(["git", "--git-dir", history, "fsck", "--full", "--strict"])
         status = self.dynix(root, ["status"])
-        values = set(self.git(root, "log", "main", "--format=%(trailers:key=Dynix-Value,valueonly,separator=%x0a)").stdout.split())
+        values = set(
+            self.git(
+                root, "log", "main", "--format=%(trailers:key=Dynix-Value,valueonly,separator=%x0a)"
+            ).stdout.split()
+        )
         tags = set(self.git(root, "tag", "-l", "gen/*").stdout.split())
-        events = self.git(root, "log", "main", "--format=%(trailers:key=Dynix-Event,valueonly,separator=)").stdout.split()
+        events = self.git(
+            root, "log", "main", "--format=%(trailers:key=Dynix-Event,valueonly,separator=)"
+        ).stdout.split()
         lost = []
         for name, argv, stdout in acked:
             self.stats["acknowledged"] += 1
@@ -195,8 +208,10 @@ echo "$program"
         self.stats["lost"] += len(lost)
         if fsck.returncode != 0 or status.returncode != 0:
             self.stats["unreadable"] += 1
-            raise Failure(f"unreadable history: git fsck: {fsck.stdout}{fsck.stderr}; dynix status: {status.stderr}"
-                          + ("; acknowledged but lost: " + ", ".join(lost) if lost else ""))
+            raise Failure(
+                f"unreadable history: git fsck: {fsck.stdout}{fsck.stderr}; dynix status: {status.stderr}"
+                + ("; acknowledged but lost: " + ", ".join(lost) if lost else "")
+            )
         if lost:
             raise Failure("acknowledged but lost: " + ", ".join(lost))
         after = self.dynix(root, ["append", OPTION, "999"])
@@ -253,7 +268,12 @@ echo "$program"
             durable2 = f"{work}/durable-2"
             process = self.mount(backing + "-2", mountpoint, recovery_cut, durable2)
             try:
-                self.story(mountpoint, [("rebuild-hook", ["rebuild-hook", "--system", "{root}/systems/1"]), ("status", ["status"])], durable2, [])
+                self.story(
+                    mountpoint,
+                    [("rebuild-hook", ["rebuild-hook", "--system", "{root}/systems/1"]), ("status", ["status"])],
+                    durable2,
+                    [],
+                )
             except Failure:
                 pass  # before the cut, recovery may refuse; what counts is the state after it
             finally:
@@ -313,11 +333,15 @@ def main():
             failed += 1
             print(f"FAIL cut at {cut_at}/{total}, recovery cut {recovery_cut or '-'}: {error}")
     stats = rounds.stats
-    print(f"powerloss: story of {len(STORY)} commands, {total} changing calls; {stats['rounds']} rounds in "
-          f"{time.monotonic() - started:.0f} s; power cut in: "
-          + ", ".join(f"{k} {v}" for k, v in sorted(rounds.cut_in.items()))
-          + f"; recovery cut {stats['recovery-cuts']} times")
-    print(f"powerloss: acknowledged {stats['acknowledged']}, lost {stats['lost']}, unreadable histories {stats['unreadable']}")
+    print(
+        f"powerloss: story of {len(STORY)} commands, {total} changing calls; {stats['rounds']} rounds in "
+        f"{time.monotonic() - started:.0f} s; power cut in: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(rounds.cut_in.items()))
+        + f"; recovery cut {stats['recovery-cuts']} times"
+    )
+    print(
+        f"powerloss: acknowledged {stats['acknowledged']}, lost {stats['lost']}, unreadable histories {stats['unreadable']}"
+    )
     if not args.keep:
         shutil.rmtree(rounds.base, ignore_errors=True)
     print(f"powerloss: {passed} passed, {failed} failed")

@@ -1,19 +1,21 @@
 """Prints WIDTH HEIGHT COLOURS HEX… for a PNG (8-bit RGB or RGBA): its size, how many distinct colours a sample of
 its pixels has, and which of the colours named on the command line occur. No imaging library: the test machine
 has none, and a PNG is zlib and five line filters."""
+
 import struct
 import sys
 import zlib
 
 
 def pixels(path):
-    data = open(path, "rb").read()
+    with open(path, "rb") as f:
+        data = f.read()
     if data[:8] != b"\x89PNG\r\n\x1a\n":
         sys.exit(f"{path}: not a PNG")
     pos, idat, width, height, kind = 8, b"", 0, 0, 0
     while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        tag, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        tag, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
         if tag == b"IHDR":
             width, height, depth, kind = struct.unpack(">IIBB", body[:10])
             if depth != 8 or kind not in (2, 6):
@@ -28,7 +30,7 @@ def pixels(path):
     rows = []
     offset = 0
     for _ in range(height):
-        kind_of_filter, line = raw[offset], bytearray(raw[offset + 1:offset + 1 + stride])
+        kind_of_filter, line = raw[offset], bytearray(raw[offset + 1 : offset + 1 + stride])
         offset += 1 + stride
         for x in range(stride):
             left = line[x - step] if x >= step else 0
@@ -54,7 +56,7 @@ def main():
     seen = set()
     for line in rows[::2]:
         for x in range(0, len(line), step * 2):
-            seen.add(line[x:x + 3].hex().upper())
+            seen.add(line[x : x + 3].hex().upper())
     wanted = [colour.lstrip("#").upper() for colour in sys.argv[2:]]
     print(width, height, len(seen), " ".join(c for c in wanted if c in seen))
 

@@ -1,7 +1,6 @@
 from test_driver.machine import NspawnMachine, QemuMachine
 from test_driver.vlan import VLan
 
-
 class Driver:
     vlans: list[VLan]
     machines_qemu: list[QemuMachine]

@@ -1,6 +1,5 @@
 from contextlib import AbstractContextManager
 
-
 class AbstractLogger:
     def log(self, message: str, attributes: dict[str, str] = ...) -> None: ...
     def info(self, *args: object, **kwargs: object) -> None: ...
