@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Start, stop and probe the demo distccd of one root. Sourced by the host
 # scripts; build also copies these functions (declare -f) into every
 # activation program, so a built program keeps working like an immutable
@@ -123,6 +124,7 @@ dd_check() {
   pid=$(dd_pid "$1") || { echo "distccd is not running (no live pid in $(dd_pidfile "$1"))" >&2; return 1; }
   port=$(dd_port "$pid") || { echo "distccd $pid has no --port" >&2; return 1; }
   dd_listening "$pid" "$port" || { echo "distccd $pid is not listening on 127.0.0.1:$port" >&2; return 1; }
+  # shellcheck disable=SC2016 # $1 is the inner shell's: the port, passed as an argument
   timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$port" 2>/dev/null \
     || { echo "127.0.0.1:$port refuses connections" >&2; return 1; }
 }

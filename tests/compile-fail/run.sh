@@ -3,7 +3,7 @@
 # file here that says "Must NOT compile" has to fail to type-check against the built library,
 # with the error its comment promises; with-the-lock.swift (the control) has to pass.
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 build=.build/debug
 flags=(-typecheck -I "$build/Modules" -I Sources/CGit2
   -Xcc "-fmodule-map-file=$build/CSignals.build/module.modulemap"

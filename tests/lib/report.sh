@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # One line per check, and the counts the runners print last (`NAME: N passed, M failed`).
 # Sourced by tests/nix/lib.sh and tests/systemd/lib.sh.
 passed=0

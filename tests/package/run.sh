@@ -22,6 +22,7 @@ fi
 mkdir -p "$work"
 work=$(cd "$work" && pwd -P)
 
+# shellcheck disable=SC2016 # a Nix string interpolation, not a shell one
 recipe_src=$(nix-instantiate --eval --read-write-mode --json -E '"${(import ./package-recipe.nix).src}"' | tr -d '"')
 src=$recipe_src
 if [ -n "${NIXPKGS_LIB:-}" ] && [ -f "$NIXPKGS_LIB/lib/default.nix" ]; then
@@ -39,7 +40,7 @@ else
 fi
 
 # Only what SwiftPM reads, and everything Package.swift names.
-unexpected=$(cd "$src" && find . -type f | sed 's|^\./||' | grep -vE '^(Package\.swift|Package\.resolved|man/dynix\.1|Sources/.*|Tests/.*)$' || true)
+unexpected=$(cd "$src" && { find . -type f | sed 's|^\./||' | grep -vE '^(Package\.swift|Package\.resolved|man/dynix\.1|Sources/.*|Tests/.*)$' || true; })
 if [ -z "$unexpected" ]; then pass "package: the source holds only Package.swift, Package.resolved, Sources/, Tests/ and man/dynix.1"
 else fail "package: the source holds only what SwiftPM reads" "$unexpected"; fi
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A real systemd (PID 1 of a systemd-nspawn container) for the tests; sourced
 # by scripts/test-systemd. The container boots the cached Debian root
 # (rootfs.sh) with a throw-away overlay (--volatile=overlay), its own network
@@ -7,6 +8,7 @@
 # the unified hierarchy (SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1) and in the
 # name=systemd v1 tree when the host has one, so nothing is left behind.
 
+# shellcheck source=tests/lib/report.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/report.sh"
 
 ct_pid=        # systemd-nspawn
@@ -29,8 +31,9 @@ ct_cgroup_roots() {
 
 # ct_start ROOTFS [nspawn options…]: boot, wait until systemd is running.
 ct_start() {
-  local rootfs=$1 name dir i state
+  local rootfs=$1 name dir state
   shift
+  : "${ct_log:?the caller names the log file of the container}"
   name=dynix-test-$$-$RANDOM
   ct_cgroups=()
   for dir in $(ct_cgroup_roots); do
@@ -44,7 +47,7 @@ ct_start() {
       --machine="$name" "$@"
   ) </dev/null >"$ct_log" 2>&1 &
   ct_pid=$!
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     ct_leader=$(ps -o pid= --ppid "$ct_pid" 2>/dev/null | head -n1 | tr -d ' ')
     if [ -n "$ct_leader" ]; then
       state=$(nsenter -t "$ct_leader" -a systemctl is-system-running 2>/dev/null) || true
@@ -62,10 +65,10 @@ ct_start() {
 # shutdown), kill what is left of it if that takes over 20 s, remove its
 # cgroups (depth first).
 ct_stop() {
-  local i dir
+  local dir
   if [ -n "$ct_pid" ] && kill -0 "$ct_pid" 2>/dev/null; then
     kill -TERM "$ct_pid" 2>/dev/null || true
-    for i in $(seq 1 200); do kill -0 "$ct_pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 200); do kill -0 "$ct_pid" 2>/dev/null || break; sleep 0.1; done
     if kill -0 "$ct_pid" 2>/dev/null; then
       for dir in "${ct_cgroups[@]}"; do
         [ -f "$dir/cgroup.kill" ] && echo 1 > "$dir/cgroup.kill" 2>/dev/null
@@ -78,14 +81,16 @@ ct_stop() {
     [ -d "$dir" ] && find "$dir" -depth -type d -exec rmdir {} \; 2>/dev/null
     [ -d "$dir" ] && echo "test-systemd: could not remove cgroup $dir" >&2
   done
-  ct_pid= ct_leader= ct_cgroups=()
+  ct_pid='' ct_leader='' ct_cgroups=()
 }
 
 # in_ct COMMAND…: run inside the container (all its namespaces), with a
-# clean environment.
+# clean environment, plus the VAR=value words of $DYNIX_TEST_ENV.
 in_ct() {
+  local extra=()
+  read -ra extra <<<"${DYNIX_TEST_ENV:-}"
   nsenter -t "$ct_leader" -a -- env -i PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-    ${DYNIX_TEST_ENV:-} "$@"
+    "${extra[@]}" "$@"
 }
 
 # show UNIT PROPERTY: systemd's own view.
@@ -94,8 +99,8 @@ main_pid() { show "$1" MainPID; }
 # The main process's command line, once it has executed its program (a
 # just-forked child is still called "(name)").
 cmdline() {
-  local pid text i
-  for i in $(seq 1 40); do
+  local pid text
+  for _ in $(seq 1 40); do
     pid=$(main_pid "$1")
     text=$(in_ct cat "/proc/$pid/cmdline" 2>/dev/null | tr '\0' ' ' | sed 's/ $//')
     case $text in ''|'('*) sleep 0.1 ;; *) break ;; esac

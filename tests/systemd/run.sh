@@ -1,5 +1,7 @@
+# shellcheck shell=bash
 # The checks on a real systemd; sourced by scripts/test-systemd after lib.sh,
 # with $repo, $work (bound at /t in the container), $rootfs, $dynix set.
+: "${repo:?}" "${work:?}"
 host=/t/host
 nixeval() { in_ct nix-instantiate --store dummy:// --eval --strict --json "$@"; }
 # render ATTR [ARGS…]: the string system.nix gives for ATTR.
@@ -87,7 +89,7 @@ l=$(listening)
 expect_has "socket: the socket follows its dynamic option (listens on 7002)" "$l" "127.0.0.1:7002"
 expect_not "socket: and no longer on 7001" "$l" "127.0.0.1:7001"
 # memcached may still be restarting (its drop-in went in the same apply).
-for i in 1 2 3 4 5 6; do
+for _ in 1 2 3 4 5 6; do
   reply=$(in_ct bash -c 'exec 3<>/dev/tcp/127.0.0.1/7002; printf "version\r\n" >&3; timeout 3 head -c 8 <&3' 2>&1)
   [ "$reply" = "VERSION " ] && break; sleep 0.5
 done
@@ -171,8 +173,7 @@ out=$(d apply 2>&1); status=$?
 expect "dynix apply: exit 0" "$status" 0
 expect_has "dynix apply: generation 1 live" "$out" "generation 1 is live"
 expect_has "dynix apply: distccd runs --jobs 4" "$(cmdline distccd.service)" "--jobs 4"
-jobs4=$(main_pid distccd.service)
-memid=$(inv memcached.service); byid=$(inv bystander.service)
+byid=$(inv bystander.service)
 
 # Issue 8, failure 1 end to end: a generation whose distccd fails at start.
 d append services.memcached.maxMemory 96 >/dev/null 2>&1
@@ -235,6 +236,7 @@ in_ct ln -sfn system-2-link /nix/var/nix/profiles/system
 in_ct ln -sfn /nix/store/0000-nixos-system-2 /run/current-system
 in_ct bash -c 'set -e; export NIXOS_ACTION=switch systemConfig=/nix/store/0000-nixos-system-2; . /t/activation.snippet' >/dev/null 2>&1
 in_ct systemctl daemon-reload
+# shellcheck disable=SC2016 # the list is read inside the container
 in_ct bash -c 'systemctl restart $(sort -u /run/nixos/activation-restart-list)'
 in_ct rm -f /run/nixos/activation-restart-list
 expect_has "switch: distccd back on static flags" "$(cmdline distccd.service)" "--jobs 12"
