@@ -9,7 +9,7 @@
 # types.port) become `min`/`max`, which bound every integer in the value.
 # Only types whose every value the manifest language can state exactly are
 # derived; anything else is unsupported, and the framework refuses to make
-# such an option dynamic (see default.nix). Builtins only: TYPE is the
+# such an option dynamic (dynamic-options.nix). Builtins only: TYPE is the
 # attribute set nixpkgs' lib.types builds (name, description, nestedTypes,
 # functor.payload).
 let
