@@ -81,6 +81,6 @@ let package = Package(
         // itself, so that neither `swift build` nor a release build compiles it: it imports XCTest.
         .testTarget(name: "DynixTestSupport", dependencies: ["DynixHistory"]),
         .testTarget(name: "DynixHistoryTests", dependencies: ["DynixHistory", "DynixTestSupport"]),
-        .testTarget(name: "dynixTests", dependencies: ["DynixHistory", "DynixTestSupport"]),
+        .testTarget(name: "dynixTests", dependencies: ["dynix", "DynixHistory", "DynixTestSupport"]),
     ]
 )

@@ -22,7 +22,22 @@ struct AppendCommand: WritingCommand {
     @Flag var syntax: ValueSyntax?
 
     @Flag(help: "Apply right after appending.")
+    var apply = AppendRequest(words: []).apply
+
+    var request: AppendRequest { AppendRequest(words: words, message: message, syntax: syntax, apply: apply, applyOptions: applyFlags.options) }
+
+    func validate() throws { try request.validate() }
+
+    func run(_ writer: HistoryWriter) throws { try request.run(writer) }
+}
+
+/// What `dynix append` was asked, whichever parser read it (`AppendCommand`, `FastPath`); the defaults are these.
+struct AppendRequest {
+    var words: [String]
+    var message: String?
+    var syntax: ValueSyntax?
     var apply = false
+    var applyOptions = HistoryWriter.ApplyOptions()
 
     func validate() throws {
         guard words.count % 2 == 0 else {
@@ -44,7 +59,7 @@ struct AppendCommand: WritingCommand {
         let commit = results.first.map { $0.commit.short } ?? ""
         if apply {
             Terminal.out("appended \(appended) (\(commit))")
-            try ApplyCommand.runApply(writer, options: applyFlags.options)
+            try ApplyCommand.runApply(writer, options: applyOptions)
         } else {
             Terminal.out("appended \(appended) (\(commit)); not live yet, run `dynix apply`")
         }

@@ -75,16 +75,16 @@ struct ApplyCommand: WritingCommand {
 /// Options shared by `apply`, `append --apply` and `rollback`.
 struct ApplyFlags: ParsableArguments {
     @Flag(help: "Build and activate even when the committed values are already live.")
-    var force = false
+    var force = HistoryWriter.ApplyOptions().force
 
     @Flag(help: "Apply even though the static configuration changed since the last switch.")
-    var allowStaticDrift = false
+    var allowStaticDrift = HistoryWriter.ApplyOptions().allowStaticDrift
 
     @Option(help: ArgumentHelp("Seconds the activation may take.", valueName: "SECONDS"))
-    var activationTimeout: Double = 300
+    var activationTimeout = HistoryWriter.ApplyOptions().activationTimeout
 
     @Option(help: ArgumentHelp("Seconds for the health check to pass after activation.", valueName: "SECONDS"))
-    var confirmTimeout: Double = 30
+    var confirmTimeout = HistoryWriter.ApplyOptions().confirmTimeout
 
     var options: HistoryWriter.ApplyOptions {
         var options = HistoryWriter.ApplyOptions()

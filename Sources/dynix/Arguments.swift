@@ -57,4 +57,4 @@ enum DateStyle: String, ExpressibleByArgument, CaseIterable {
     }
 }
 
-extension Terminal.ColourMode: ExpressibleByArgument {}
+extension Terminal.ColorMode: ExpressibleByArgument {}

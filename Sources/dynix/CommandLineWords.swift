@@ -16,13 +16,31 @@ struct CommandLineWords {
         }
     }
 
-    enum Problem: Error {
+    enum Problem: Refusal {
         /// A word where a command should be: the word, and the commands closest to it.
         case unknownCommand(String, [String])
         /// A value that begins with `-` given without `--` before it.
         case dashValue(command: String, word: String)
         /// No command at all.
         case noCommand
+
+        var message: String {
+            switch self {
+            case .noCommand: "no command given"
+            case .unknownCommand(let word, _): "`\(word)` is not a dynix command"
+            case .dashValue(_, let word): "`\(word)` looks like an option, not a VALUE"
+            }
+        }
+
+        var hint: String? {
+            switch self {
+            case .noCommand: "`dynix status` shows where things stand; `dynix help` lists the commands"
+            case .unknownCommand(_, let close): (close.isEmpty ? "" : "did you mean \(close.joined(separator: " or "))? ") + "`dynix help` lists the commands"
+            case .dashValue(let command, let word): "a value that begins with `-` goes after `--`: dynix \(command) OPTION -- \(word)"
+            }
+        }
+
+        var exitStatus: Int32 { UsageError.status }
     }
 
     let arguments: [String]

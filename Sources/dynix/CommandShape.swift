@@ -11,7 +11,7 @@ protocol ReadingCommand: ParsableCommand {
 
 extension ReadingCommand {
     func run() throws {
-        try reportingErrors { try run(try global.openHistory()) }
+        try ErrorVoice.reporting { try run(try global.openHistory()) }
     }
 }
 
@@ -27,6 +27,6 @@ extension WritingCommand {
     static var recordsDrift: Bool { false }
 
     func run() throws {
-        try reportingErrors { try run(try global.openForWriting(allowDrift: Self.recordsDrift)) }
+        try ErrorVoice.reporting { try run(try global.openForWriting(allowDrift: Self.recordsDrift)) }
     }
 }

@@ -39,32 +39,28 @@ struct Dynix: ParsableCommand {
             arguments = try CommandLineWords(words) {
                 configuration.subcommands.map { $0._commandName } + ["help"]
             }.arguments
-        } catch let problem as CommandLineWords.Problem {
-            switch problem {
-            case .noCommand:
-                Terminal.writeError(helpMessage())
-                Terminal.writeError("dynix: error: no command given\nhint: `dynix status` shows where things stand; `dynix help` lists the commands")
-            case .unknownCommand(let word, let close):
-                Terminal.writeError("dynix: error: `\(word)` is not a dynix command")
-                Terminal.writeError("hint: " + (close.isEmpty ? "" : "did you mean \(close.joined(separator: " or "))? ") + "`dynix help` lists the commands")
-            case .dashValue(let command, let word):
-                Terminal.writeError("dynix: error: `\(word)` looks like an option, not a VALUE")
-                Terminal.writeError("hint: a value that begins with `-` goes after `--`: dynix \(command) OPTION -- \(word)")
-            }
-            exit(withError: ExitCode(64))
         } catch {
-            exit(withError: error)
+            if case CommandLineWords.Problem.noCommand = error { Terminal.writeError(helpMessage()) }
+            exit(reporting: error, command: nil)
         }
         if !fast, arguments.first != "rebuild-hook" { startWatchdog() }
-        main(arguments)
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            exit(reporting: error, command: arguments.first)
+        }
+    }
+
+    /// Every way out with an error: through `ErrorVoice`, or argument-parser's own for help and `--version`.
+    static func exit(reporting error: Error, command: String?) -> Never {
+        guard let status = ErrorVoice.report(error, command: command) else { exit(withError: error) }
+        exit(withError: ExitCode(status))
     }
 
     private static func startWatchdog() {
         let seconds = UInt32(ProcessEnvironment.value("DYNIX_WATCHDOG") ?? "") ?? 120
-        Watchdog.start(
-            seconds: seconds, exitStatus: 1,
-            message:
-                "dynix: error: gave up after \(seconds) s of its own work (waiting for the lock or for build and activation does not count)\nhint: the history repository may be damaged: `git --git-dir ROOT/var/lib/dynix/history.git fsck --full` (ROOT: / or --root)\n"
-        )
+        let refusal = GaveUp(seconds: seconds)
+        Watchdog.start(seconds: seconds, exitStatus: refusal.exitStatus, message: ErrorVoice.text(refusal, colored: false) + "\n")
     }
 }

@@ -2,10 +2,54 @@ import ArgumentParser
 
 /// `dynix --version` and the plain forms of `dynix log` and `dynix append` without argument-parser's parse, which
 /// reflects over every command's properties and scans the whole (statically linked) runtime's protocol
-/// conformances before any work (its cost: BENCHMARKS.md, "What was found and done"). Anything it
-/// does not recognise (another option, a word that begins with `-`, an odd number of words) goes to the full
-/// parser, which reports errors and help.
+/// conformances before any work (BENCHMARKS.md, "What was found and done"). It fills the same request values
+/// the full parser fills (`LogRequest`, `AppendRequest`, `GlobalSettings`), whose defaults are declared once there.
+/// What it does not read (a word its tables decline or do not know, an odd number of words) goes to the full
+/// parser, which reports errors and help. `CommandLineTests` checks the tables against every option argument-parser
+/// declares for these commands.
 enum FastPath {
+    /// How the fast path treats one option word: reads it into the request (false: the full parser must read the
+    /// whole command line instead, say for a missing or odd value), or leaves the command line to the full parser.
+    struct Word<Request>: Sendable {
+        let names: [String]
+        let read: (@Sendable (inout Request, inout ArraySlice<String>) -> Bool)?
+
+        static func reads(_ names: String..., read: @escaping @Sendable (inout Request, inout ArraySlice<String>) -> Bool) -> Word {
+            Word(names: names, read: read)
+        }
+
+        static func declines(_ names: String...) -> Word { Word(names: names, read: nil) }
+    }
+
+    static let globalWords: [Word<GlobalSettings>] = [
+        .reads("--root") { settings, rest in plainValue(&rest).map { settings.root = $0 } != nil },
+        .reads("--file") { settings, rest in plainValue(&rest).map { settings.file = $0 } != nil },
+        .declines("--lock-timeout", "--color", "--no-pager"),
+    ]
+
+    static let logWords: [Word<LogRequest>] = [
+        .reads("-n") { request, rest in plainValue(&rest).flatMap { Int($0) }.map { request.n = $0 } != nil },
+        .reads("--json") { request, _ in
+            request.json = true
+            return true
+        },
+        .reads("--oneline") { request, _ in
+            request.oneline = true
+            return true
+        },
+        .declines("--option", "--since", "--at", "-p", "--patch", "--date"),
+    ]
+
+    static let appendWords: [Word<AppendRequest>] = [
+        // A message that begins with `-` goes to the full parser (`CommandLineWords` makes it `--message=…`), and so
+        // does a second message (argument-parser takes the last one).
+        .reads("-m", "--message") { request, rest in
+            guard request.message == nil else { return false }
+            return plainValue(&rest).map { request.message = $0 } != nil
+        },
+        .declines("--json", "--string", "--apply", "--force", "--allow-static-drift", "--activation-timeout", "--confirm-timeout"),
+    ]
+
     /// Whether `run` may take these words, as typed: it still declines what it does not recognise.
     static func mayTake(_ arguments: [String]) -> Bool {
         arguments == ["--version"] || arguments.first == "log" || arguments.first == "append"
@@ -16,98 +60,60 @@ enum FastPath {
             Terminal.out(Dynix.version)
             return true
         }
+        var global = GlobalSettings()
         switch arguments.first {
-        case "log": return log(arguments.dropFirst())
-        case "append": return append(arguments.dropFirst())
-        default: return false
-        }
-    }
-
-    private static func log(_ arguments: ArraySlice<String>) -> Bool {
-        var global = plainGlobalOptions()
-        var command = LogCommand()
-        command.n = nil
-        command.option = nil
-        command.since = nil
-        command.at = nil
-        command.oneline = false
-        command.patch = false
-        command.date = .default
-        command.json = false
-        var rest = arguments
-        while let argument = rest.popFirst() {
-            switch argument {
-            case "-n":
-                guard let value = rest.popFirst(), let n = Int(value), !value.hasPrefix("-") else { return false }
-                command.n = n
-            case "--json": command.json = true
-            case "--oneline": command.oneline = true
-            default: guard takeGlobal(argument, &rest, &global) else { return false }
+        case "log":
+            var request = LogRequest()
+            var rest = arguments.dropFirst()
+            while let word = rest.popFirst() {
+                guard read(word, &rest, into: &request, logWords) ?? read(word, &rest, into: &global, globalWords) == true else { return false }
             }
-        }
-        command.global = global
-        return finish(command, global)
-    }
-
-    private static func append(_ arguments: ArraySlice<String>) -> Bool {
-        var global = plainGlobalOptions()
-        var command = AppendCommand()
-        var flags = ApplyFlags()
-        flags.force = false
-        flags.allowStaticDrift = false
-        flags.activationTimeout = 300
-        flags.confirmTimeout = 30
-        command.applyFlags = flags
-        command.message = nil
-        command.syntax = nil
-        command.apply = false
-        var words: [String] = []
-        var rest = arguments
-        while let argument = rest.popFirst() {
-            switch argument {
-            case "-m", "--message":
-                // A message that begins with `-` goes to the full parser (`CommandLineWords` makes it `--message=…`).
-                guard command.message == nil, let value = rest.popFirst(), !value.hasPrefix("-") else { return false }
-                command.message = value
-            case _ where argument.hasPrefix("--message="):
-                // `--message=` with nothing after it is refused by the full parser.
-                guard command.message == nil, argument.count > "--message=".count else { return false }
-                command.message = String(argument.dropFirst("--message=".count))
-            case _ where !argument.hasPrefix("-"): words.append(argument)
-            default: guard takeGlobal(argument, &rest, &global) else { return false }
+            return finish(LogCommand.self, global, { try request.validate() }) { try request.run(global.openHistory()) }
+        case "append":
+            var request = AppendRequest(words: [])
+            var rest = arguments.dropFirst()
+            while let word = rest.popFirst() {
+                if !word.hasPrefix("-") {
+                    request.words.append(word)
+                    continue
+                }
+                if word.hasPrefix("--message=") {
+                    // `--message=` with nothing after it is refused by the full parser.
+                    guard request.message == nil, word.count > "--message=".count else { return false }
+                    request.message = String(word.dropFirst("--message=".count))
+                    continue
+                }
+                guard read(word, &rest, into: &request, appendWords) ?? read(word, &rest, into: &global, globalWords) == true else { return false }
             }
+            guard !request.words.isEmpty else { return false }
+            return finish(AppendCommand.self, global, { try request.validate() }) { try request.run(global.openForWriting()) }
+        default:
+            return false
         }
-        guard !words.isEmpty, words.count % 2 == 0 else { return false }
-        command.words = words
-        command.global = global
-        return finish(command, global)
     }
 
-    private static func plainGlobalOptions() -> GlobalOptions {
-        var global = GlobalOptions()
-        global.root = nil
-        global.file = nil
-        global.lockTimeout = 30
-        global.colour = .auto
-        global.noPager = false
-        return global
+    /// nil when `word` is not in `table`; else whether it was read.
+    private static func read<Request>(_ word: String, _ rest: inout ArraySlice<String>, into request: inout Request, _ table: [Word<Request>]) -> Bool? {
+        guard let entry = table.first(where: { $0.names.contains(word) }) else { return nil }
+        return entry.read?(&request, &rest) ?? false
     }
 
-    /// `--root DIR` and `--file FILE`; false for anything else.
-    private static func takeGlobal(_ argument: String, _ rest: inout ArraySlice<String>, _ global: inout GlobalOptions) -> Bool {
-        guard argument == "--root" || argument == "--file", let value = rest.popFirst(), !value.hasPrefix("-") else { return false }
-        if argument == "--root" { global.root = value } else { global.file = value }
-        return true
+    /// The next word as an option's value, unless it looks like an option itself.
+    private static func plainValue(_ rest: inout ArraySlice<String>) -> String? {
+        guard let value = rest.first, !value.hasPrefix("-") else { return nil }
+        rest.removeFirst()
+        return value
     }
 
-    private static func finish<Command: ParsableCommand>(_ command: Command, _ global: GlobalOptions) -> Bool {
-        var command = command
-        // An invalid value: the full parser reports it, with the usage line.
-        guard (try? global.validate()) != nil, (try? command.validate()) != nil else { return false }
+    /// Runs the request, or returns false for a value the full parser should refuse with the usage line.
+    private static func finish<Command: ParsableCommand>(
+        _ command: Command.Type, _ global: GlobalSettings, _ validate: () throws -> Void, _ run: () throws -> Void
+    ) -> Bool {
+        guard (try? global.validate()) != nil, (try? validate()) != nil else { return false }
         do {
-            try command.run()
+            try ErrorVoice.reporting(run)
         } catch {
-            Command.exit(withError: error)
+            Dynix.exit(reporting: error, command: Command._commandName)
         }
         return true
     }

@@ -13,11 +13,11 @@ struct InitCommand: ParsableCommand {
     var importFile: String?
 
     func run() throws {
-        try reportingErrors {
-            let (writer, result) = try ConfigHistory.initialise(global.paths, identity: global.identity, importing: importFile, lockTimeout: global.lockTimeout)
+        try ErrorVoice.reporting {
+            let (writer, result) = try ConfigHistory.initialize(global.paths, identity: global.identity, importing: importFile, lockTimeout: global.lockTimeout)
             let history = writer.history.paths.history
             if result.created {
-                Terminal.out("initialised dynix history at \(history) (\(counted(result.entries, "entry", "entries")), \(result.commit.short))")
+                Terminal.out("initialized dynix history at \(history) (\(counted(result.entries, "entry", "entries")), \(result.commit.short))")
             } else if let importFile {
                 Terminal.out("imported \(counted(result.entries, "entry", "entries")) from \(importFile) (\(result.commit.short))")
             } else {

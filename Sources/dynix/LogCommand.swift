@@ -30,15 +30,35 @@ struct LogCommand: ReadingCommand {
     var at: PointInTime?
 
     @Flag(help: "One line per event: the commit and the subject.")
-    var oneline = false
+    var oneline = LogRequest().oneline
 
     @Flag(name: [.customShort("p"), .long], help: "Show the change each event made to the dynamic file.")
-    var patch = false
+    var patch = LogRequest().patch
 
     @Option(help: ArgumentHelp("How times are shown: default, relative or iso.", valueName: "STYLE"))
-    var date: DateStyle = .default
+    var date: DateStyle = LogRequest().date
 
     @Flag(help: "Print JSON.")
+    var json = LogRequest().json
+
+    var request: LogRequest {
+        LogRequest(n: n, option: option, since: since, at: at, oneline: oneline, patch: patch, date: date, json: json)
+    }
+
+    func validate() throws { try request.validate() }
+
+    func run(_ history: ConfigHistory) throws { try request.run(history) }
+}
+
+/// What `dynix log` was asked, whichever parser read it (`LogCommand`, `FastPath`); the defaults are these.
+struct LogRequest {
+    var n: Int?
+    var option: OptionPath?
+    var since: PointInTime?
+    var at: PointInTime?
+    var oneline = false
+    var patch = false
+    var date = DateStyle.default
     var json = false
 
     func validate() throws {

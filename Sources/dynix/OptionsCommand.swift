@@ -13,7 +13,7 @@ struct OptionsCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        try reportingErrors { try list(try ConfigHistory.optionRows(global.paths, identity: global.identity)) }
+        try ErrorVoice.reporting { try list(try ConfigHistory.optionRows(global.paths, identity: global.identity)) }
     }
 
     private func list(_ rows: [ConfigHistory.OptionRow]) throws {

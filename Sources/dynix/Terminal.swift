@@ -2,33 +2,33 @@ import ArgumentParser
 import DynixHistory
 import Glibc
 
-/// Output conventions of git and nixos-rebuild: colour only on a terminal (each stream decided on its
+/// Output conventions of git and nixos-rebuild: color only on a terminal (each stream decided on its
 /// own), never with NO_COLOR, `--color` to say otherwise; a pager for long output (`--no-pager`); control
 /// characters shown escaped on a terminal, never sent raw; errors as `dynix: error: …` and a hint.
 enum Terminal {
     enum Stream { case standardOutput, standardError }
 
-    enum ColourMode: String, CaseIterable { case auto, always, never }
+    enum ColorMode: String, CaseIterable { case auto, always, never }
 
     /// Set once from the command line (`GlobalOptions.validate`) before anything is written.
-    nonisolated(unsafe) static var colourMode = ColourMode.auto
+    nonisolated(unsafe) static var colorMode = ColorMode.auto
     nonisolated(unsafe) static var pagerAllowed = true
 
     static func isTerminal(_ stream: Stream) -> Bool { isatty(stream == .standardOutput ? 1 : 2) == 1 }
 
-    static func colour(_ stream: Stream) -> Bool {
-        switch colourMode {
+    static func color(_ stream: Stream) -> Bool {
+        switch colorMode {
         case .always: return true
         case .never: return false
         case .auto:
-            // no-color.org: a NO_COLOR that is present and not empty turns colour off.
+            // no-color.org: a NO_COLOR that is present and not empty turns color off.
             return isTerminal(stream) && (ProcessEnvironment.value("NO_COLOR") ?? "").isEmpty
                 && ProcessEnvironment.value("TERM") != "dumb"
         }
     }
 
-    /// Colour is marked here, not decided: `rendered(_:for:)` turns a mark into an escape sequence only
-    /// for a stream that shows colour, after escaping every control character of the text itself. No
+    /// Color is marked here, not decided: `rendered(_:for:)` turns a mark into an escape sequence only
+    /// for a stream that shows color, after escaping every control character of the text itself. No
     /// text dynix shows can hold NUL (git, Nix and dynix's own values refuse it), so NUL is the mark.
     private static let mark: Unicode.Scalar = "\u{0}"
 
@@ -39,10 +39,10 @@ enum Terminal {
     static func red(_ t: String) -> String { paint(t, "31") }
     static func cyan(_ t: String) -> String { paint(t, "36") }
 
-    /// The text as it goes to `stream`: colour marks become escapes or vanish; on a terminal, control
+    /// The text as it goes to `stream`: color marks become escapes or vanish; on a terminal, control
     /// characters (an ESC in a commit message, say) are shown as `^[`, `^?`, `\u{9B}`.
     static func rendered(_ text: String, for stream: Stream) -> String {
-        let colour = colour(stream)
+        let color = color(stream)
         let escape = isTerminal(stream)
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
@@ -51,7 +51,7 @@ enum Terminal {
             let scalar = scalars[index]
             // A mark is NUL "[" digits "m"; a NUL in foreign text (a file on disk, a program's output) is not.
             if scalar == mark, let end = markEnd(scalars, from: index) {
-                if colour {
+                if color {
                     out.append("\u{1B}")
                     out.append(contentsOf: scalars[(index + 1)...end])
                 }
@@ -68,7 +68,7 @@ enum Terminal {
         return String(out)
     }
 
-    /// The index of the `m` that ends a colour mark starting at `start`, if one does.
+    /// The index of the `m` that ends a color mark starting at `start`, if one does.
     private static func markEnd(_ scalars: [Unicode.Scalar], from start: Int) -> Int? {
         guard start + 2 < scalars.count, scalars[start + 1] == "[" else { return nil }
         var index = start + 2
@@ -113,7 +113,7 @@ enum Terminal {
     }
 
     /// Prints `lines`, through the pager when stdout is a terminal and they do not fit on it: `DYNIX_PAGER`,
-    /// else `PAGER`, else `less`; `LESS=FRX` when LESS is unset, as git does, so colour shows and a short
+    /// else `PAGER`, else `less`; `LESS=FRX` when LESS is unset, as git does, so color shows and a short
     /// text does not wait for `q`.
     static func page(_ lines: [String]) {
         let text = rendered(lines.joined(separator: "\n"), for: .standardOutput) + (lines.isEmpty ? "" : "\n")
@@ -140,24 +140,6 @@ enum Terminal {
         signal(SIGPIPE, SIG_IGN)
         _ = text.withCString { fputs($0, pipe) }
         pclose(pipe)
-    }
-}
-
-/// Runs a command body, turning dynix's typed errors into the one-line message, the hint and the exit status.
-func reportingErrors(_ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let error as DynixError {
-        Terminal.writeError(Terminal.red("dynix: error: ") + error.message)
-        if let hint = error.hint { Terminal.writeError("hint: " + hint) }
-        throw ExitCode(error.exitStatus)
-    } catch let exit as ExitCode {
-        throw exit
-    } catch {
-        // Every refusal is a DynixError; anything else is a bug, still said in dynix's voice.
-        Terminal.writeError(Terminal.red("dynix: error: ") + "unexpected: \(error)")
-        Terminal.writeError("hint: this is a bug in dynix; please report it with the command that led to it")
-        throw ExitCode(1)
     }
 }
 

@@ -84,8 +84,8 @@ struct TimelineCommand: ReadingCommand {
     /// A page for people to open: readable by all, whatever the umask (dynix's own is 022).
     static func write(_ text: String, to path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { throw DynixError.io(path: path, String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw DynixError.io(path: path, errno: errno) }
         defer { close(fd) }
-        guard Terminal.writeAll(Array(text.utf8), to: fd) else { throw DynixError.io(path: path, String(cString: strerror(errno))) }
+        guard Terminal.writeAll(Array(text.utf8), to: fd) else { throw DynixError.io(path: path, errno: errno) }
     }
 }

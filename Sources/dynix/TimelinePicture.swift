@@ -2,8 +2,8 @@ import DynixHistory
 
 /// `dynix timeline --svg / --html`: the timeline as one SVG, self-contained (no script, link, image, web font or
 /// outside address), readable for a day and for years of history: dense periods are aggregated into one mark per
-/// few pixels, every mark has a `<title>` (hovering works without script), and colour is never the only cue
-/// (static and unknown intervals carry patterns; the palette is Okabe and Ito's, readable by colour-blind people
+/// few pixels, every mark has a `<title>` (hovering works without script), and color is never the only cue
+/// (static and unknown intervals carry patterns; the palette is Okabe and Ito's, readable by color-blind people
 /// and in print).
 struct TimelinePicture {
     let timeline: ConfigHistory.LiveTimeline
@@ -51,8 +51,8 @@ struct TimelinePicture {
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }
 
-    /// A generation's colour; any number (a damaged trailer may say 0 or less) has one.
-    func colour(_ generation: Int) -> String {
+    /// A generation's color; any number (a damaged trailer may say 0 or less) has one.
+    func color(_ generation: Int) -> String {
         let count = Self.palette.count
         return Self.palette[((generation - 1) % count + count) % count]
     }
@@ -170,7 +170,7 @@ struct TimelinePicture {
         let fill: String
         let label: String
         switch item.state {
-        case .generation(let n): (fill, label) = (colour(n), "gen \(n)")
+        case .generation(let n): (fill, label) = (color(n), "gen \(n)")
         case .staticConfiguration: (fill, label) = ("url(#static)", "static")
         case .unknown: (fill, label) = ("url(#unknown)", "UNKNOWN")
         }
@@ -270,7 +270,7 @@ struct TimelinePicture {
     func segment(_ segment: ConfigHistory.LiveTimeline.Segment, option: String, y: Double) -> String {
         let value = segment.value.map(NixSyntax.render) ?? (segment.isStatic ? "unset" : "unknown")
         let source = segment.isStatic ? "static" : segment.generation.map { "gen \($0)" } ?? "unknown"
-        let fill = segment.isStatic ? "url(#static)" : segment.generation.map(colour) ?? "url(#unknown)"
+        let fill = segment.isStatic ? "url(#static)" : segment.generation.map(color) ?? "url(#unknown)"
         return rect(
             segment.from, segment.to, y: y, fill: fill, attributes: "data-option=\"\(Self.escape(option))\"",
             title: "\(option) = \(value) (\(source)), \(period(segment.from, segment.to))", label: value)
@@ -287,7 +287,7 @@ struct TimelinePicture {
             <style>body{font-family:sans-serif;margin:16px;color:#000;background:#fff}p{max-width:70em}</style>
             </head><body>
             <h1>\(title)</h1>
-            <p>\(Self.escape(period(timeline.from, timeline.to))). Rows: the static generation; the dynamic state (a colour per generation, \
+            <p>\(Self.escape(period(timeline.from, timeline.to))). Rows: the static generation; the dynamic state (a color per generation, \
             hatched grey: the static configuration, yellow crossed: unknown); events (bar: append, circle: apply, cross: failed apply, \
             triangle: switch, black triangle: boot; a dashed red line: the clock was set back); then each option ever set dynamically, \
             with its live value. Hover over a mark for its details.</p>

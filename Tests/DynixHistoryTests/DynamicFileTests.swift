@@ -38,7 +38,7 @@ final class DynamicFileTests: XCTestCase {
         ]
         for (text, line, column, words) in cases {
             XCTAssertThrowsError(try DynamicFile(text: text), text) { error in
-                guard case DynixError.unparsableFile(let l, let c, let why) = error else { return XCTFail("\(error)") }
+                guard case DynixError.fileUnparsable(nil, let l, let c, let why) = error else { return XCTFail("\(error)") }
                 XCTAssertEqual([l, c], [line, column], "\(text): \(why)")
                 XCTAssertTrue(why.contains(words), "\(text): \(why)")
             }

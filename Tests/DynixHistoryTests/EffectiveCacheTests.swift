@@ -23,7 +23,7 @@ final class EffectiveCacheTests: XCTestCase {
     }
 
     func makeHistory(_ root: TempRoot) throws -> HistoryWriter {
-        try ConfigHistory.initialise(root.paths, identity: Identity(user: "test"), lockTimeout: 5).0
+        try ConfigHistory.initialize(root.paths, identity: Identity(user: "test"), lockTimeout: 5).0
     }
 
     func randomEntry(_ generator: inout ValueGenerator) -> Entry {

@@ -38,9 +38,9 @@ final class FirstHourTests: XCTestCase {
     func testAppendsShortWayAndTheFullParserAgree() {
         let root = TempRoot()
         dynix(root, "init")
-        XCTAssertTrue(dynix(root, "append", "services.a.b", "1", "--message=", status: 64).stderr.contains("Missing value for '--message"))
-        XCTAssertTrue(dynix(root, "append", "services.a.b", status: 64).stderr.contains("has no VALUE"))
-        XCTAssertTrue(dynix(root, "append", "services.a.b", "1", "--nope", status: 64).stderr.contains("--nope"))
+        XCTAssertTrue(dynix(root, "append", "services.a.b", "1", "--message=", status: 1).stderr.contains("dynix: error: missing value for '--message"))
+        XCTAssertTrue(dynix(root, "append", "services.a.b", status: 1).stderr.contains("has no VALUE"))
+        XCTAssertTrue(dynix(root, "append", "services.a.b", "1", "--nope", status: 1).stderr.contains("--nope"))
         XCTAssertEqual(Run.git(root, ["rev-list", "--count", "main"]).stdout, "1\n", "nothing refused was written")
         dynix(root, "append", "services.a.b", "1", "--message=why, with --dashes")
         XCTAssertEqual(Run.git(root, ["log", "-1", "--format=%s"]).stdout, "why, with --dashes\n")
@@ -154,7 +154,7 @@ final class FirstHourTests: XCTestCase {
         XCTAssertNotNil(text.range(of: #"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [+-]\d{4}"#, options: .regularExpression), text)
         XCTAssertNotNil(dynix(root, "log", "-1", "--date=iso").stdout.range(of: #"T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}"#, options: .regularExpression))
         XCTAssertTrue(dynix(root, "log", "-1", "--date=relative").stdout.contains("ago"))
-        for date in ["2026-13-01", "2026-11-99", "2026-02-30"] { dynix(root, "log", "--since", date, status: 64) }
+        for date in ["2026-13-01", "2026-11-99", "2026-02-30"] { dynix(root, "log", "--since", date, status: 1) }
         let typo = dynix(root, "log", "--option", "services.harmonia.settings.wrokers", status: 1)
         XCTAssertTrue(typo.stderr.contains("did you mean services.harmonia.settings.workers"), typo.stderr)
     }
@@ -203,14 +203,14 @@ final class FirstHourTests: XCTestCase {
         let root = Fixtures.applyRoot()
         dynix(root, "init")
         let bare = Run.program([Run.dynixBinary])
-        XCTAssertEqual(bare.status, 64)
+        XCTAssertEqual(bare.status, 1)
         XCTAssertTrue(bare.stderr.contains("SUBCOMMANDS") && bare.stderr.contains("dynix: error: no command given"))
-        XCTAssertEqual(Run.program([Run.dynixBinary, "help", "nope"]).status, 64)
+        XCTAssertEqual(Run.program([Run.dynixBinary, "help", "nope"]).status, 1)
         let typo = Run.program([Run.dynixBinary, "stauts"])
-        XCTAssertEqual(typo.status, 64)
+        XCTAssertEqual(typo.status, 1)
         XCTAssertTrue(typo.stderr.contains("did you mean status?"), typo.stderr)
         XCTAssertTrue(Run.program([Run.dynixBinary, "--root", root.path, "--json", "status"]).stdout.contains("\"schemaVersion\": 1"))
-        let dash = dynix(root, "append", "services.harmonia.settings.workers", "-5", status: 64)
+        let dash = dynix(root, "append", "services.harmonia.settings.workers", "-5", status: 1)
         XCTAssertTrue(dash.stderr.contains("goes after `--`"), dash.stderr)
         dynix(root, "append", "services.harmonia.settings.priority", "--", "-5")
         // An option's own value may begin with `-`: it stays that option's value.
@@ -290,7 +290,7 @@ final class FirstHourTests: XCTestCase {
         }
     }
 
-    // MARK: pager and colour, under a pseudo-terminal
+    // MARK: pager and color, under a pseudo-terminal
 
     /// Runs a shell command line under `script`, so dynix's stdout (and stderr unless redirected) is a terminal.
     func underTerminal(_ command: String, rows: Int = 50, environment: [String: String] = [:]) -> String {
@@ -298,7 +298,7 @@ final class FirstHourTests: XCTestCase {
         return result.stdout
     }
 
-    func testPagerAndColourAsGitDoesThem() throws {
+    func testPagerAndColorAsGitDoesThem() throws {
         let root = rootAtGeneration1(option: "services.harmonia.settings.workers", value: "8")
         for n in 1...12 { dynix(root, "append", "services.harmonia.settings.workers", String(n)) }
         let dynixCommand = "\(Run.dynixBinary) --root \(root.path)"
@@ -310,7 +310,7 @@ final class FirstHourTests: XCTestCase {
         XCTAssertTrue(
             underTerminal("\(dynixCommand) log", rows: 5, environment: ["DYNIX_PAGER": "sh -c 'echo OURS; cat >/dev/null'", "PAGER": pager, "NO_COLOR": ""])
                 .contains("OURS"))
-        // Colour on a terminal, not through a pipe; --color overrides; stderr decides for itself.
+        // Color on a terminal, not through a pipe; --color overrides; stderr decides for itself.
         XCTAssertTrue(underTerminal("\(dynixCommand) status", environment: ["NO_COLOR": ""]).contains("\u{1B}["))
         XCTAssertFalse(underTerminal("\(dynixCommand) --color=never status", environment: ["NO_COLOR": ""]).contains("\u{1B}["))
         XCTAssertTrue(

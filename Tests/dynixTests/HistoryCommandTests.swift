@@ -138,15 +138,15 @@ final class HistoryCommandTests: XCTestCase {
             Run.trailer(root, .event), "import")
     }
 
-    /// Colour on a terminal (a pty from `script`), never with NO_COLOR, never into a pipe.
-    func testColourOnlyOnATerminalAndNeverWithNoColor() throws {
+    /// Color on a terminal (a pty from `script`), never with NO_COLOR, never into a pipe.
+    func testColorOnlyOnATerminalAndNeverWithNoColor() throws {
         guard FileManager.default.fileExists(atPath: "/usr/bin/script") else { throw XCTSkip("no script(1)") }
         let root = TempRoot()
         Run.dynix(root, ["init"])
         let command = "\(Run.dynixBinary) --root \(root.path) log"
-        let coloured = Run.program(["/usr/bin/script", "-qec", command, "/dev/null"], environment: ["NO_COLOR": "", "DYNIX_PAGER": "cat", "TERM": "xterm"])
+        let colored = Run.program(["/usr/bin/script", "-qec", command, "/dev/null"], environment: ["NO_COLOR": "", "DYNIX_PAGER": "cat", "TERM": "xterm"])
         let plain = Run.program(["/usr/bin/script", "-qec", command, "/dev/null"], environment: ["DYNIX_PAGER": "cat", "TERM": "xterm"])
-        XCTAssertTrue(coloured.stdout.contains("\u{1B}["), coloured.stdout)
+        XCTAssertTrue(colored.stdout.contains("\u{1B}["), colored.stdout)
         XCTAssertFalse(plain.stdout.contains("\u{1B}["), plain.stdout)
         XCTAssertFalse(Run.dynix(root, ["log"], environment: ["NO_COLOR": ""]).stdout.contains("\u{1B}["))
     }

@@ -168,11 +168,11 @@ final class LiveAtTests: XCTestCase {
 
         guard FileManager.default.isExecutableFile(atPath: Self.chromium) else { throw XCTSkip("chromium is not installed") }
         let picture = try screenshot(page, in: root)
-        let colours = Run.program(["/usr/bin/python3", Run.packageRoot + "/tests/timeline/png-colours.py", picture, "#0072B2", "#E69F00", "#F0E442"])
-        let fields = colours.stdout.split(separator: " ")
-        XCTAssertEqual(colours.status, 0, colours.stderr)
-        XCTAssertGreaterThanOrEqual(Int(fields.count > 2 ? fields[2] : "0") ?? 0, 8, "a blank or nearly blank screenshot: \(colours.stdout)")
-        XCTAssertTrue(colours.stdout.contains("0072B2") && colours.stdout.contains("E69F00"), "the generations' colours drawn: \(colours.stdout)")
+        let colors = Run.program(["/usr/bin/python3", Run.packageRoot + "/tests/timeline/png-colors.py", picture, "#0072B2", "#E69F00", "#F0E442"])
+        let fields = colors.stdout.split(separator: " ")
+        XCTAssertEqual(colors.status, 0, colors.stderr)
+        XCTAssertGreaterThanOrEqual(Int(fields.count > 2 ? fields[2] : "0") ?? 0, 8, "a blank or nearly blank screenshot: \(colors.stdout)")
+        XCTAssertTrue(colors.stdout.contains("0072B2") && colors.stdout.contains("E69F00"), "the generations' colors drawn: \(colors.stdout)")
         // README's picture: the story up to the clock step, whose commit would otherwise answer for the switch, the
         // boot and the unknown state after it.
         if let keep = ProcessInfo.processInfo.environment["DYNIX_TIMELINE_PICTURE"] {

@@ -83,7 +83,7 @@ final class RefusalTests: XCTestCase {
         refuse(root, ["append", "services.a", "1", "--lock-timeout", "0.3"], status: 3, mentions: "process \(getpid()) holds the dynix lock")
     }
 
-    func testNotInitialised() {
+    func testNotInitialized() {
         let root = TempRoot()
         refuse(root, ["log"], mentions: "no dynix history")
         refuse(root, ["append", "services.a", "1"], mentions: "no dynix history")

@@ -34,7 +34,7 @@ struct GitError: Error, CustomStringConvertible, Equatable {
         switch systemError {
         case ENOSPC, EDQUOT: return .noSpace(path: path)
         case EROFS: return .readOnlyFileSystem(path: path)
-        default: return .git(description)
+        default: return .git(operation: operation, libgit2: message)
         }
     }
 

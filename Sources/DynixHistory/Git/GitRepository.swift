@@ -43,8 +43,8 @@ struct GitCommit: Sendable {
     let committer: GitSignature
 }
 
-/// libgit2 must be initialised once per process before any call.
-private let libgit2Initialised: Bool = {
+/// libgit2 must be initialized once per process before any call.
+private let libgit2Initialized: Bool = {
     _ = dynix_git2_startup_linked()  // keeps the start-up shim linked in
     git_libgit2_init()
     // The history is the audit trail: objects and refs must reach the disk before dynix says "done".
@@ -69,7 +69,7 @@ final class GitRepository {
 
     /// Creates a bare repository whose HEAD names `initialBranch` (idempotent: an existing one is opened).
     static func initBare(at path: String, initialBranch: String) throws -> GitRepository {
-        _ = libgit2Initialised
+        _ = libgit2Initialized
         var options = git_repository_init_options()
         try check("init options", git_repository_init_options_init(&options, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION)))
         options.flags = GIT_REPOSITORY_INIT_BARE.rawValue | GIT_REPOSITORY_INIT_MKPATH.rawValue
@@ -82,7 +82,7 @@ final class GitRepository {
     }
 
     static func open(at path: String) throws -> GitRepository {
-        _ = libgit2Initialised
+        _ = libgit2Initialized
         var raw: OpaquePointer?
         // NO_SEARCH: never walk up into some enclosing repository.
         try check("open \(path)", git_repository_open_ext(&raw, path, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue | GIT_REPOSITORY_OPEN_BARE.rawValue, nil))
@@ -191,8 +191,8 @@ final class GitRepository {
         } catch {
             unlink(temporary)
             // A full disk or a read-only file system keeps its name (and its hint).
-            if case DynixError.io(_, let why)? = error as? DynixError {
-                throw GitError(code: -1, operation: "write object \(id.short)", message: why)
+            if case DynixError.io(_, let code)? = error as? DynixError {
+                throw GitError(code: -1, operation: "write object \(id.short)", message: FileSystem.lastError(code), systemError: code)
             }
             throw error
         }

@@ -30,11 +30,11 @@ struct ChildProcess {
     }
 
     private func runUnwatched(output: (Stream, [UInt8]) -> Void) throws -> Result {
-        guard let program = argv.first else { throw DynixError.io(path: "", "empty command") }
+        guard let program = argv.first else { throw DynixError.internalInconsistency("a program to run with no name") }
         ChildProcess.closeInheritedDescriptorsOnExec()
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
-        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw DynixError.io(path: program, FileSystem.lastError()) }
+        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw DynixError.io(path: program, errno: errno) }
         for fd in outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
 
         var actions = posix_spawn_file_actions_t()
@@ -82,7 +82,7 @@ struct ChildProcess {
         guard spawned == 0 else {
             close(outPipe[0])
             close(errPipe[0])
-            throw DynixError.io(path: program, String(cString: strerror(spawned)))
+            throw DynixError.io(path: program, errno: spawned)
         }
 
         var stdoutBytes: [UInt8] = []

@@ -50,7 +50,7 @@ enum FileSystem {
         var fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         if fd < 0 && errno == ELOOP {
             var info = stat()
-            guard lstat(path, &info) == 0 else { throw DynixError.io(path: path, lastError()) }
+            guard lstat(path, &info) == 0 else { throw DynixError.io(path: path, errno: errno) }
             guard info.st_uid == 0 || info.st_uid == geteuid() else {
                 throw DynixError.untrustedSymlink(path: path, owner: info.st_uid)
             }
@@ -58,7 +58,7 @@ enum FileSystem {
         }
         if fd < 0 {
             if errno == ENOENT { return nil }
-            throw DynixError.io(path: path, lastError())
+            throw DynixError.io(path: path, errno: errno)
         }
         defer { close(fd) }
         // One buffer of the file's size (plus one byte, so that reaching the end is seen): the dynamic file reaches
@@ -79,10 +79,10 @@ enum FileSystem {
                 }
             }
             if failure == EISDIR { throw DynixError.directoryInTheWay(path: path) }
-            if failure != 0 { throw DynixError.io(path: path, lastError(failure)) }
+            if failure != 0 { throw DynixError.io(path: path, errno: failure) }
             if result.isEmpty { result = chunk } else { result += chunk }
             if chunk.count < capacity {
-                guard fstat(fd, &info) == 0 else { throw DynixError.io(path: path, lastError()) }
+                guard fstat(fd, &info) == 0 else { throw DynixError.io(path: path, errno: errno) }
                 return (result, FileVersion(info))
             }
             capacity = 65536  // the file grew while it was read: the rest in chunks
@@ -257,7 +257,7 @@ enum FileSystem {
         case EROFS: return .readOnlyFileSystem(path: path)
         case EACCES, EPERM: return .permissionDenied(path: path)
         case EISDIR: return .directoryInTheWay(path: path)
-        default: return .io(path: path, lastError())
+        default: return .io(path: path, errno: errno)
         }
     }
 }

@@ -10,7 +10,7 @@ public struct DynamicFile: Equatable, Sendable {
 
         """
 
-    /// Parses the file; a file that is not dynix's data format throws `DynixError.unparsableFile` with line and column.
+    /// Parses the file; a file that is not dynix's data format throws `DynixError.fileUnparsable` with line and column.
     public init(bytes: [UInt8]) throws {
         var parser = DynamicFileParser(bytes)
         let result = try parser.parseFile()
@@ -25,7 +25,7 @@ public struct DynamicFile: Equatable, Sendable {
     public init(bytes: [UInt8], source: String, note: String? = nil) throws {
         do {
             try self.init(bytes: bytes)
-        } catch DynixError.unparsableFile(let line, let column, let why) {
+        } catch DynixError.fileUnparsable(nil, let line, let column, let why) {
             throw DynixError.fileUnparsable(path: source, line: line, column: column, note.map { "\(why) (\($0))" } ?? why)
         }
     }

@@ -61,7 +61,7 @@ struct DynamicFileParser {
             try skipTrivia()
             try expect(UInt8(ascii: ";"), "expected `;` after the value of `\(path)`")
             if !seen.define(path.components, value) {
-                throw DynixError.unparsableFile(line: startLine, column: startColumn, "attribute `\(path)` is already defined")
+                throw DynixError.fileUnparsable(path: nil, line: startLine, column: startColumn, "attribute `\(path)` is already defined")
             }
             entries.append(Entry(path: path, value: value))
         }
@@ -151,7 +151,7 @@ struct DynamicFileParser {
             case "null": return .null
             case "": throw error("expected a value, found `\(String(decoding: [c], as: UTF8.self))`")
             default:
-                throw DynixError.unparsableFile(line: startLine, column: startColumn, "`\(word)` is not a literal; dynix files hold data only")
+                throw DynixError.fileUnparsable(path: nil, line: startLine, column: startColumn, "`\(word)` is not a literal; dynix files hold data only")
             }
         }
     }
@@ -170,7 +170,7 @@ struct DynamicFileParser {
             return out
         }
         func refuse(_ text: String) -> DynixError {
-            .unparsableFile(line: startLine, column: startColumn, "`\(text)` is not a number Nix reads the same way")
+            .fileUnparsable(path: nil, line: startLine, column: startColumn, "`\(text)` is not a number Nix reads the same way")
         }
         var text = digits()
         var isFloat = false
@@ -204,13 +204,13 @@ struct DynamicFileParser {
             // A literal whose digits are not all zero but that rounds to 0 underflowed: Nix refuses it too.
             let allZero = text.prefix { $0 != "e" && $0 != "E" }.allSatisfy { $0 == "0" || $0 == "." }
             guard let d = Double(text), d.isFinite, (d == 0 && allZero) || abs(d) >= Double.leastNormalMagnitude else {
-                throw DynixError.unparsableFile(line: startLine, column: startColumn, "`\(text)` is not a float Nix can hold")
+                throw DynixError.fileUnparsable(path: nil, line: startLine, column: startColumn, "`\(text)` is not a float Nix can hold")
             }
             return .float(d)
         }
         // Nix reads the positive literal before negating: -9223372036854775808 is out of range there too.
         guard let i = Int64(text) else {
-            throw DynixError.unparsableFile(line: startLine, column: startColumn, "`\(text)` is not a number Nix can hold")
+            throw DynixError.fileUnparsable(path: nil, line: startLine, column: startColumn, "`\(text)` is not a number Nix can hold")
         }
         return .int(i)
     }
@@ -238,12 +238,12 @@ struct DynamicFileParser {
                 if peek() == 10 { advance() }
                 out.append(10)
             case UInt8(ascii: "$") where peek() == UInt8(ascii: "{"):
-                throw DynixError.unparsableFile(line: line, column: column - 1, "string interpolation `${…}` is code, not data")
+                throw DynixError.fileUnparsable(path: nil, line: line, column: column - 1, "string interpolation `${…}` is code, not data")
             default:
                 out.append(c)
             }
         }
-        throw DynixError.unparsableFile(line: startLine, column: startColumn, "the string is not closed")
+        throw DynixError.fileUnparsable(path: nil, line: startLine, column: startColumn, "the string is not closed")
     }
 
     // MARK: lexing
@@ -301,7 +301,7 @@ struct DynamicFileParser {
                     }
                     advance()
                 }
-                if !closed { throw DynixError.unparsableFile(line: startLine, column: startColumn, "the comment `/*` is not closed") }
+                if !closed { throw DynixError.fileUnparsable(path: nil, line: startLine, column: startColumn, "the comment `/*` is not closed") }
             } else {
                 return
             }
@@ -309,7 +309,7 @@ struct DynamicFileParser {
     }
 
     private func error(_ message: String) -> DynixError {
-        .unparsableFile(line: line, column: column, message)
+        .fileUnparsable(path: nil, line: line, column: column, message)
     }
 
     /// One level deeper (or `levels`), refused past `Limits.valueDepth`; the caller steps back out with `defer`.

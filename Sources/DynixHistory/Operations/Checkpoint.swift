@@ -25,7 +25,7 @@ extension HistoryWriter {
         let old = try history.committedFile()
         let compact = DynamicFile.rendering(try compactEntries(old.effective))
         guard compact.effective == old.effective else {
-            throw DynixError.io(path: paths.dynamicFile, "checkpoint would change effective values; refusing (this is a bug in dynix)")
+            throw DynixError.internalInconsistency("checkpoint would change effective values")
         }
         var commit: ObjectID?
         if compact.bytes != old.bytes {

@@ -23,7 +23,7 @@ public final class ConfigHistory {
 
     /// Opens an existing history for reading.
     public static func open(_ paths: Paths, identity: Identity) throws -> ConfigHistory {
-        guard FileSystem.isDirectory(paths.history) else { throw DynixError.notInitialised(paths.history) }
+        guard FileSystem.isDirectory(paths.history) else { throw DynixError.notInitialized(paths.history) }
         let history = ConfigHistory(paths: paths, store: try HistoryStore.open(paths.history), identity: identity)
         history.spooledEvents = Spool(paths: paths).pending()
         return history
@@ -45,7 +45,7 @@ public final class ConfigHistory {
     }
 
     public func head() throws -> ObjectID {
-        guard let head = try store.head() else { throw DynixError.git("branch main has no commits") }
+        guard let head = try store.head() else { throw DynixError.emptyHistory(path: store.path) }
         return head
     }
 

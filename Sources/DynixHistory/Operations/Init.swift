@@ -11,7 +11,7 @@ extension ConfigHistory {
     /// Creates the history (idempotent). With `importing`, its entries become the file; without, an existing
     /// dynamic file written by hand or by the prototype is taken over as it is (after it parses).
     /// `importing`: a Nix file evaluated with `nix-instantiate` whose entries become the file.
-    public static func initialise(_ paths: Paths, identity: Identity, importing importedFrom: String? = nil, lockTimeout: Double) throws -> (
+    public static func initialize(_ paths: Paths, identity: Identity, importing importedFrom: String? = nil, lockTimeout: Double) throws -> (
         HistoryWriter, InitResult
     ) {
         try checkWritable(paths)
@@ -71,7 +71,7 @@ extension ConfigHistory {
         let file: DynamicFile
         do {
             file = try DynamicFile(bytes: existing)
-        } catch DynixError.unparsableFile(let line, let column, let why) {
+        } catch DynixError.fileUnparsable(nil, let line, let column, let why) {
             throw DynixError.cannotTakeOver(path: paths.dynamicFile, line: line, column: column, why)
         }
         try check(file.entries, manifest: manifest)

@@ -14,7 +14,7 @@ extension ConfigHistory {
     }
 
     public func moment(at time: Int64) throws -> Moment {
-        guard let head = try store.head() else { throw DynixError.notInitialised(store.path) }
+        guard let head = try store.head() else { throw DynixError.notInitialized(store.path) }
         let records = try momentRecords(head: head)
         guard let index = records.lastIndex(where: { $0.time <= time }) else {
             throw DynixError.beforeHistory(time: time, starts: records.map(\.time).min())

@@ -42,7 +42,7 @@ public enum RebuildHook {
                 kinds.append(kind)
             }
             return .recorded(kinds.last ?? .rebuild)
-        } catch DynixError.notInitialised(_) where spoolError == nil && !FileSystem.exists(paths.dynamicFile) {
+        } catch DynixError.notInitialized(_) where spoolError == nil && !FileSystem.exists(paths.dynamicFile) {
             return .awaitingInit
         } catch {
             let reason = (error as? DynixError)?.message ?? "\(error)"

@@ -83,7 +83,7 @@ struct Spool {
     /// Writes the event durably to the first spool that takes it; the name (`SEQUENCE-TIME-PID.event`) is unique per
     /// process.
     func write(_ kind: EventKind?, time: Int64, system: String?, staticGeneration: Int?, bootID: String?, user: String) throws -> SpooledEvent {
-        var lastError: Error = DynixError.io(path: paths.spool, "no spool directory")
+        var lastError: Error = DynixError.io(path: paths.spool, errno: ENOENT)
         let sequence = nextSequence()
         for directory in directories {
             let name = "\(String(sequence).leftPadded(to: 8))-\(String(time).leftPadded(to: 12))-\(getpid()).event"

@@ -63,7 +63,7 @@ extension HistoryWriter {
     @discardableResult
     func commitEvent(message: String, author: GitSignature? = nil) throws -> ObjectID {
         // An event needs a history to belong to: the first commit is always `init`'s, with the file.
-        guard let old = try store.head() else { throw DynixError.notInitialised(store.path) }
+        guard let old = try store.head() else { throw DynixError.notInitialized(store.path) }
         let new = try store.makeCommit(
             parent: old, content: nil, message: try withLiveEvent(message, parent: old), author: author ?? history.author(), committer: history.committer)
         try store.advance(from: old, to: new, reason: "dynix")

@@ -25,7 +25,7 @@ extension HistoryWriter {
         // Everything else must fold exactly as before: the check that the rewrite dropped only what was asked.
         for leaf in before.leafEntries where !paths.contains(where: { leaf.path.hasPrefix($0) }) {
             guard afterValues.value(at: leaf.path) == leaf.value else {
-                throw DynixError.io(path: paths.description, "unset would change \(leaf.path) too; refusing (this is a bug in dynix)")
+                throw DynixError.internalInconsistency("unset would change \(leaf.path) too")
             }
         }
         var trailers = Trailers()
