@@ -68,7 +68,7 @@ enum FastPath {
             while let word = rest.popFirst() {
                 guard read(word, &rest, into: &request, logWords) ?? read(word, &rest, into: &global, globalWords) == true else { return false }
             }
-            return finish(LogCommand.self, global, { try request.validate() }) { try request.run(global.openHistory()) }
+            return finish(LogCommand.self, global, validate: request.validate, run: { try request.run(global.openHistory()) })
         case "append":
             var request = AppendRequest(words: [])
             var rest = arguments.dropFirst()
@@ -86,7 +86,7 @@ enum FastPath {
                 guard read(word, &rest, into: &request, appendWords) ?? read(word, &rest, into: &global, globalWords) == true else { return false }
             }
             guard !request.words.isEmpty else { return false }
-            return finish(AppendCommand.self, global, { try request.validate() }) { try request.run(global.openForWriting()) }
+            return finish(AppendCommand.self, global, validate: request.validate, run: { try request.run(global.openForWriting()) })
         default:
             return false
         }
@@ -107,7 +107,7 @@ enum FastPath {
 
     /// Runs the request, or returns false for a value the full parser should refuse with the usage line.
     private static func finish<Command: ParsableCommand>(
-        _ command: Command.Type, _ global: GlobalSettings, _ validate: () throws -> Void, _ run: () throws -> Void
+        _ command: Command.Type, _ global: GlobalSettings, validate: () throws -> Void, run: () throws -> Void
     ) -> Bool {
         guard (try? global.validate()) != nil, (try? validate()) != nil else { return false }
         do {
