@@ -1,7 +1,7 @@
 import Glibc
 
 /// Every refusal and failure dynix reports, with the words a person needs to act on it.
-public enum DynixError: Error, Equatable {
+package enum DynixError: Error, Equatable {
     case invalidOptionPath(String, String)
     case reservedOptionName(String)
     case unknownOption(String, suggestions: [String])
@@ -62,7 +62,7 @@ public enum DynixError: Error, Equatable {
     case untrustedSymlink(path: String, owner: UInt32)
     case interrupted(String)
 
-    public var message: String {
+    package var message: String {
         switch self {
         case .invalidOptionPath(let text, let why): return "`\(text)` is not a valid option path: \(why)"
         case .reservedOptionName(let name): return "`\(name)` is a name of the module system itself, not an option; dynix will not write it"

@@ -4,12 +4,12 @@ import DynixHistory
 /// Command-line words parsed once, into the library's types, by argument-parser itself.
 
 extension ConfigHistory.StateName: ExpressibleByArgument {
-    public init?(argument: String) { self.init(argument) }
-    public static var defaultCompletionKind: CompletionKind { .custom(Completions.states) }
+    package init?(argument: String) { self.init(argument) }
+    package static var defaultCompletionKind: CompletionKind { .custom(Completions.states) }
 }
 
 extension OptionPath: ExpressibleByArgument {
-    public init?(argument: String) {
+    package init?(argument: String) {
         guard let path = try? OptionPath(parsing: argument) else { return nil }
         self = path
     }

@@ -1,12 +1,12 @@
 import Foundation
 
 /// The simulated NixOS host of `demo/host/` with its real distccd, for end-to-end tests.
-public final class DemoHost {
-    public let root = TempRoot()
-    public let port: Int
+package final class DemoHost {
+    package let root = TempRoot()
+    package let port: Int
     static var hostDirectory: String { Run.packageRoot + "/demo/host" }
 
-    public init() throws {
+    package init() throws {
         let made = Run.program([DemoHost.hostDirectory + "/make-root", root.path])
         guard made.status == 0, let port = Int(made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw NSError(domain: "DemoHost", code: Int(made.status), userInfo: [NSLocalizedDescriptionKey: "make-root failed: \(made.stderr)"])
@@ -17,14 +17,14 @@ public final class DemoHost {
     deinit { Run.program([DemoHost.hostDirectory + "/stop", root.path]) }
 
     /// The running daemon's command line, read from /proc as the prototype's VM tests read the process.
-    public func daemonFlags() -> String {
+    package func daemonFlags() -> String {
         guard let pid = root.read("run/distccd.pid")?.trimmingCharacters(in: .whitespacesAndNewlines),
             let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline")
         else { return "(no daemon)" }
         return String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
     }
 
-    public func switchStatic(to generation: Int, _ overrides: String? = nil) -> RunResult {
+    package func switchStatic(to generation: Int, _ overrides: String? = nil) -> RunResult {
         Run.program(
             [DemoHost.hostDirectory + "/switch-static", root.path, String(generation)] + (overrides.map { [$0] } ?? []),
             environment: ["DYNIX": Run.dynixBinary])
@@ -32,11 +32,11 @@ public final class DemoHost {
 }
 
 /// A TCP listener on 127.0.0.1 that holds a port busy for as long as it lives.
-public final class BusyPort {
-    public let port: Int
+package final class BusyPort {
+    package let port: Int
     private let fd: Int32
 
-    public init() {
+    package init() {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.fd = fd
         var address = sockaddr_in()

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Manifests and build programs for test roots.
-public enum Fixtures {
-    public static func harmoniaManifest(buildFields: String = "") -> String {
+package enum Fixtures {
+    package static func harmoniaManifest(buildFields: String = "") -> String {
         """
         {
           "version": 1,
@@ -30,7 +30,7 @@ public enum Fixtures {
     /// `activationDryRun`: the manifest says the activation program takes `--dry-run` (it then prints
     /// `would restart demo-XXXX.service` and changes nothing).
     /// `root`: where to write it (a fresh one by default; a test may mount a file system there first).
-    public static func applyRoot(activationDryRun: Bool = false, in root: TempRoot = TempRoot()) -> TempRoot {
+    package static func applyRoot(activationDryRun: Bool = false, in root: TempRoot = TempRoot()) -> TempRoot {
         root.switchStatic(to: 1)
         root.setBootID("boot-1")
         let build = root.file("bin/build")
@@ -82,7 +82,7 @@ public enum Fixtures {
         return root
     }
 
-    public static func lines(_ root: TempRoot, _ file: String) -> [String] {
+    package static func lines(_ root: TempRoot, _ file: String) -> [String] {
         (root.read(file) ?? "").split(separator: "\n").map(String.init)
     }
 }

@@ -2,12 +2,12 @@ import DynixHistory
 import Foundation
 
 /// Comparing what real Nix evaluated with what dynix meant to write.
-public enum NixJSON {
-    public static func decode(_ text: String) -> NixValue? { try? JSON.parse(text) }
+package enum NixJSON {
+    package static func decode(_ text: String) -> NixValue? { try? JSON.parse(text) }
 
     /// Whether Nix's `--json` output is `expected`; numbers compare by value, since Nix 2.8 prints 3.0 as `3`
     /// and floats with six significant digits (the exact check is `nixEqualityFailures`).
-    public static func matches(_ actual: NixValue?, _ expected: NixValue) -> Bool {
+    package static func matches(_ actual: NixValue?, _ expected: NixValue) -> Bool {
         guard let actual else { return false }
         switch (actual, expected) {
         case (.int(let a), .int(let b)): return a == b
@@ -21,7 +21,7 @@ public enum NixJSON {
 
     /// Indices of the elements of the Nix list in `file` that are not `==` (in Nix itself) to `expected`,
     /// which reaches Nix through `builtins.fromJSON`; [-1] when the lengths differ.
-    public static func nixEqualityFailures(file: String, expected: [NixValue], scratch: TempRoot) -> [Int] {
+    package static func nixEqualityFailures(file: String, expected: [NixValue], scratch: TempRoot) -> [Int] {
         let expectedFile = scratch.file("expected-\(UUID().uuidString).json")
         try! JSON.serialize(.list(expected)).write(toFile: expectedFile, atomically: false, encoding: .utf8)
         let expression = """

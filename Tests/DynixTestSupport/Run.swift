@@ -1,25 +1,25 @@
 import Foundation
 
 /// What a program did: status and both streams.
-public struct RunResult {
-    public let status: Int32
-    public let stdout: String
-    public let stderr: String
+package struct RunResult {
+    package let status: Int32
+    package let stdout: String
+    package let stderr: String
 }
 
 /// Runs programs for tests: the built `dynix`, and the real git and Nix to cross-check it.
-public enum Run {
-    public static var packageRoot: String {
+package enum Run {
+    package static var packageRoot: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
 
     /// The binary under test: `DYNIX_BIN`, else the debug build of this package.
-    public static var dynixBinary: String {
+    package static var dynixBinary: String {
         ProcessInfo.processInfo.environment["DYNIX_BIN"] ?? packageRoot + "/.build/debug/dynix"
     }
 
     @discardableResult
-    public static func program(_ argv: [String], environment: [String: String] = [:], input: String? = nil, directory: String? = nil) -> RunResult {
+    package static func program(_ argv: [String], environment: [String: String] = [:], input: String? = nil, directory: String? = nil) -> RunResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: argv[0].hasPrefix("/") ? argv[0] : "/usr/bin/env")
         process.arguments = argv[0].hasPrefix("/") ? Array(argv.dropFirst()) : argv
@@ -58,7 +58,7 @@ public enum Run {
 
     /// Starts the binary without waiting, for tests that signal it mid-way; `stderr` names a file that
     /// receives its standard error as it is written.
-    public static func startDynix(_ root: TempRoot, _ arguments: [String], stderr: String? = nil) -> Process {
+    package static func startDynix(_ root: TempRoot, _ arguments: [String], stderr: String? = nil) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: dynixBinary)
         process.arguments = ["--root", root.path] + arguments
@@ -77,21 +77,21 @@ public enum Run {
     }
 
     @discardableResult
-    public static func dynix(_ root: TempRoot, _ arguments: [String], environment: [String: String] = [:]) -> RunResult {
+    package static func dynix(_ root: TempRoot, _ arguments: [String], environment: [String: String] = [:]) -> RunResult {
         program([dynixBinary, "--root", root.path] + arguments, environment: environment)
     }
 
     /// `git` on the history repository.
-    public static func git(_ root: TempRoot, _ arguments: [String]) -> RunResult {
+    package static func git(_ root: TempRoot, _ arguments: [String]) -> RunResult {
         program(["git", "--git-dir", root.historyPath] + arguments)
     }
 
     /// Real Nix: `nix-instantiate --eval --strict --json` of an expression.
-    public static func nixEval(_ expression: String) -> RunResult {
+    package static func nixEval(_ expression: String) -> RunResult {
         program(["nix-instantiate", "--eval", "--strict", "--json", "-E", expression])
     }
 
-    public static func nixParses(_ file: String) -> Bool {
+    package static func nixParses(_ file: String) -> Bool {
         program(["nix-instantiate", "--parse", file]).status == 0
     }
 }

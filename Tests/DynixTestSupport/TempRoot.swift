@@ -2,11 +2,11 @@ import DynixHistory
 import Foundation
 
 /// A temporary system root with real files and symlinks, removed when the test ends.
-public final class TempRoot: Sendable {
-    public let path: String
-    public var paths: Paths { Paths(root: path) }
+package final class TempRoot: Sendable {
+    package let path: String
+    package var paths: Paths { Paths(root: path) }
 
-    public init() {
+    package init() {
         let template = NSTemporaryDirectory() + "dynix-test-XXXXXX"
         var bytes = Array(template.utf8CString)
         let made = bytes.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
@@ -15,21 +15,21 @@ public final class TempRoot: Sendable {
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
-    public func file(_ relative: String) -> String { path + "/" + relative }
+    package func file(_ relative: String) -> String { path + "/" + relative }
 
-    public func write(_ relative: String, _ text: String) {
+    package func write(_ relative: String, _ text: String) {
         let full = file(relative)
         try! FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try! text.write(toFile: full, atomically: false, encoding: .utf8)
     }
 
-    public func read(_ relative: String) -> String? { try? String(contentsOfFile: file(relative), encoding: .utf8) }
+    package func read(_ relative: String) -> String? { try? String(contentsOfFile: file(relative), encoding: .utf8) }
 
-    public var dynamicFile: String { read("etc/nixos/dynamic.nix") ?? "" }
-    public var historyPath: String { file("var/lib/dynix/history.git") }
+    package var dynamicFile: String { read("etc/nixos/dynamic.nix") ?? "" }
+    package var historyPath: String { file("var/lib/dynix/history.git") }
 
     /// Static generation N: `systems/N`, the profile links and `run/current-system`.
-    public func switchStatic(to generation: Int) {
+    package func switchStatic(to generation: Int) {
         let fm = FileManager.default
         try? fm.createDirectory(atPath: file("systems/\(generation)"), withIntermediateDirectories: true)
         try? fm.createDirectory(atPath: file("nix/var/nix/profiles"), withIntermediateDirectories: true)
@@ -43,10 +43,10 @@ public final class TempRoot: Sendable {
         }
     }
 
-    public func setBootID(_ id: String) { write("proc/sys/kernel/random/boot_id", id + "\n") }
+    package func setBootID(_ id: String) { write("proc/sys/kernel/random/boot_id", id + "\n") }
 
     /// Every file under the root with its content and mode, to prove a refusal changed nothing.
-    public func snapshot() -> [String: Snapshot] {
+    package func snapshot() -> [String: Snapshot] {
         var result: [String: Snapshot] = [:]
         let fm = FileManager.default
         guard let walker = fm.enumerator(atPath: path) else { return result }
@@ -68,7 +68,7 @@ public final class TempRoot: Sendable {
 }
 
 /// One entry of `TempRoot.snapshot()`: compared by content, byte for byte.
-public enum Snapshot: Equatable {
+package enum Snapshot: Equatable {
     case file(mode: String, bytes: Data)
     case link(mode: String, target: String)
     case directory(mode: String)

@@ -2,12 +2,12 @@ import DynixHistory
 
 /// A seeded generator of hostile values and attribute paths (quotes, backslashes, `${`, `''`, newlines,
 /// control characters, unicode, empty and long strings, nesting), reproducible from its seed.
-public struct ValueGenerator {
+package struct ValueGenerator {
     private var state: UInt64
 
-    public init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -15,7 +15,7 @@ public struct ValueGenerator {
         return z ^ (z >> 31)
     }
 
-    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    package mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 
     static let fragments: [String] = [
         "\"", "\\", "${", "${x}", "''", "'''", "''${", "\\${", "$", "$$", "\n", "\r", "\t", "\r\n", "\u{1}", "\u{1B}[31m", "\u{7F}",
@@ -23,7 +23,7 @@ public struct ValueGenerator {
         "in", "import", "builtins.abort \"x\"", "a", "Z", "0", "-", "_", "'", "`", "~", "/nix/store", "./path", "<nixpkgs>", "http://x",
     ]
 
-    public mutating func string(maxFragments: Int = 8) -> String {
+    package mutating func string(maxFragments: Int = 8) -> String {
         switch below(12) {
         case 0: return ""
         case 1: return String(repeating: "x", count: 1000 + below(4000))  // long strings
@@ -40,7 +40,7 @@ public struct ValueGenerator {
         }
     }
 
-    public mutating func name() -> String {
+    package mutating func name() -> String {
         switch below(4) {
         case 0: return ["workers", "max_connection_rate", "application-name", "a", "_x", "x'", "if", "or", "true", "null"][below(10)]
         default:
@@ -49,18 +49,18 @@ public struct ValueGenerator {
         }
     }
 
-    public mutating func path() -> OptionPath {
+    package mutating func path() -> OptionPath {
         var names = ["services"]
         for _ in 0..<(1 + below(4)) { names.append(name()) }
         return OptionPath(names)
     }
 
-    public mutating func float() -> Double {
+    package mutating func float() -> Double {
         let values: [Double] = [0.5, 1.25, -2.5, 0.1, 1e20, 1.5e-7, 3.0, -0.0625, 1.0 / 3.0, 1e300, 2.2250738585072014e-308, -0.0]
         return below(2) == 0 ? values[below(values.count)] : Double(Int(below(2_000_000)) - 1_000_000) / 997.0
     }
 
-    public mutating func value(depth: Int = 0) -> NixValue {
+    package mutating func value(depth: Int = 0) -> NixValue {
         let leafOnly = depth >= 3
         switch below(leafOnly ? 6 : 8) {
         case 0: return .null

@@ -1,20 +1,20 @@
 /// What the NixOS module tells dynix about this system (`/etc/dynix/manifest.json`).
-public struct Manifest: Equatable, Sendable {
-    public struct Option: Equatable, Sendable {
-        public let path: OptionPath
-        public let type: OptionType
-        public let staticValue: NixValue?
+package struct Manifest: Equatable, Sendable {
+    package struct Option: Equatable, Sendable {
+        package let path: OptionPath
+        package let type: OptionType
+        package let staticValue: NixValue?
     }
 
-    public let options: [OptionPath: Option]
-    public let build: [String]
-    public let restoreStatic: [String]
-    public let check: [String]?
+    package let options: [OptionPath: Option]
+    package let build: [String]
+    package let restoreStatic: [String]
+    package let check: [String]?
     /// The activation program `build` prints accepts `--dry-run`: it then says which units would restart
     /// and changes nothing (the NixOS module's programs do). Without it, a dry run cannot ask it.
-    public let activationDryRun: Bool
+    package let activationDryRun: Bool
 
-    public init(json text: String, path: String) throws {
+    package init(json text: String, path: String) throws {
         do {
             guard case .attrs(let top) = try JSON.parse(text) else { throw ManifestProblem("not a JSON object") }
             guard case .int(1)? = top["version"] else { throw ManifestProblem("unsupported manifest version (dynix reads version 1)") }
@@ -59,13 +59,13 @@ public struct Manifest: Equatable, Sendable {
     }
 
     /// The declared option `path` belongs to: the option itself, or an `attrs` option that contains it.
-    public func option(covering path: OptionPath) -> Option? {
+    package func option(covering path: OptionPath) -> Option? {
         if let exact = options[path] { return exact }
         return options.values.first { $0.type == .attrs && path.hasPrefix($0.path) }
     }
 
     /// The declared options nearest to a mistyped name, best first.
-    public func suggestions(for path: OptionPath, limit: Int = 3) -> [String] {
+    package func suggestions(for path: OptionPath, limit: Int = 3) -> [String] {
         let typed = path.description
         let scored = options.keys.map { ($0.description, EditDistance.between(typed, $0.description)) }
         let close = scored.filter { $0.1 <= max(3, typed.count / 4) }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }

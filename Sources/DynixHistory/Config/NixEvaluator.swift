@@ -1,11 +1,11 @@
 import Glibc
 
 /// Real Nix, for what only Nix can do: evaluating a file someone else wrote.
-public enum NixEvaluator {
+package enum NixEvaluator {
     /// Evaluates FILE (a list of attribute sets) with `nix-instantiate --eval --strict --json` into entries.
     /// A file dynix can read itself is taken as written (exact). Anything else is evaluated by Nix, and the
     /// result is checked inside Nix against the original, since Nix 2.8 prints floats with six digits only.
-    public static func entries(ofFile given: String, manifest: Manifest?) throws -> [Entry] {
+    package static func entries(ofFile given: String, manifest: Manifest?) throws -> [Entry] {
         // Nix reads a path relative to the expression, not to the shell: make it absolute first.
         guard let resolved = realpath(given, nil) else { throw DynixError.importFailed("\(given): \(String(cString: strerror(errno)))") }
         let path = String(cString: resolved)

@@ -1,5 +1,5 @@
 /// The type of a dynamic option, as the manifest declares it.
-public indirect enum OptionType: Equatable, Sendable, CustomStringConvertible {
+package indirect enum OptionType: Equatable, Sendable, CustomStringConvertible {
     case int, bool, float, str, attrs
     /// An integer NixOS bounds (`ints.between`, `ints.unsigned`, `port`, …): the manifest's `min`/`max`.
     case intBetween(min: Int64?, max: Int64?)
@@ -44,7 +44,7 @@ public indirect enum OptionType: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The type as the manifest writes it (`"int"`, `{"nullOr": "int"}`, …); bounds are `bounds`.
-    public var manifestForm: NixValue {
+    package var manifestForm: NixValue {
         switch self {
         case .int, .intBetween: return .string("int")
         case .bool: return .string("bool")
@@ -58,7 +58,7 @@ public indirect enum OptionType: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The manifest's `min` and `max`: the bounds of the integers in this type, if any.
-    public var bounds: (min: Int64?, max: Int64?) {
+    package var bounds: (min: Int64?, max: Int64?) {
         switch self {
         case .intBetween(let low, let high): return (low, high)
         case .nullOr(let inner), .listOf(let inner): return inner.bounds
@@ -66,7 +66,7 @@ public indirect enum OptionType: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .int: return "an integer"
         case .intBetween(let low?, let high?): return "an integer from \(low) to \(high)"
@@ -84,7 +84,7 @@ public indirect enum OptionType: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// Reads a command-line argument as this type: strings verbatim, structured types as JSON.
-    public func read(argument: String) -> NixValue? {
+    package func read(argument: String) -> NixValue? {
         switch self {
         case .str: return .string(argument)
         case .int, .intBetween: return Int64(argument).map(NixValue.int).flatMap { accepts($0) ? $0 : nil }
@@ -109,7 +109,7 @@ public indirect enum OptionType: Equatable, Sendable, CustomStringConvertible {
 
     /// JSON has one kind of number: an integer given for a float option becomes a float (NixOS's
     /// `types.float` refuses integers), inside lists and nullable types too.
-    public func coerce(_ value: NixValue) -> NixValue {
+    package func coerce(_ value: NixValue) -> NixValue {
         switch (self, value) {
         case (.float, .int(let i)): return .float(Double(i))
         case (.nullOr(let inner), _): return value == .null ? value : inner.coerce(value)
@@ -119,7 +119,7 @@ public indirect enum OptionType: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// Whether a value (from a file or JSON) has this type.
-    public func accepts(_ value: NixValue) -> Bool {
+    package func accepts(_ value: NixValue) -> Bool {
         switch (self, value) {
         case (.int, .int), (.bool, .bool), (.str, .string), (.attrs, .attrs): return true
         case (.intBetween(let low, let high), .int(let i)): return i >= (low ?? .min) && i <= (high ?? .max)

@@ -1,5 +1,5 @@
 /// How a command-line VALUE argument becomes a Nix value.
-public enum ValueReading: Sendable {
+package enum ValueReading: Sendable {
     /// As the manifest's type when there is one; else `true`/`false`, integers and `null` as such, the rest a string.
     case inferred
     case json
@@ -7,13 +7,13 @@ public enum ValueReading: Sendable {
 }
 
 /// Names the module system gives meaning to: an entry starting with one would be code, not data.
-public let reservedTopLevelNames: Set<String> = [
+package let reservedTopLevelNames: Set<String> = [
     "imports", "options", "config", "disabledModules", "_module", "_file", "_class", "key", "meta", "freeformType",
 ]
 
 extension NixValue {
     /// Throws when the value has no exact Nix literal: NUL in a string (Nix would cut it there), NaN or infinity.
-    public func checkRepresentable() throws {
+    package func checkRepresentable() throws {
         switch self {
         case .string(let s):
             if s.utf8.contains(0) { throw DynixError.unrepresentableValue("the string contains a NUL character") }
@@ -34,7 +34,7 @@ extension NixValue {
 
 extension Entry {
     /// Turns the command line's OPTION and VALUE into a checked entry, or refuses with the reason.
-    public static func from(option: String, value: String, reading: ValueReading, manifest: Manifest?) throws -> Entry {
+    package static func from(option: String, value: String, reading: ValueReading, manifest: Manifest?) throws -> Entry {
         let path = try OptionPath(parsing: option)
         try Limits.check(path)
         try checkName(path)
@@ -80,7 +80,7 @@ extension Entry {
     /// The checks every entry that reaches the file passes, whoever wrote it (append, adopt, import):
     /// no name of the module system's own, nothing Nix cannot hold, and, with a manifest, a declared
     /// option and a value of its type.
-    public func check(against manifest: Manifest?) throws {
+    package func check(against manifest: Manifest?) throws {
         try Limits.check(path)
         try Limits.check(value)
         try Entry.checkName(path)

@@ -520,7 +520,7 @@ final class GitRepository {
         var backend: OpaquePointer?
         try check("open \(name)", git_odb_backend_one_pack(&backend, directory + "/objects/pack/" + name + ".idx"))
         // From here the database owns the backend (and frees it with itself); the backend is opaque in the
-        // public headers, so if adding fails (out of memory only) it is leaked rather than freed by hand.
+        // package headers, so if adding fails (out of memory only) it is leaked rather than freed by hand.
         try check("open \(name)", git_odb_add_backend(odb, backend, 1))
         return try body(odb)
     }

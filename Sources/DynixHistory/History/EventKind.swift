@@ -1,11 +1,11 @@
 /// What a commit in the history records (`Dynix-Event:`).
-public enum EventKind: String, Sendable, CaseIterable {
+package enum EventKind: String, Sendable, CaseIterable {
     case `init`, append, apply
     case applyFailed = "apply-failed"
     case rebuild, boot, rollback, checkpoint, `import`, adopt, unset
 
     /// Events that change the dynamic file; the others are empty commits.
-    public var changesFile: Bool {
+    package var changesFile: Bool {
         switch self {
         case .`init`, .append, .rollback, .checkpoint, .`import`, .adopt, .unset: return true
         case .apply, .applyFailed, .rebuild, .boot: return false
@@ -13,5 +13,5 @@ public enum EventKind: String, Sendable, CaseIterable {
     }
 
     /// Events after which nothing dynamic is live until the next apply.
-    public var isReset: Bool { self == .rebuild || self == .boot }
+    package var isReset: Bool { self == .rebuild || self == .boot }
 }

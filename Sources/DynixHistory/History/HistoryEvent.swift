@@ -1,16 +1,16 @@
 /// One commit of the history, read back as the event it records.
-public struct HistoryEvent: Sendable {
-    public let commit: ObjectID
-    public let kind: EventKind?
-    public let subject: String
-    public let body: String
-    public let trailers: Trailers
-    public let time: Int64
+package struct HistoryEvent: Sendable {
+    package let commit: ObjectID
+    package let kind: EventKind?
+    package let subject: String
+    package let body: String
+    package let trailers: Trailers
+    package let time: Int64
     /// When the commit was made; differs from `time` for an event the hook spooled and a later command recorded.
-    public let recordedAt: Int64
-    public let offsetMinutes: Int32
-    public let user: String
-    public let changesFile: Bool
+    package let recordedAt: Int64
+    package let offsetMinutes: Int32
+    package let user: String
+    package let changesFile: Bool
 
     init(_ commit: GitCommit, changesFile: Bool) {
         let parsed = Trailers.parse(message: commit.message)
@@ -27,7 +27,7 @@ public struct HistoryEvent: Sendable {
     }
 
     /// Events that change what is live: an apply, a reset, or an apply whose restore failed too.
-    public var isLivenessEvent: Bool { HistoryEvent.isLiveness(kind, restored: restored) }
+    package var isLivenessEvent: Bool { HistoryEvent.isLiveness(kind, restored: restored) }
 
     /// The one definition of "this event changes what is live", for events read and events being written.
     static func isLiveness(_ kind: EventKind?, restored: RestoreOutcome?) -> Bool {
@@ -44,12 +44,12 @@ public struct HistoryEvent: Sendable {
         recordedAt < previous.recordedAt ? previous.recordedAt - recordedAt : nil
     }
 
-    public var restored: RestoreOutcome? { trailers[.restored].flatMap(RestoreOutcome.init(rawValue:)) }
+    package var restored: RestoreOutcome? { trailers[.restored].flatMap(RestoreOutcome.init(rawValue:)) }
 
-    public var generation: Int? { trailers[.generation].flatMap { Int($0) } }
-    public var staticGeneration: Int? { trailers[.staticGeneration].flatMap { Int($0) } }
-    public var options: [String] { trailers.all(.option) }
-    public var rollbackOf: Int? { trailers[.rollbackOf].flatMap { Int($0) } }
-    public var bootID: String? { trailers[.bootID] }
-    public var activation: String? { trailers[.activation] }
+    package var generation: Int? { trailers[.generation].flatMap { Int($0) } }
+    package var staticGeneration: Int? { trailers[.staticGeneration].flatMap { Int($0) } }
+    package var options: [String] { trailers.all(.option) }
+    package var rollbackOf: Int? { trailers[.rollbackOf].flatMap { Int($0) } }
+    package var bootID: String? { trailers[.bootID] }
+    package var activation: String? { trailers[.activation] }
 }

@@ -1,20 +1,20 @@
 import CGit2
 
 /// A git object id (SHA-1), a value type detached from libgit2's memory.
-public struct ObjectID: Hashable, CustomStringConvertible, Sendable {
+package struct ObjectID: Hashable, CustomStringConvertible, Sendable {
     var raw: git_oid
 
     init(_ raw: git_oid) { self.raw = raw }
 
     init(_ pointer: UnsafePointer<git_oid>) { self.raw = pointer.pointee }
 
-    public init?(hex: String) {
+    package init?(hex: String) {
         var oid = git_oid()
         guard hex.utf8.count == 40, git_oid_fromstr(&oid, hex) == 0 else { return nil }
         self.raw = oid
     }
 
-    public var hex: String {
+    package var hex: String {
         var copy = raw
         var buffer = [UInt8](repeating: 0, count: 41)
         buffer.withUnsafeMutableBufferPointer { raw in
@@ -35,16 +35,16 @@ public struct ObjectID: Hashable, CustomStringConvertible, Sendable {
     /// The 20 bytes of the id.
     var bytes: [UInt8] { withUnsafeBytes(of: raw) { Array($0.prefix(20)) } }
 
-    public var short: String { String(hex.prefix(7)) }
-    public var description: String { hex }
+    package var short: String { String(hex.prefix(7)) }
+    package var description: String { hex }
 
-    public static func == (a: ObjectID, b: ObjectID) -> Bool {
+    package static func == (a: ObjectID, b: ObjectID) -> Bool {
         var l = a.raw
         var r = b.raw
         return git_oid_cmp(&l, &r) == 0
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         withUnsafeBytes(of: raw) { hasher.combine(bytes: $0) }
     }
 }

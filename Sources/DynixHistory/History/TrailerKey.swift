@@ -1,5 +1,5 @@
 /// Every trailer dynix writes, by name (ARCHITECTURE.md "The history format" says what each means).
-public enum TrailerKey: String, CaseIterable, Sendable {
+package enum TrailerKey: String, CaseIterable, Sendable {
     case event = "Dynix-Event"
     case option = "Dynix-Option"
     case value = "Dynix-Value"
@@ -19,7 +19,7 @@ public enum TrailerKey: String, CaseIterable, Sendable {
 }
 
 /// How restoring went after a failed or interrupted apply (the `Restored:` trailer).
-public enum RestoreOutcome: String, Sendable {
+package enum RestoreOutcome: String, Sendable {
     /// The previous generation is live again.
     case yes
     /// The static configuration was put back: nothing dynamic is live.
@@ -29,10 +29,10 @@ public enum RestoreOutcome: String, Sendable {
 }
 
 extension Trailers {
-    public subscript(key: TrailerKey) -> String? { self[key.rawValue] }
+    package subscript(key: TrailerKey) -> String? { self[key.rawValue] }
 
-    public mutating func add(_ key: TrailerKey, _ value: String?) { add(key.rawValue, value) }
+    package mutating func add(_ key: TrailerKey, _ value: String?) { add(key.rawValue, value) }
 
     /// The values of a trailer that may repeat (`Dynix-Option`), in order.
-    public func all(_ key: TrailerKey) -> [String] { pairs.filter { $0.key == key.rawValue }.map(\.value) }
+    package func all(_ key: TrailerKey) -> [String] { pairs.filter { $0.key == key.rawValue }.map(\.value) }
 }

@@ -1,17 +1,17 @@
 /// Git-style trailers (`Key: value` lines in the last paragraph of a message), in order.
-public struct Trailers: Equatable, Sendable {
-    public private(set) var pairs: [(key: String, value: String)]
+package struct Trailers: Equatable, Sendable {
+    package private(set) var pairs: [(key: String, value: String)]
 
-    public init(_ pairs: [(String, String)] = []) { self.pairs = pairs.map { (key: $0.0, value: $0.1) } }
+    package init(_ pairs: [(String, String)] = []) { self.pairs = pairs.map { (key: $0.0, value: $0.1) } }
 
-    public static func == (a: Trailers, b: Trailers) -> Bool {
+    package static func == (a: Trailers, b: Trailers) -> Bool {
         a.pairs.count == b.pairs.count && zip(a.pairs, b.pairs).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }
 
-    public subscript(key: String) -> String? { pairs.last { $0.key == key }?.value }
+    package subscript(key: String) -> String? { pairs.last { $0.key == key }?.value }
 
     /// Adds a trailer; a value is kept on one line so nothing in it can pose as another trailer.
-    public mutating func add(_ key: String, _ value: String?) {
+    package mutating func add(_ key: String, _ value: String?) {
         guard let value else { return }
         var oneLine = ""
         for scalar in value.unicodeScalars {
@@ -24,10 +24,10 @@ public struct Trailers: Equatable, Sendable {
         pairs.append((key: key, value: oneLine))
     }
 
-    public var text: String { pairs.map { "\($0.key): \($0.value)" }.joined(separator: "\n") }
+    package var text: String { pairs.map { "\($0.key): \($0.value)" }.joined(separator: "\n") }
 
     /// The trailers of a commit message: only its last paragraph counts, as with `git interpret-trailers`.
-    public static func parse(message: String) -> (subject: String, body: String, trailers: Trailers) {
+    package static func parse(message: String) -> (subject: String, body: String, trailers: Trailers) {
         parseASCII(message) ?? parseCharacters(message)
     }
 

@@ -1,17 +1,17 @@
 /// The dynamic file (`/etc/nixos/dynamic.nix`): its bytes, and the entries they hold.
-public struct DynamicFile: Equatable, Sendable {
-    public let bytes: [UInt8]
-    public let entries: [Entry]
+package struct DynamicFile: Equatable, Sendable {
+    package let bytes: [UInt8]
+    package let entries: [Entry]
     private let closingBracket: Int
 
-    public static let header = """
+    package static let header = """
         # Managed by dynix. Append with `dynix append`; later entries win.
         # History: `dynix log`. Hand edits: record them with `dynix adopt`.
 
         """
 
     /// Parses the file; a file that is not dynix's data format throws `DynixError.fileUnparsable` with line and column.
-    public init(bytes: [UInt8]) throws {
+    package init(bytes: [UInt8]) throws {
         var parser = DynamicFileParser(bytes)
         let result = try parser.parseFile()
         self.bytes = bytes
@@ -19,10 +19,10 @@ public struct DynamicFile: Equatable, Sendable {
         self.closingBracket = result.closingBracket
     }
 
-    public init(text: String) throws { try self.init(bytes: Array(text.utf8)) }
+    package init(text: String) throws { try self.init(bytes: Array(text.utf8)) }
 
     /// Parses bytes read from `source` (a path, or a commit); a refusal names it as `source:line:column`.
-    public init(bytes: [UInt8], source: String, note: String? = nil) throws {
+    package init(bytes: [UInt8], source: String, note: String? = nil) throws {
         do {
             try self.init(bytes: bytes)
         } catch DynixError.fileUnparsable(nil, let line, let column, let why) {
@@ -31,7 +31,7 @@ public struct DynamicFile: Equatable, Sendable {
     }
 
     /// A whole file holding `entries`, one per line.
-    public static func rendering(_ entries: [Entry]) -> DynamicFile {
+    package static func rendering(_ entries: [Entry]) -> DynamicFile {
         var text = header + "[\n"
         for entry in entries { text += "  " + NixSyntax.renderEntry(entry) + "\n" }
         text += "]\n"
@@ -39,14 +39,14 @@ public struct DynamicFile: Equatable, Sendable {
         return try! DynamicFile(text: text)
     }
 
-    public var text: String { String(decoding: bytes, as: UTF8.self) }
+    package var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    public var effective: EffectiveValues { EffectiveValues(entries: entries) }
+    package var effective: EffectiveValues { EffectiveValues(entries: entries) }
 
     /// The append without parsing, for the common case: the last non-blank line of a file known to parse
     /// is a lone `]`. That `]` can only be the list's end (a comment or string holding it would have to close
     /// after it), so the new line goes right before it. Nil when the file does not end that way.
-    public static func appendingLine(_ entry: Entry, to bytes: [UInt8]) -> [UInt8]? {
+    package static func appendingLine(_ entry: Entry, to bytes: [UInt8]) -> [UInt8]? {
         var end = bytes.count
         while end > 0, [32, 9, 10, 13].contains(bytes[end - 1]) { end -= 1 }
         guard end > 0, bytes[end - 1] == UInt8(ascii: "]") else { return nil }
@@ -64,7 +64,7 @@ public struct DynamicFile: Equatable, Sendable {
     }
 
     /// The file with `entry` added as a new line before the closing `]`: as a diff, a pure addition.
-    public func appending(_ entry: Entry) -> DynamicFile {
+    package func appending(_ entry: Entry) -> DynamicFile {
         let line = Array(("  " + NixSyntax.renderEntry(entry) + "\n").utf8)
         var lineStart = closingBracket
         while lineStart > 0, bytes[lineStart - 1] == 32 || bytes[lineStart - 1] == 9 { lineStart -= 1 }

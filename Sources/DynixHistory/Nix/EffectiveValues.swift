@@ -1,9 +1,9 @@
 /// The fold of `modules/dynamicism/fold.nix`, in Swift: later entries win, attribute sets merge recursively.
-public struct EffectiveValues: Equatable, Sendable {
+package struct EffectiveValues: Equatable, Sendable {
     /// The merged attribute set, exactly what `import fold.nix entries` evaluates to.
-    public let tree: [String: NixValue]
+    package let tree: [String: NixValue]
 
-    public init(entries: [Entry]) {
+    package init(entries: [Entry]) {
         var tree: [String: NixValue] = [:]
         for entry in entries {
             guard case .attrs(let set) = entry.asAttrs else { continue }
@@ -27,7 +27,7 @@ public struct EffectiveValues: Equatable, Sendable {
     }
 
     /// The value at `path`, or nil when no entry sets it.
-    public func value(at path: OptionPath) -> NixValue? {
+    package func value(at path: OptionPath) -> NixValue? {
         var current: NixValue = .attrs(tree)
         for name in path.components {
             guard case .attrs(let set) = current, let next = set[name] else { return nil }
@@ -38,7 +38,7 @@ public struct EffectiveValues: Equatable, Sendable {
 
     /// One entry per leaf, sorted by path: a file with these entries folds to the same tree. A set that would make
     /// a path longer than `Limits` allows stays whole, as the value of the entry at its path.
-    public var leafEntries: [Entry] {
+    package var leafEntries: [Entry] {
         var result: [Entry] = []
         func walk(_ prefix: [String], _ set: [String: NixValue]) {
             for name in set.keys.sorted() {

@@ -1,15 +1,15 @@
 /// One dynamic assignment: `services.harmonia.settings.workers = 20`.
-public struct Entry: Equatable, Sendable {
-    public var path: OptionPath
-    public var value: NixValue
+package struct Entry: Equatable, Sendable {
+    package var path: OptionPath
+    package var value: NixValue
 
-    public init(path: OptionPath, value: NixValue) {
+    package init(path: OptionPath, value: NixValue) {
         self.path = path
         self.value = value
     }
 
     /// The entry as the nested attribute set Nix sees: `{ a = { b = value; }; }`.
-    public var asAttrs: NixValue {
+    package var asAttrs: NixValue {
         path.components.reversed().reduce(value) { inner, name in .attrs([name: inner]) }
     }
 }

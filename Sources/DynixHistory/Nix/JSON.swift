@@ -1,18 +1,18 @@
 /// JSON in and out, over `NixValue` (JSON's data model is Nix's minus functions).
 /// Own code rather than Foundation's, so the CLI need not load full Foundation.
-public enum JSON {
-    public struct SyntaxError: Error, Equatable {
-        public let offset: Int
-        public let reason: String
+package enum JSON {
+    package struct SyntaxError: Error, Equatable {
+        package let offset: Int
+        package let reason: String
     }
 
     /// Arrays and objects nested deeper than the reader goes: it stops there rather than recurse on.
-    public struct TooDeep: Error, Equatable {
-        public let limit: Int
+    package struct TooDeep: Error, Equatable {
+        package let limit: Int
     }
 
     /// `maxDepth` bounds the recursion: no document reaches a stack overflow.
-    public static func parse(_ text: String, maxDepth: Int = 512) throws -> NixValue {
+    package static func parse(_ text: String, maxDepth: Int = 512) throws -> NixValue {
         var reader = Reader(bytes: Array(text.utf8), maxDepth: maxDepth)
         reader.skipSpace()
         let value = try reader.value()
@@ -22,7 +22,7 @@ public enum JSON {
     }
 
     /// Compact JSON with sorted keys; `pretty` indents by two spaces.
-    public static func serialize(_ value: NixValue, pretty: Bool = false) -> String {
+    package static func serialize(_ value: NixValue, pretty: Bool = false) -> String {
         var out = ""
         write(value, into: &out, pretty: pretty, indent: "")
         return out
@@ -64,7 +64,7 @@ public enum JSON {
         }
     }
 
-    public static func quote(_ s: String) -> String {
+    package static func quote(_ s: String) -> String {
         var out = "\""
         for c in s.unicodeScalars {
             switch c {

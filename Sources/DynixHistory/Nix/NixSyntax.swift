@@ -1,9 +1,9 @@
 /// Rendering of values and names as Nix source; the only code that writes Nix text.
-public enum NixSyntax {
+package enum NixSyntax {
     static let keywords: Set<String> = ["if", "then", "else", "assert", "with", "let", "in", "rec", "inherit", "or"]
 
     /// Names that need no quotes: a Nix identifier that is not a keyword.
-    public static func isIdentifier(_ name: String) -> Bool {
+    package static func isIdentifier(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, !keywords.contains(name) else { return false }
         guard first == "_" || ("a"..."z").contains(first) || ("A"..."Z").contains(first) else { return false }
         return name.unicodeScalars.allSatisfy { c in
@@ -11,12 +11,12 @@ public enum NixSyntax {
         }
     }
 
-    public static func attributeName(_ name: String) -> String {
+    package static func attributeName(_ name: String) -> String {
         isIdentifier(name) ? name : stringLiteral(name)
     }
 
     /// A double-quoted string: every character that Nix would interpret is escaped, so the literal is exactly `text`.
-    public static func stringLiteral(_ text: String) -> String {
+    package static func stringLiteral(_ text: String) -> String {
         var out = "\""
         for c in text.unicodeScalars {
             switch c {
@@ -32,7 +32,7 @@ public enum NixSyntax {
         return out + "\""
     }
 
-    public static func render(_ value: NixValue) -> String {
+    package static func render(_ value: NixValue) -> String {
         switch value {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
@@ -64,7 +64,7 @@ public enum NixSyntax {
     }
 
     /// One entry of the dynamic file: `{ a.b."c d" = value; }`.
-    public static func renderEntry(_ entry: Entry) -> String {
+    package static func renderEntry(_ entry: Entry) -> String {
         "{ \(entry.path) = \(render(entry.value)); }"
     }
 }

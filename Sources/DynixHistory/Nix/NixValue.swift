@@ -1,5 +1,5 @@
 /// A value dynix can write into the dynamic file: plain data, never code.
-public indirect enum NixValue: Equatable, Sendable {
+package indirect enum NixValue: Equatable, Sendable {
     case null
     case bool(Bool)
     case int(Int64)

@@ -1,11 +1,11 @@
 /// An attribute path such as `services.nginx.virtualHosts."example.com".root`, one component per name.
-public struct OptionPath: Hashable, Comparable, CustomStringConvertible, Sendable {
-    public let components: [String]
+package struct OptionPath: Hashable, Comparable, CustomStringConvertible, Sendable {
+    package let components: [String]
 
-    public init(_ components: [String]) { self.components = components }
+    package init(_ components: [String]) { self.components = components }
 
     /// Parses the Nix syntax typed on the command line: identifiers, and double-quoted names with escapes.
-    public init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         var components: [String] = []
         var chars = Array(text.unicodeScalars)[...]
         func fail(_ why: String) -> DynixError {
@@ -57,11 +57,11 @@ public struct OptionPath: Hashable, Comparable, CustomStringConvertible, Sendabl
         self.components = components
     }
 
-    public var description: String { components.map(NixSyntax.attributeName).joined(separator: ".") }
+    package var description: String { components.map(NixSyntax.attributeName).joined(separator: ".") }
 
-    public func hasPrefix(_ other: OptionPath) -> Bool {
+    package func hasPrefix(_ other: OptionPath) -> Bool {
         components.count >= other.components.count && Array(components.prefix(other.components.count)) == other.components
     }
 
-    public static func < (a: OptionPath, b: OptionPath) -> Bool { a.description < b.description }
+    package static func < (a: OptionPath, b: OptionPath) -> Bool { a.description < b.description }
 }

@@ -1,7 +1,7 @@
 /// `dynix adopt`, and the checks every entry that reaches the file passes, whoever wrote it.
 extension HistoryWriter {
     /// `dynix adopt`: records the file on disk, edited outside dynix, once it parses.
-    public func adopt(message userMessage: String?) throws -> ObjectID? {
+    package func adopt(message userMessage: String?) throws -> ObjectID? {
         guard let bytes = try history.workingBytes() else { throw DynixError.fileMissing(paths.dynamicFile) }
         let file = try DynamicFile(bytes: bytes, source: paths.dynamicFile)
         try history.checkEntries(file.entries)

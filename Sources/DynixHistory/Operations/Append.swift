@@ -1,30 +1,30 @@
 /// `dynix append`: one entry, one line, one commit.
 extension HistoryWriter {
-    public struct AppendResult: Sendable {
-        public let commit: ObjectID
-        public let entry: Entry
+    package struct AppendResult: Sendable {
+        package let commit: ObjectID
+        package let entry: Entry
         /// When the entry lies inside an attribute-set option: that option. The module layers the dynamic
         /// value over the option as a whole, so the static contents of the set do not show through.
-        public let coveringOption: OptionPath?
+        package let coveringOption: OptionPath?
     }
 
     /// Reads OPTION and VALUE from the command line as the manifest declares them, then appends.
-    public func append(option: String, value: String, reading: ValueReading, message userMessage: String?) throws -> AppendResult {
+    package func append(option: String, value: String, reading: ValueReading, message userMessage: String?) throws -> AppendResult {
         try append(pairs: [(option, value)], reading: reading, message: userMessage)[0]
     }
 
     /// Several OPTION VALUE pairs, one commit: all are checked before anything is written.
-    public func append(pairs: [(option: String, value: String)], reading: ValueReading, message userMessage: String?) throws -> [AppendResult] {
+    package func append(pairs: [(option: String, value: String)], reading: ValueReading, message userMessage: String?) throws -> [AppendResult] {
         let manifest = try history.manifest()
         let entries = try pairs.map { try Entry.from(option: $0.option, value: $0.value, reading: reading, manifest: manifest) }
         return try append(entries, message: userMessage)
     }
 
-    public func append(_ entry: Entry, message userMessage: String?) throws -> AppendResult {
+    package func append(_ entry: Entry, message userMessage: String?) throws -> AppendResult {
         try append([entry], message: userMessage)[0]
     }
 
-    public func append(_ entries: [Entry], message userMessage: String?) throws -> [AppendResult] {
+    package func append(_ entries: [Entry], message userMessage: String?) throws -> [AppendResult] {
         let generated = entries.map { "set \($0.path) = \(NixSyntax.render($0.value))" }.joined(separator: ", ")
         let subject = userMessage.map { $0.isEmpty ? generated : $0 } ?? generated
         var trailers = Trailers()

@@ -1,21 +1,21 @@
 /// `dynix apply`: build, activate, confirm, record — or put back what was live. ARCHITECTURE.md "The apply transaction".
 extension HistoryWriter {
-    public struct ApplyOptions: Sendable {
-        public var dryRun = false
-        public var force = false
-        public var allowStaticDrift = false
-        public var activationTimeout: Double = 300
-        public var confirmTimeout: Double = 30
-        public var rollbackOf: Int? = nil
+    package struct ApplyOptions: Sendable {
+        package var dryRun = false
+        package var force = false
+        package var allowStaticDrift = false
+        package var activationTimeout: Double = 300
+        package var confirmTimeout: Double = 30
+        package var rollbackOf: Int? = nil
         /// For a dry run of a rollback: the content to build instead of the committed one (nothing is committed).
-        public var content: [UInt8]? = nil
-        public init() {}
+        package var content: [UInt8]? = nil
+        package init() {}
     }
 
     /// Which stream a program the apply runs wrote to.
-    public enum OutputStream: Sendable { case stdout, stderr }
+    package enum OutputStream: Sendable { case stdout, stderr }
 
-    public enum ApplyProgress {
+    package enum ApplyProgress {
         case building(staticGeneration: Int?)
         case reusing(program: String, generation: Int)
         case output(OutputStream, [UInt8])
@@ -26,7 +26,7 @@ extension HistoryWriter {
         case restoring(String)
     }
 
-    public enum ApplyOutcome: Sendable {
+    package enum ApplyOutcome: Sendable {
         case applied(ConfigHistory.Generation)
         /// The committed values are the ones live: generation N, or (nil) the static configuration.
         case nothingToApply(ConfigHistory.Generation?)
@@ -35,7 +35,7 @@ extension HistoryWriter {
         case dryRun(program: String, changes: [OptionChange], restarts: [String]?)
     }
 
-    public func apply(_ options: ApplyOptions, progress: (ApplyProgress) -> Void) throws -> ApplyOutcome {
+    package func apply(_ options: ApplyOptions, progress: (ApplyProgress) -> Void) throws -> ApplyOutcome {
         // From the build on, SIGINT/TERM/HUP stop the running program, not dynix: the outcome is always recorded.
         try Interruption.guarding { try applyGuarded(options, progress: progress) }
     }

@@ -2,26 +2,26 @@ import CSignals
 
 /// What `dynix checkpoint` did: the file compaction (a commit, or none when the file was already compact)
 /// and the packing of the history.
-public struct CheckpointResult: Sendable {
+package struct CheckpointResult: Sendable {
     /// The compaction commit; nil when the file already held one entry per option.
-    public let commit: ObjectID?
+    package let commit: ObjectID?
     /// Entries in the file before and after.
-    public let before: Int
-    public let after: Int
+    package let before: Int
+    package let after: Int
     /// Objects in the new pack.
-    public let packedObjects: Int
+    package let packedObjects: Int
     /// Loose objects deleted because the pack holds them.
-    public let removedLooseObjects: Int
+    package let removedLooseObjects: Int
     /// Bytes on disk under `history.git/objects` before and after.
-    public let diskBefore: Int
-    public let diskAfter: Int
+    package let diskBefore: Int
+    package let diskAfter: Int
 }
 
 /// `dynix checkpoint`: the file compacted to its effective entries, then the history packed.
 extension HistoryWriter {
     /// `dynix checkpoint`: rewrites the file to its effective entries, one per option (the fold is proven
     /// unchanged), then packs the history, even when the file was already compact.
-    public func checkpoint(message userMessage: String?) throws -> CheckpointResult {
+    package func checkpoint(message userMessage: String?) throws -> CheckpointResult {
         let old = try history.committedFile()
         let compact = DynamicFile.rendering(try compactEntries(old.effective))
         guard compact.effective == old.effective else {

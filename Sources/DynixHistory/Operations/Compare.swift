@@ -1,7 +1,7 @@
 /// `dynix status`, `show` and `diff`: the effective values of named states, side by side.
 extension ConfigHistory {
     /// A state of the dynamic configuration that can be named on the command line.
-    public enum StateName: Equatable, Sendable, CustomStringConvertible {
+    package enum StateName: Equatable, Sendable, CustomStringConvertible {
         case live, pending, staticOnly
         /// The file on disk, which differs from `pending` only when edited outside dynix.
         case working
@@ -10,7 +10,7 @@ extension ConfigHistory {
         case liveAt(Int64)
 
         /// `live`, `pending` (or `head`), `static`, `file`, or a generation number (`7` or `gen/7`).
-        public init?(_ text: String) {
+        package init?(_ text: String) {
             switch text {
             case "live": self = .live
             case "pending", "head", "HEAD": self = .pending
@@ -23,7 +23,7 @@ extension ConfigHistory {
             }
         }
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .live: return "live"
             case .pending: return "pending"
@@ -36,7 +36,7 @@ extension ConfigHistory {
     }
 
     /// The committed file of a named state (nil: nothing dynamic, only the static configuration).
-    public func file(of state: StateName) throws -> DynamicFile? {
+    package func file(of state: StateName) throws -> DynamicFile? {
         switch state {
         case .pending: return try committedFile()
         case .staticOnly: return nil
@@ -63,7 +63,7 @@ extension ConfigHistory {
     }
 
     /// Committed states come from the effective-value cache when it has their content (EffectiveCache.swift).
-    public func effective(_ state: StateName) throws -> EffectiveValues {
+    package func effective(_ state: StateName) throws -> EffectiveValues {
         switch state {
         case .pending: return try effective(atCommit: head())
         case .generation(let n): return try effective(atCommit: generation(n).commit)
@@ -77,19 +77,19 @@ extension ConfigHistory {
         }
     }
 
-    public func changes(from a: StateName, to b: StateName) throws -> [OptionChange] {
+    package func changes(from a: StateName, to b: StateName) throws -> [OptionChange] {
         OptionChange.between(try effective(a), try effective(b), manifest: try manifest())
     }
 
     /// The file diff between two states, as git prints it.
     /// The diff of the file a commit made (against its parent), as `git log -p` shows it; "" for an event.
-    public func patch(introducedBy commit: ObjectID) throws -> String {
+    package func patch(introducedBy commit: ObjectID) throws -> String {
         let parents = try store.commit(commit).parents
         let old = try parents.first.map { try store.content(at: $0) } ?? []
         return try store.patch(old: old, new: store.content(at: commit))
     }
 
-    public func patch(from a: StateName, to b: StateName) throws -> String {
+    package func patch(from a: StateName, to b: StateName) throws -> String {
         try store.patch(old: rawBytes(of: a), new: rawBytes(of: b))
     }
 
@@ -99,30 +99,30 @@ extension ConfigHistory {
         return try file(of: state)?.bytes ?? []
     }
 
-    public struct Status: Sendable {
-        public let staticSystem: StaticSystem
-        public let live: LiveState
-        public let head: ObjectID
+    package struct Status: Sendable {
+        package let staticSystem: StaticSystem
+        package let live: LiveState
+        package let head: ObjectID
         /// Committed but not live: the difference between live and pending.
-        public let pending: [OptionChange]
+        package let pending: [OptionChange]
         /// What is live now against the static configuration.
-        public let liveValues: [OptionChange]
-        public let drift: Bool
+        package let liveValues: [OptionChange]
+        package let drift: Bool
         /// The dynamic file is gone from disk (a kind of drift with its own remedy).
-        public let fileMissing: Bool
-        public let interruptedTransaction: Bool
-        public let spooled: [SpooledEvent]
+        package let fileMissing: Bool
+        package let interruptedTransaction: Bool
+        package let spooled: [SpooledEvent]
         /// The last apply, when it failed (and no apply or reset came after it).
-        public let lastFailure: HistoryEvent?
+        package let lastFailure: HistoryEvent?
         /// The running static system differs from the one the live generation was built on, and no
         /// reset was recorded: the rebuild hook did not run.
-        public let staticDrift: (built: String, running: String)?
-        public let hasManifest: Bool
+        package let staticDrift: (built: String, running: String)?
+        package let hasManifest: Bool
         /// Generations whose `gen/N` tag is gone.
-        public let missingTags: [MissingTag]
+        package let missingTags: [MissingTag]
     }
 
-    public func status() throws -> Status {
+    package func status() throws -> Status {
         // The live values are read once for both comparisons (from the cache, or the file parsed: it can be long before a checkpoint).
         let live = try effective(.live)
         let manifest = try manifest()
@@ -174,15 +174,15 @@ extension ConfigHistory {
     }
 
     /// Each declared option with its static, live and pending value.
-    public struct OptionRow: Sendable {
-        public let option: Manifest.Option
-        public let live: NixValue?
-        public let pending: NixValue?
+    package struct OptionRow: Sendable {
+        package let option: Manifest.Option
+        package let live: NixValue?
+        package let pending: NixValue?
     }
 
     /// Before `init` there is no history, but the manifest already says what is dynamic: the first thing a
     /// newcomer asks. Then no value is live or pending.
-    public static func optionRows(_ paths: Paths, identity: Identity) throws -> [OptionRow] {
+    package static func optionRows(_ paths: Paths, identity: Identity) throws -> [OptionRow] {
         guard FileSystem.isDirectory(paths.history) else {
             guard let manifest = try readManifest(paths) else { throw DynixError.noManifest(paths.manifest) }
             return manifest.options.keys.sorted().map { OptionRow(option: manifest.options[$0]!, live: nil, pending: nil) }
@@ -192,7 +192,7 @@ extension ConfigHistory {
         return try history.optionRows()
     }
 
-    public func optionRows() throws -> [OptionRow] {
+    package func optionRows() throws -> [OptionRow] {
         guard let manifest = try manifest() else { throw DynixError.noManifest(paths.manifest) }
         let live = try effective(.live)
         let pending = try effective(.pending)

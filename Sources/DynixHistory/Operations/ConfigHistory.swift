@@ -2,10 +2,10 @@ import Glibc
 
 /// The dynamic configuration of one root and its history: the entry point of every dynix operation.
 /// Readers open it and read; writers call `beginWriting()` first, which takes the lock and repairs what a crash left.
-public final class ConfigHistory {
-    public let paths: Paths
+package final class ConfigHistory {
+    package let paths: Paths
     let store: HistoryStore
-    public let identity: Identity
+    package let identity: Identity
     private var cachedManifest: Manifest??
     /// The branch head and its file content, read once per command.
     var committedCache: (ObjectID, [UInt8])?
@@ -13,7 +13,7 @@ public final class ConfigHistory {
     /// Every commit's time and id up to this head (`MomentIndex`), read once per command: `show --at` asks twice.
     var momentRecordsCache: (head: ObjectID, records: [MomentIndex.Record])?
     /// Events of the rebuild hook that are waiting in the spool (counted by readers, folded by writers).
-    public internal(set) var spooledEvents: [SpooledEvent] = []
+    package internal(set) var spooledEvents: [SpooledEvent] = []
 
     init(paths: Paths, store: HistoryStore, identity: Identity) {
         self.paths = paths
@@ -22,7 +22,7 @@ public final class ConfigHistory {
     }
 
     /// Opens an existing history for reading.
-    public static func open(_ paths: Paths, identity: Identity) throws -> ConfigHistory {
+    package static func open(_ paths: Paths, identity: Identity) throws -> ConfigHistory {
         guard FileSystem.isDirectory(paths.history) else { throw DynixError.notInitialized(paths.history) }
         let history = ConfigHistory(paths: paths, store: try HistoryStore.open(paths.history), identity: identity)
         history.spooledEvents = Spool(paths: paths).pending()
@@ -32,19 +32,19 @@ public final class ConfigHistory {
     // MARK: reading
 
     /// The manifest, or nil when this root has none.
-    public func manifest() throws -> Manifest? {
+    package func manifest() throws -> Manifest? {
         if let cached = cachedManifest { return cached }
         let manifest = try ConfigHistory.readManifest(paths)
         cachedManifest = .some(manifest)
         return manifest
     }
 
-    public static func readManifest(_ paths: Paths) throws -> Manifest? {
+    package static func readManifest(_ paths: Paths) throws -> Manifest? {
         guard let bytes = try FileSystem.readBytes(paths.manifest) else { return nil }
         return try Manifest(json: String(decoding: bytes, as: UTF8.self), path: paths.manifest)
     }
 
-    public func head() throws -> ObjectID {
+    package func head() throws -> ObjectID {
         guard let head = try store.head() else { throw DynixError.emptyHistory(path: store.path) }
         return head
     }
@@ -59,17 +59,17 @@ public final class ConfigHistory {
     }
 
     /// The dynamic file as the history has it at `commit` (default: the branch head).
-    public func committedFile(at commit: ObjectID? = nil) throws -> DynamicFile {
+    package func committedFile(at commit: ObjectID? = nil) throws -> DynamicFile {
         let id = try commit ?? head()
         let bytes = try id == head() ? committedBytes() : store.content(at: id)
         return try DynamicFile(bytes: bytes, source: "\(store.path) at \(id.short)")
     }
 
     /// The bytes on disk now, or nil when the file is missing.
-    public func workingBytes() throws -> [UInt8]? { try FileSystem.readBytes(paths.dynamicFile) }
+    package func workingBytes() throws -> [UInt8]? { try FileSystem.readBytes(paths.dynamicFile) }
 
     /// Whether the file on disk differs from the branch (and no interrupted transaction explains it).
-    public func hasDrift() throws -> Bool {
+    package func hasDrift() throws -> Bool {
         if FileSystem.exists(paths.transaction) { return false }
         let id = try head()
         let clock = FileVersion.fileClock()
@@ -128,7 +128,7 @@ public final class ConfigHistory {
         return text + "\n\n" + trailers.text + "\n"
     }
 
-    public func currentBootID() -> String? {
+    package func currentBootID() -> String? {
         FileSystem.readText(paths.bootID)?.trimmingWhitespace()
     }
 }

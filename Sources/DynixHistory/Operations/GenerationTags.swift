@@ -2,16 +2,16 @@
 /// commit's `Dynamic-Generation` trailer, and its tag is how `generations`, `show N` and `rollback N` find it.
 extension ConfigHistory {
     /// A generation whose tag is gone; `commit` is its apply commit when the history still has it.
-    public struct MissingTag: Equatable, Sendable {
-        public let number: Int
-        public let commit: ObjectID?
+    package struct MissingTag: Equatable, Sendable {
+        package let number: Int
+        package let commit: ObjectID?
     }
 
     /// Generations are numbered 1, 2, 3… without a gap, so when the tags are exactly 1…N and the live generation is
     /// one of them, nothing is missing: the tags and the head decide it. Otherwise the history is walked once, and
     /// every apply commit's `Dynamic-Generation` without its tag is named (a tag of another number, `gen/20240101`
     /// say, does not make up numbers).
-    public func missingGenerationTags() throws -> [MissingTag] {
+    package func missingGenerationTags() throws -> [MissingTag] {
         let tags = try store.generationTags()
         let tagged = Set(tags.map(\.number))
         var liveNumber: Int?

@@ -1,8 +1,8 @@
 /// The one way to change a history. `ConfigHistory.beginWriting` makes it after taking the writer lock
 /// and repairing what a crash left; it holds that lock for its whole life, and every operation that
 /// writes (a commit, the file, a tag, a recovery) is a method of it. A `ConfigHistory` alone can only read.
-public final class HistoryWriter {
-    public let history: ConfigHistory
+package final class HistoryWriter {
+    package let history: ConfigHistory
     let lock: WriterLock
     /// The file was found equal to the branch when writing began (every writer but `adopt`'s): what it holds is
     /// then the committed content, which a refused write puts back without reading the file again.
@@ -22,7 +22,7 @@ extension ConfigHistory {
     /// Takes the writer lock and brings the state to a consistent point: finishes or undoes an
     /// interrupted transaction and folds spooled rebuild-hook events into the history.
     /// `allowDrift` is for `adopt`, which exists to record drift.
-    public func beginWriting(lockTimeout: Double, allowDrift: Bool = false) throws -> HistoryWriter {
+    package func beginWriting(lockTimeout: Double, allowDrift: Bool = false) throws -> HistoryWriter {
         try ConfigHistory.checkWritable(paths)
         let writer = HistoryWriter(self, holding: try WriterLock.acquire(paths.lock, timeout: lockTimeout))
         try writer.recoverTransaction()
@@ -36,7 +36,7 @@ extension ConfigHistory {
 
     /// For reading commands: when a crash or the rebuild hook left work behind and nobody holds the lock,
     /// finish it now, so "the next command" of any kind records it. Never waits, never fails the reader.
-    public func repairIfIdle() {
+    package func repairIfIdle() {
         guard FileSystem.exists(paths.transaction) || FileSystem.exists(paths.activating) || !spooledEvents.isEmpty || hasCrashLeftovers() else { return }
         guard (try? ConfigHistory.checkWritable(paths)) != nil, let idle = WriterLock.tryAcquire(paths.lock) else { return }
         let writer = HistoryWriter(self, holding: idle)

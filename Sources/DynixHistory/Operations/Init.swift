@@ -2,16 +2,16 @@ import Glibc
 
 /// `dynix init`: the state directory, the repository, and the first commit.
 extension ConfigHistory {
-    public struct InitResult: Sendable {
-        public let created: Bool
-        public let commit: ObjectID
-        public let entries: Int
+    package struct InitResult: Sendable {
+        package let created: Bool
+        package let commit: ObjectID
+        package let entries: Int
     }
 
     /// Creates the history (idempotent). With `importing`, its entries become the file; without, an existing
     /// dynamic file written by hand or by the prototype is taken over as it is (after it parses).
     /// `importing`: a Nix file evaluated with `nix-instantiate` whose entries become the file.
-    public static func initialize(_ paths: Paths, identity: Identity, importing importedFrom: String? = nil, lockTimeout: Double) throws -> (
+    package static func initialize(_ paths: Paths, identity: Identity, importing importedFrom: String? = nil, lockTimeout: Double) throws -> (
         HistoryWriter, InitResult
     ) {
         try checkWritable(paths)

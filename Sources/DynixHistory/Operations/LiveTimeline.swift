@@ -2,8 +2,8 @@
 /// state, every event, and each option that was ever dynamic with its live value over time. At every moment the
 /// state is the one `show --at` gives (Moment.swift); where the clock was set back, the step is listed.
 extension ConfigHistory {
-    public struct LiveTimeline: Sendable {
-        public enum State: Equatable, Sendable {
+    package struct LiveTimeline: Sendable {
+        package enum State: Equatable, Sendable {
             case generation(Int)
             /// The static configuration: no dynamic generation yet, or since a switch, a boot or a restored failure.
             case staticConfiguration
@@ -11,7 +11,7 @@ extension ConfigHistory {
             case unknown
 
             /// `gen:N`, `static` or `unknown` (the page's `data-state`).
-            public var label: String {
+            package var label: String {
                 switch self {
                 case .generation(let n): return "gen:\(n)"
                 case .staticConfiguration: return "static"
@@ -20,46 +20,46 @@ extension ConfigHistory {
             }
         }
 
-        public struct Interval: Sendable {
-            public let state: State
-            public let from: Int64
-            public let to: Int64
+        package struct Interval: Sendable {
+            package let state: State
+            package let from: Int64
+            package let to: Int64
             /// The event that began it (nil: the start of the history, or of the stretch asked for).
-            public let event: HistoryEvent?
+            package let event: HistoryEvent?
         }
 
-        public struct StaticBand: Sendable {
-            public let generation: Int?
-            public let from: Int64
-            public let to: Int64
+        package struct StaticBand: Sendable {
+            package let generation: Int?
+            package let from: Int64
+            package let to: Int64
         }
 
         /// One option's live value over an interval: dynamic (with the generation), or its static value. A
         /// generation live for less than the `detail` asked for is not read (`resolved` false): at that scale its
         /// values could not be told apart anyway, and reading each would cost a parse of the file it had.
-        public struct Segment: Sendable {
-            public let value: NixValue?
-            public let isStatic: Bool
-            public let generation: Int?
-            public let from: Int64
-            public let to: Int64
-            public var resolved = true
+        package struct Segment: Sendable {
+            package let value: NixValue?
+            package let isStatic: Bool
+            package let generation: Int?
+            package let from: Int64
+            package let to: Int64
+            package var resolved = true
         }
 
-        public let from: Int64
-        public let to: Int64
-        public let intervals: [Interval]
-        public let staticBands: [StaticBand]
+        package let from: Int64
+        package let to: Int64
+        package let intervals: [Interval]
+        package let staticBands: [StaticBand]
         /// Every commit in the stretch, oldest first (commit order).
-        public let events: [HistoryEvent]
-        public let lanes: [(option: String, segments: [Segment])]
+        package let events: [HistoryEvent]
+        package let lanes: [(option: String, segments: [Segment])]
         /// Where the clock was set back: the commit made after the step, and by how many seconds.
-        public let clockSteps: [(event: HistoryEvent, seconds: Int64)]
+        package let clockSteps: [(event: HistoryEvent, seconds: Int64)]
     }
 
     /// The timeline from `since` (default: the first commit) to `until` (default: now). `detail`, given the
     /// stretch's length: the shortest generation whose values the option lanes show, in seconds (nil: no lanes).
-    public func liveTimeline(since: Int64? = nil, until: Int64? = nil, detail: ((_ span: Int64) -> Int64)? = nil) throws -> LiveTimeline {
+    package func liveTimeline(since: Int64? = nil, until: Int64? = nil, detail: ((_ span: Int64) -> Int64)? = nil) throws -> LiveTimeline {
         var all: [HistoryEvent] = []
         try store.walk { event in
             all.append(event)

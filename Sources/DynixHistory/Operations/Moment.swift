@@ -4,16 +4,16 @@
 /// order) made at or before TIME", and what was live then is what `status` said after that commit. After a clock
 /// step backwards, a commit made with the clock set back answers for the times it claims, as git's history would.
 extension ConfigHistory {
-    public struct Moment: Sendable {
-        public let time: Int64
+    package struct Moment: Sendable {
+        package let time: Int64
         /// `.generation`, `.reset` (a switch, a boot, or a failed apply that restored the static configuration),
         /// `.unknown` (a failed apply whose restore failed too), or `.nothing` (no dynamic generation yet).
-        public let live: LiveState
+        package let live: LiveState
         /// The static generation then, from the newest commit at or before TIME.
-        public let staticGeneration: Int?
+        package let staticGeneration: Int?
     }
 
-    public func moment(at time: Int64) throws -> Moment {
+    package func moment(at time: Int64) throws -> Moment {
         guard let head = try store.head() else { throw DynixError.notInitialized(store.path) }
         let records = try momentRecords(head: head)
         guard let index = records.lastIndex(where: { $0.time <= time }) else {
@@ -41,7 +41,7 @@ extension ConfigHistory {
 
     /// `log --at TIME`: up to `count` events on each side of TIME (in commit order), and the event that made TIME's
     /// state live, which is kept even when it lies further back.
-    public func timeline(around time: Int64, count: Int) throws -> (entries: [TimelineEntry], madeLive: ObjectID?) {
+    package func timeline(around time: Int64, count: Int) throws -> (entries: [TimelineEntry], madeLive: ObjectID?) {
         let madeLive = try moment(at: time).live.event?.commit
         let all = try timeline(limit: nil)
         guard let anchor = all.firstIndex(where: { $0.event.time <= time }) else { return ([], madeLive) }

@@ -1,16 +1,16 @@
 /// One option's value on each side of a comparison; a side without a dynamic value shows the static one.
-public struct OptionChange: Equatable, Sendable {
-    public enum Side: Equatable, Sendable {
+package struct OptionChange: Equatable, Sendable {
+    package enum Side: Equatable, Sendable {
         case dynamic(NixValue)
         /// Not set dynamically: the static value when the manifest knows it.
         case staticValue(NixValue?)
 
-        public var isDynamic: Bool {
+        package var isDynamic: Bool {
             if case .dynamic = self { return true }
             return false
         }
 
-        public var value: NixValue? {
+        package var value: NixValue? {
             switch self {
             case .dynamic(let v): return v
             case .staticValue(let v): return v
@@ -18,12 +18,12 @@ public struct OptionChange: Equatable, Sendable {
         }
     }
 
-    public let option: OptionPath
-    public let from: Side
-    public let to: Side
+    package let option: OptionPath
+    package let from: Side
+    package let to: Side
 
     /// The options whose effective value differs between `a` and `b`, sorted by path.
-    public static func between(_ a: EffectiveValues, _ b: EffectiveValues, manifest: Manifest?) -> [OptionChange] {
+    package static func between(_ a: EffectiveValues, _ b: EffectiveValues, manifest: Manifest?) -> [OptionChange] {
         var paths = Set<OptionPath>()
         if let manifest {
             for option in manifest.options.keys where a.value(at: option) != nil || b.value(at: option) != nil { paths.insert(option) }

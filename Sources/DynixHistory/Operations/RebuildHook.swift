@@ -2,8 +2,8 @@ import Glibc
 
 /// `dynix rebuild-hook`: records a static switch (`rebuild`) or a new boot (`boot`). It must never fail
 /// activation, so it spools the event first and commits it only if the history is usable right now.
-public enum RebuildHook {
-    public enum Outcome: Equatable, Sendable {
+package enum RebuildHook {
+    package enum Outcome: Equatable, Sendable {
         case recorded(EventKind)
         /// Spooled; the next dynix command commits it. The reason is for one warning line.
         case spooled(reason: String)
@@ -15,7 +15,7 @@ public enum RebuildHook {
         case lost(reason: String)
     }
 
-    public static func run(_ paths: Paths, system: String?, identity: Identity, lockTimeout: Double = 5) -> Outcome {
+    package static func run(_ paths: Paths, system: String?, identity: Identity, lockTimeout: Double = 5) -> Outcome {
         let now = Clock.now()
         let bootID = FileSystem.readText(paths.bootID)?.trimmingWhitespace()
         let host = StaticSystem.read(paths)

@@ -1,7 +1,7 @@
 /// `dynix rollback`: an earlier generation's file becomes the newest commit, then (by default) goes live.
 extension ConfigHistory {
     /// The default target: the generation before the live one; with nothing live, the newest generation.
-    public func defaultRollbackTarget() throws -> Int {
+    package func defaultRollbackTarget() throws -> Int {
         let numbers = try store.generationTags().map(\.number)
         if let live = try liveGeneration() {
             guard let previous = numbers.last(where: { $0 < live.number }) else { throw DynixError.nothingToRollBack }
@@ -16,7 +16,7 @@ extension ConfigHistory {
 extension HistoryWriter {
     /// Commits generation `target`'s content as a `rollback` event (nil when the file already has it).
     @discardableResult
-    public func rollback(to target: Int, message userMessage: String?) throws -> ObjectID? {
+    package func rollback(to target: Int, message userMessage: String?) throws -> ObjectID? {
         let generation = try history.generation(target)
         let content = try store.content(at: generation.commit)
         let current = try history.committedFile()

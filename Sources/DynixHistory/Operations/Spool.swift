@@ -1,16 +1,16 @@
 import Glibc
 
 /// A rebuild-hook event waiting to be committed, with the time it really happened.
-public struct SpooledEvent: Equatable, Sendable {
-    public let name: String
+package struct SpooledEvent: Equatable, Sendable {
+    package let name: String
     /// nil until folded: whether a reset was a `rebuild` or a `boot` is decided against the history then,
     /// so the hook never has to read a history that might be damaged before its event is safe.
-    public let kind: EventKind?
-    public let time: Int64
-    public let system: String?
-    public let staticGeneration: Int?
-    public let bootID: String?
-    public let user: String
+    package let kind: EventKind?
+    package let time: Int64
+    package let system: String?
+    package let staticGeneration: Int?
+    package let bootID: String?
+    package let user: String
     let directory: String
 
     var text: String {
@@ -37,7 +37,7 @@ public struct SpooledEvent: Equatable, Sendable {
 
     /// The order in which the hook spooled it: the first field of a `SEQUENCE-TIME-PID.event` name; 0 for a name
     /// of the earlier `TIME-PID.event` form, whose events then fold first, by time.
-    public var sequence: Int { SpooledEvent.sequence(ofName: name) }
+    package var sequence: Int { SpooledEvent.sequence(ofName: name) }
 
     static func sequence(ofName name: String) -> Int {
         let fields = name.split(separator: "-")

@@ -1,21 +1,21 @@
 /// Reading the history as a timeline: generations, resets, and what was live when.
 extension ConfigHistory {
-    public struct Generation: Sendable {
-        public let number: Int
-        public let event: HistoryEvent
-        public var commit: ObjectID { event.commit }
+    package struct Generation: Sendable {
+        package let number: Int
+        package let event: HistoryEvent
+        package var commit: ObjectID { event.commit }
         /// The commit that was made live (the branch head when it was applied).
-        public var appliedCommit: ObjectID? { event.trailers[.appliedCommit].flatMap(ObjectID.init(hex:)) }
+        package var appliedCommit: ObjectID? { event.trailers[.appliedCommit].flatMap(ObjectID.init(hex:)) }
     }
 
     /// The subject of the change a generation made live: what people remember it by.
-    public func summary(of generation: Generation) -> String {
+    package func summary(of generation: Generation) -> String {
         guard let id = generation.appliedCommit, let commit = try? store.commit(id) else { return generation.event.subject }
         return Trailers.parse(message: commit.message).subject
     }
 
     /// What is live now: the last apply, unless a rebuild or boot came after it (or the machine booted since).
-    public enum LiveState: Sendable {
+    package enum LiveState: Sendable {
         case generation(Generation)
         case reset(HistoryEvent)
         case rebooted(since: Generation)
@@ -36,7 +36,7 @@ extension ConfigHistory {
         }
 
         /// The event that made it live, where there is one in the history.
-        public var event: HistoryEvent? {
+        package var event: HistoryEvent? {
             switch self {
             case .generation(let generation): return generation.event
             case .reset(let event), .unknown(let event): return event
@@ -45,12 +45,12 @@ extension ConfigHistory {
         }
     }
 
-    public func generation(_ number: Int) throws -> Generation {
+    package func generation(_ number: Int) throws -> Generation {
         guard let tag = try store.generationTags().first(where: { $0.number == number }) else { throw DynixError.noSuchGeneration(number) }
         return Generation(number: number, event: try event(tag.commit))
     }
 
-    public func generations() throws -> [Generation] {
+    package func generations() throws -> [Generation] {
         try store.generationTags().map { Generation(number: $0.number, event: try event($0.commit)) }
     }
 
@@ -60,7 +60,7 @@ extension ConfigHistory {
 
     /// Read off the head commit: a liveness event itself, or the `Live-Event:` trailer every other commit
     /// carries, so this costs one or two object reads however long the history (older histories are walked).
-    public func liveState() throws -> LiveState {
+    package func liveState() throws -> LiveState {
         if let cached = liveStateCache { return cached }
         var result = LiveState.nothing
         var found: HistoryEvent?
@@ -108,25 +108,25 @@ extension ConfigHistory {
     }
 
     /// The live generation, if any.
-    public func liveGeneration() throws -> Generation? {
+    package func liveGeneration() throws -> Generation? {
         if case .generation(let generation) = try liveState() { return generation }
         return nil
     }
 
     /// An event of the timeline; a rebuild or boot names the generation it ended.
-    public struct TimelineEntry: Sendable {
-        public let event: HistoryEvent
+    package struct TimelineEntry: Sendable {
+        package let event: HistoryEvent
         /// For a reset: the generation that was live until it (nil: nothing dynamic was live).
-        public internal(set) var ended: Int?
+        package internal(set) var ended: Int?
         /// Seconds the clock went back between the commit before this one and this one (`HistoryEvent.clockSetBack`).
-        public internal(set) var clockSetBackBy: Int64?
+        package internal(set) var clockSetBackBy: Int64?
     }
 
     /// The newest events, optionally only those that happened at or after a time. `since` filters the whole
     /// history: a commit made while the clock was set back does not hide older commits with later times. A reset's
     /// `ended` is found even when the apply it ended lies beyond `limit`, so a line does not depend on how many are
     /// shown.
-    public func timeline(limit: Int?, since: Int64? = nil) throws -> [TimelineEntry] {
+    package func timeline(limit: Int?, since: Int64? = nil) throws -> [TimelineEntry] {
         var result: [TimelineEntry] = []
         var unresolved: [Int] = []
         var collecting = limit.map { $0 > 0 } ?? true
@@ -153,7 +153,7 @@ extension ConfigHistory {
     }
 
     /// "Who changed this option, when, and was it live": each change with the generation that made it live, if any.
-    public func optionStory(_ option: OptionPath, limit: Int?, since: Int64?) throws -> [(event: HistoryEvent, liveAs: Int?)] {
+    package func optionStory(_ option: OptionPath, limit: Int?, since: Int64?) throws -> [(event: HistoryEvent, liveAs: Int?)] {
         var result: [(HistoryEvent, Int?)] = []
         // Walking newest first: the oldest apply seen since the last (newer) change is the one that made a change live.
         var applyAfter: Int?

@@ -1,16 +1,16 @@
 /// `dynix unset`: options back to their static values. The file is rewritten without them (the history
 /// keeps what was there); every other option keeps its effective value, which is checked.
 extension HistoryWriter {
-    public struct UnsetResult: Sendable {
-        public let commit: ObjectID
+    package struct UnsetResult: Sendable {
+        package let commit: ObjectID
         /// Each option with the dynamic value it had.
-        public let removed: [(option: OptionPath, value: NixValue)]
+        package let removed: [(option: OptionPath, value: NixValue)]
         /// Paths inside an attribute-set option, with that option: the module layers the dynamic set over the
         /// option as a whole, so such a key does not get its static value back, it is just absent from the set.
-        public let insideSetOptions: [(path: OptionPath, option: OptionPath)]
+        package let insideSetOptions: [(path: OptionPath, option: OptionPath)]
     }
 
-    public func unset(_ options: [String], message userMessage: String?) throws -> UnsetResult {
+    package func unset(_ options: [String], message userMessage: String?) throws -> UnsetResult {
         let paths = try options.map { try OptionPath(parsing: $0) }
         let file = try history.committedFile()
         let before = file.effective

@@ -1,6 +1,6 @@
 import Glibc
 
-public enum Clock {
+package enum Clock {
     static func monotonic() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
@@ -25,7 +25,7 @@ public enum Clock {
 
     /// A time as dynix prints it everywhere (`2026-11-24 14:03:05 +0100`, local time, as `git log`), or in
     /// another strftime `format`.
-    public static func localText(_ seconds: Int64, format: String = "%Y-%m-%d %H:%M:%S %z") -> String {
+    package static func localText(_ seconds: Int64, format: String = "%Y-%m-%d %H:%M:%S %z") -> String {
         var t = time_t(seconds)
         var parts = tm()
         localtime_r(&t, &parts)

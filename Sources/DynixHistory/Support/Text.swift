@@ -21,6 +21,6 @@ func formatSeconds(_ seconds: Double) -> String {
 }
 
 /// `1 entry`, `2 entries`: counts people read.
-public func counted(_ number: Int, _ singular: String, _ plural: String) -> String {
+package func counted(_ number: Int, _ singular: String, _ plural: String) -> String {
     "\(number) \(number == 1 ? singular : plural)"
 }

@@ -1,11 +1,11 @@
 import Glibc
 
 /// The human behind a command, for the commit author and `Dynix-User`.
-public struct Identity: Equatable, Sendable {
-    public let user: String
+package struct Identity: Equatable, Sendable {
+    package let user: String
 
     /// The kernel's audit login uid survives `sudo` and `su`; then `SUDO_USER`; then the effective user.
-    public static func current(sudoUser: String?) -> Identity {
+    package static func current(sudoUser: String?) -> Identity {
         if let text = FileSystem.readText("/proc/self/loginuid")?.trimmingWhitespace(),
             let uid = UInt32(text), uid != UInt32.max, let name = userName(uid)
         {

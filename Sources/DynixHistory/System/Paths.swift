@@ -1,9 +1,9 @@
 /// Every system path dynix touches, resolved under one root so tests and demos run in a temporary directory.
-public struct Paths: Sendable {
-    public let root: String
-    public let dynamicFile: String
+package struct Paths: Sendable {
+    package let root: String
+    package let dynamicFile: String
 
-    public init(root: String = "/", dynamicFile: String? = nil) {
+    package init(root: String = "/", dynamicFile: String? = nil) {
         let trimmed = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
         self.root = trimmed
         self.dynamicFile = dynamicFile ?? Paths.join(trimmed, "etc/nixos/dynamic.nix")
@@ -13,27 +13,27 @@ public struct Paths: Sendable {
         root == "/" ? "/" + relative : root + "/" + relative
     }
 
-    public func under(_ relative: String) -> String { Paths.join(root, relative) }
+    package func under(_ relative: String) -> String { Paths.join(root, relative) }
 
-    public var stateDirectory: String { under("var/lib/dynix") }
-    public var history: String { under("var/lib/dynix/history.git") }
-    public var lock: String { under("var/lib/dynix/lock") }
-    public var transaction: String { under("var/lib/dynix/txn") }
-    public var spool: String { under("var/lib/dynix/spool") }
+    package var stateDirectory: String { under("var/lib/dynix") }
+    package var history: String { under("var/lib/dynix/history.git") }
+    package var lock: String { under("var/lib/dynix/lock") }
+    package var transaction: String { under("var/lib/dynix/txn") }
+    package var spool: String { under("var/lib/dynix/spool") }
     /// Effective values by content (`EffectiveCache`): derived data, safe to delete at any time.
-    public var effectiveCache: String { under("var/lib/dynix/effective") }
+    package var effectiveCache: String { under("var/lib/dynix/effective") }
     /// The dynamic file's last known version and the tree it holds (`FileStamp`): derived data, safe to delete.
-    public var fileStamp: String { under("var/lib/dynix/file-stamp") }
+    package var fileStamp: String { under("var/lib/dynix/file-stamp") }
     /// Every commit's time and id in commit order (`MomentIndex`): derived data, safe to delete.
-    public var momentIndex: String { under("var/lib/dynix/moments") }
+    package var momentIndex: String { under("var/lib/dynix/moments") }
     /// Present while an activation runs; left behind, it means the running system is in an unknown state.
-    public var activating: String { under("var/lib/dynix/activating") }
-    public var manifest: String { under("etc/dynix/manifest.json") }
-    public var systemProfile: String { under("nix/var/nix/profiles/system") }
-    public var currentSystem: String { under("run/current-system") }
+    package var activating: String { under("var/lib/dynix/activating") }
+    package var manifest: String { under("etc/dynix/manifest.json") }
+    package var systemProfile: String { under("nix/var/nix/profiles/system") }
+    package var currentSystem: String { under("run/current-system") }
 
     /// The boot id from the root when a test provides one, else the kernel's.
-    public var bootID: String {
+    package var bootID: String {
         let local = under("proc/sys/kernel/random/boot_id")
         return root != "/" && FileSystem.exists(local) ? local : "/proc/sys/kernel/random/boot_id"
     }

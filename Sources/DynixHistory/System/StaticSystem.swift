@@ -1,13 +1,13 @@
 /// The static NixOS generation the machine runs, read off the real symlinks.
-public struct StaticSystem: Equatable, Sendable {
+package struct StaticSystem: Equatable, Sendable {
     /// N of `system-N-link`, or nil when the profile is missing.
-    public let generation: Int?
+    package let generation: Int?
     /// Where `run/current-system` points.
-    public let currentSystem: String?
+    package let currentSystem: String?
     /// When the profile link was last switched (seconds since the epoch).
-    public let switchedAt: Int64?
+    package let switchedAt: Int64?
 
-    public static func read(_ paths: Paths) -> StaticSystem {
+    package static func read(_ paths: Paths) -> StaticSystem {
         var generation: Int?
         var switchedAt: Int64?
         if let link = FileSystem.readLink(paths.systemProfile) {

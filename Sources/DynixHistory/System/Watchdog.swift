@@ -4,9 +4,9 @@ import CSignals
 /// SIGALRM ends the process with a fixed message and status (the handler is C: CSignals/watchdog.c).
 /// Time spent waiting for the lock or for a child program (build, activation) does not count; those
 /// have their own timeouts.
-public enum Watchdog {
+package enum Watchdog {
     /// `pausable: false` makes the deadline absolute (the rebuild hook promises activation an answer within 10 s).
-    public static func start(seconds: UInt32, exitStatus: Int32, pausable: Bool = true, message: String) {
+    package static func start(seconds: UInt32, exitStatus: Int32, pausable: Bool = true, message: String) {
         dynix_watchdog_start(seconds, exitStatus, pausable ? 1 : 0, message)
     }
 

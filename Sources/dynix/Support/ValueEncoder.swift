@@ -105,7 +105,7 @@ struct ValueEncoder {
 
 /// A Nix value in JSON output is itself: the encoder takes it as it is.
 extension NixValue: Encodable {
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(self)
     }
