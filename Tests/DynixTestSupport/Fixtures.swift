@@ -2,6 +2,25 @@ import Foundation
 
 /// Manifests and build programs for test roots.
 package enum Fixtures {
+    /// The option that tells `applyRoot`'s programs how to behave when a generation holding it is built or
+    /// activated: a generation's behaviour is its own, so a rollback to an earlier one behaves as that one did.
+    package static let activation = "services.fixture.activation"
+
+    package enum Behaviour: String, CaseIterable {
+        /// The activation exits 3 ("service refused to start").
+        case fails
+        /// The activation takes 4 s.
+        case slow
+        /// The build takes 6 s.
+        case slowBuild = "slow-build"
+        /// The activation leaves a process running for 30 s with its output open.
+        case background
+        /// The activation writes its signal mask to `activation-signals` and leaves a daemon (`daemon.pid`).
+        case signals
+        /// The activation closes its output, then takes 8 s.
+        case closedOutput = "closed-output"
+    }
+
     package static func harmoniaManifest(buildFields: String = "") -> String {
         """
         {
@@ -17,15 +36,17 @@ package enum Fixtures {
             "services.x.ratio": { "type": "float" },
             "services.x.hosts": { "type": { "listOf": "str" } },
             "services.distccd.nice": { "type": { "nullOr": "int" }, "min": -20, "max": 19 },
-            "services.x.ports": { "type": { "listOf": "int" }, "min": 1, "max": 65535 }
+            "services.x.ports": { "type": { "listOf": "int" }, "min": 1, "max": 65535 },
+            "\(activation)": { "type": { "nullOr": { "enum": [\(Behaviour.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))] } } }
           }\(buildFields)
         }
         """
     }
 
     /// A root with the manifest above whose `build` is a shell script that records each run in
-    /// `build.log`, writes an activation program that appends the effective file to `activations.log`
-    /// and fails when the file contains `FAIL`; `restoreStatic` records itself too. The activation is bash,
+    /// `build.log` and writes an activation program that appends the effective file to `activations.log` and
+    /// behaves as the file's last `activation` entry says (`Behaviour`); `restoreStatic` records itself too, and
+    /// fails while the root holds `restore-fails`; the health check fails while it holds `check-fails`. The activation is bash,
     /// which keeps the signal mask it was started with (dash clears it, and would hide a blocked mask).
     /// `activationDryRun`: the manifest says the activation program takes `--dry-run` (it then prints
     /// `would restart demo-XXXX.service` and changes nothing).
@@ -40,7 +61,8 @@ package enum Fixtures {
             #!/bin/sh
             set -e
             echo "build $1" >> \(root.file("build.log"))
-            if grep -q SLOWBUILD "$1"; then sleep 6; fi
+            behaviour=$(grep -o '\(activation) = [^;]*' "$1" | tail -n 1 | cut -d '"' -f 2)
+            if [ "$behaviour" = slow-build ]; then sleep 6; fi
             hash=$(sha256sum "$1" | cut -c1-16)
             program=\(root.file("store"))/$hash-activate
             mkdir -p \(root.file("store"))
@@ -50,15 +72,15 @@ package enum Fixtures {
             if [ "\\$1" = --dry-run ]; then echo "would restart demo-\\$(echo $hash | cut -c1-4).service"; exit 0; fi
             echo "activating $hash"
             echo "$hash" >> \(root.file("activations.log"))
-            if grep -q FAIL \(root.file("store"))/$hash-dynamic.nix; then echo "service refused to start" >&2; exit 3; fi
-            if grep -q BACKGROUND \(root.file("store"))/$hash-dynamic.nix; then sleep 30 & fi
-            if grep -q SLOW \(root.file("store"))/$hash-dynamic.nix; then sleep 4; fi
-            if grep -q SIGNALS \(root.file("store"))/$hash-dynamic.nix; then
+            if [ "$behaviour" = fails ]; then echo "service refused to start" >&2; exit 3; fi
+            if [ "$behaviour" = background ]; then sleep 30 & fi
+            if [ "$behaviour" = slow ]; then sleep 4; fi
+            if [ "$behaviour" = signals ]; then
               grep -E '^Sig(Blk|Ign):' /proc/self/status > \(root.file("activation-signals"))
               sleep 300 </dev/null >/dev/null 2>&1 &
               echo \\$! > \(root.file("daemon.pid"))
             fi
-            if grep -q CLOSED \(root.file("store"))/$hash-dynamic.nix; then exec >/dev/null 2>&1; sleep 8; fi
+            if [ "$behaviour" = closed-output ]; then exec >/dev/null 2>&1; sleep 8; fi
             exit 0
             SCRIPT
             chmod +x "$program"

@@ -175,7 +175,7 @@ final class FirstHourTests: XCTestCase {
         let root = rootAtGeneration1(option: "services.harmonia.settings.workers", value: "8")
         dynix(root, "append", "services.harmonia.settings.priority", "null", "services.x.hosts", "[\"a\"]")
         dynix(root, "append", "services.distccd.logLevel", "FAIL-not-an-enum", status: 1)
-        dynix(root, "append", "services.gotosocial.settings.application-name", "FAIL")
+        dynix(root, "append", Fixtures.activation, Fixtures.Behaviour.fails.rawValue)
         dynix(root, "apply", status: 4)
         let documents = [
             dynix(root, "status", "--json", status: 4).stdout, dynix(root, "log", "--json").stdout,

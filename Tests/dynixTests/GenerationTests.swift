@@ -101,7 +101,7 @@ final class GenerationTests: XCTestCase {
 
     func testFailedApplyRestoresThePreviousGenerationAndRecordsIt() throws {
         let root = rootAtGeneration1()
-        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "FAIL")
+        _ = dynix(root, "append", Fixtures.activation, Fixtures.Behaviour.fails.rawValue)
         let failed = dynix(root, "apply", status: 4)
         XCTAssertTrue(failed.stderr.contains("activation failed (exit status 3); the previous state was restored"), failed.stderr)
         XCTAssertTrue(failed.stderr.contains("service refused to start"), "the tail of the output is shown")
@@ -135,7 +135,7 @@ final class GenerationTests: XCTestCase {
     func testRestoreFailureIsExitFiveAndTheStateIsUnknown() throws {
         let root = Fixtures.applyRoot()
         _ = dynix(root, "init")
-        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "FAIL")
+        _ = dynix(root, "append", Fixtures.activation, Fixtures.Behaviour.fails.rawValue)
         root.write("restore-fails", "")
         let failed = dynix(root, "apply", status: 5)
         XCTAssertTrue(failed.stderr.contains("AND RESTORING THE PREVIOUS STATE FAILED TOO"), failed.stderr)
@@ -148,7 +148,7 @@ final class GenerationTests: XCTestCase {
     func testBackgroundProcessDoesNotHoldTheApply() throws {
         let root = Fixtures.applyRoot()
         _ = dynix(root, "init")
-        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "BACKGROUND")
+        _ = dynix(root, "append", Fixtures.activation, Fixtures.Behaviour.background.rawValue)
         let start = Date()
         XCTAssertTrue(dynix(root, "apply").stdout.contains("generation 1 is live"))
         XCTAssertLessThan(Date().timeIntervalSince(start), 10)
@@ -189,7 +189,7 @@ final class GenerationTests: XCTestCase {
     /// is put back, and the failure is recorded.
     func testTerminationDuringActivationRestoresAndRecords() throws {
         let root = rootAtGeneration1()
-        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "SLOW")
+        _ = dynix(root, "append", Fixtures.activation, Fixtures.Behaviour.slow.rawValue)
         let process = Run.startDynix(root, ["apply"])
         Thread.sleep(forTimeInterval: 1.5)
         kill(process.processIdentifier, SIGTERM)
@@ -205,7 +205,7 @@ final class GenerationTests: XCTestCase {
     func testKillDuringActivationIsRecordedAsUnknown() throws {
         let root = Fixtures.applyRoot()
         _ = dynix(root, "init")
-        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "SLOW")
+        _ = dynix(root, "append", Fixtures.activation, Fixtures.Behaviour.slow.rawValue)
         let process = Run.startDynix(root, ["apply"])
         Thread.sleep(forTimeInterval: 1.5)
         kill(process.processIdentifier, SIGKILL)
@@ -213,7 +213,7 @@ final class GenerationTests: XCTestCase {
         XCTAssertTrue(dynix(root, "status", status: 5).stdout.contains("UNKNOWN"))
         XCTAssertTrue(Run.lastEvent(root).hasPrefix("apply interrupted"), Run.lastEvent(root))
         // A later failed apply that puts the static configuration back ends the unknown state.
-        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "FAIL")
+        _ = dynix(root, "append", Fixtures.activation, Fixtures.Behaviour.fails.rawValue)
         _ = dynix(root, "apply", status: 4)
         XCTAssertTrue(Run.lastEvent(root).hasSuffix("|apply-failed|static"), Run.lastEvent(root))
         XCTAssertFalse(dynix(root, "status", status: 4).stdout.contains("UNKNOWN"), "a failed apply that restored static: exit 4, not unknown")
@@ -222,10 +222,10 @@ final class GenerationTests: XCTestCase {
     func testGenerationsNameTheChangeNotTheEventBeforeIt() throws {
         let root = Fixtures.applyRoot()
         _ = dynix(root, "init")
-        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "FAIL", "-m", "broken name")
+        _ = dynix(root, "append", Fixtures.activation, Fixtures.Behaviour.fails.rawValue, "-m", "broken name")
         _ = dynix(root, "apply", status: 4)
-        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "fine")
-        _ = dynix(root, "checkpoint", "-m", "a good name")  // drops the overridden FAIL entry the fixture would see
+        _ = dynix(root, "append", Fixtures.activation, "null")
+        _ = dynix(root, "checkpoint", "-m", "a good name")
         _ = dynix(root, "apply")
         let generations = dynix(root, "generations").stdout
         XCTAssertTrue(generations.contains("a good name"), generations)
@@ -236,7 +236,7 @@ final class GenerationTests: XCTestCase {
     func testActivationTimeoutHoldsAfterTheProgramClosesItsOutput() throws {
         let root = Fixtures.applyRoot()
         _ = dynix(root, "init")
-        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "CLOSED")
+        _ = dynix(root, "append", Fixtures.activation, Fixtures.Behaviour.closedOutput.rawValue)
         let start = Date()
         let result = dynix(root, "apply", "--activation-timeout", "1", status: 4)
         XCTAssertLessThan(Date().timeIntervalSince(start), 6, result.stderr)
@@ -261,7 +261,7 @@ final class GenerationTests: XCTestCase {
     /// went is recorded with that outcome instead of "unknown".
     func testActivationMarkerRecordsWhatItKnows() throws {
         let root = rootAtGeneration1()
-        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "FAIL")
+        _ = dynix(root, "append", Fixtures.activation, Fixtures.Behaviour.fails.rawValue)
         _ = dynix(root, "apply", status: 4)
         let program = Run.trailer(root, .activation)
         let before = Run.git(root, ["rev-parse", "main~1"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -29,7 +29,7 @@ final class InterruptionTests: XCTestCase {
     func testProgramsStartWithNoBlockedSignalsAndTheirDaemonsStopOnSIGTERM() throws {
         let root = Fixtures.applyRoot()
         _ = dynix(root, "init")
-        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "SIGNALS")
+        _ = dynix(root, "append", Fixtures.activation, Fixtures.Behaviour.signals.rawValue)
         _ = dynix(root, "apply")
         let status = root.read("activation-signals") ?? ""
         XCTAssertEqual(mask(status, "SigBlk"), 0, status)
@@ -54,7 +54,7 @@ final class InterruptionTests: XCTestCase {
 
     func testInterruptDuringTheBuildStopsItAndChangesNothing() throws {
         let root = rootAtGeneration1()
-        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "SLOWBUILD")
+        _ = dynix(root, "append", Fixtures.activation, Fixtures.Behaviour.slowBuild.rawValue)
         let activations = Fixtures.lines(root, "activations.log")
         let start = Date()
         let result = interrupt(root, ["apply"], with: [(1.5, SIGINT)])
@@ -69,7 +69,7 @@ final class InterruptionTests: XCTestCase {
 
     func testInterruptDuringActivationRestoresAndExits130() throws {
         let root = rootAtGeneration1()
-        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "SLOW")
+        _ = dynix(root, "append", Fixtures.activation, Fixtures.Behaviour.slow.rawValue)
         let result = interrupt(root, ["apply"], with: [(1.5, SIGINT)])
         XCTAssertEqual(result.status, 130, result.stderr)
         XCTAssertTrue(result.stderr.contains("dynix: SIGINT received: stopping the activation; what was live will be restored"), result.stderr)
@@ -95,8 +95,8 @@ final class InterruptionTests: XCTestCase {
 
     func testASecondInterruptDuringTheRestoreIsRefusedAndTheRestoreFinishes() throws {
         // Generation 1's program sleeps, so restoring it takes seconds.
-        let root = rootAtGeneration1(value: "SLOW-first")
-        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "SLOW-second")
+        let root = rootAtGeneration1(option: Fixtures.activation, value: Fixtures.Behaviour.slow.rawValue)
+        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "second")  // still slow: the behaviour stays
         let result = interrupt(root, ["apply"], with: [(1.5, SIGINT), (1.5, SIGINT)])
         XCTAssertEqual(result.status, 130, result.stderr)
         XCTAssertTrue(result.stderr.contains("dynix: SIGINT refused: what was live is being restored, and that must finish"), result.stderr)
@@ -108,7 +108,7 @@ final class InterruptionTests: XCTestCase {
     }
 
     func testARollbackIsInterruptedTheSameWay() throws {
-        let root = rootAtGeneration1(value: "SLOW-first")
+        let root = rootAtGeneration1(option: Fixtures.activation, value: Fixtures.Behaviour.slow.rawValue)
         _ = dynix(root, "append", "services.gotosocial.settings.application-name", "second")
         _ = dynix(root, "apply")
         let program = Run.trailer(root, .activation, at: "gen/1")
@@ -125,7 +125,7 @@ final class InterruptionTests: XCTestCase {
         _ = dynix(root, "init")
         root.write("restore-fails", "")
         root.write("bin/restore-static", "#!/bin/sh\nexit 1\n")
-        _ = dynix(root, "append", "services.gotosocial.settings.application-name", "FAIL")
+        _ = dynix(root, "append", Fixtures.activation, Fixtures.Behaviour.fails.rawValue)
         let result = dynix(root, "apply", status: 5)
         XCTAssertTrue(result.stderr.contains("restoring exited with status 1: it printed nothing"), result.stderr)
     }

@@ -68,15 +68,17 @@ final class LiveAtTests: XCTestCase {
         step(["append", workers, "5"], minute: 10)
         step(["apply"], minute: 20)
         step(["append", workers, "6", "--apply"], minute: 30)
-        step(["append", name, "FAIL-restored", "--apply"], minute: 40, expect: [4])
-        step(["unset", name], minute: 42)
+        step(["append", Fixtures.activation, Fixtures.Behaviour.fails.rawValue, "--apply"], minute: 40, expect: [4])
+        step(["unset", Fixtures.activation], minute: 42)
         step(["rebuild-hook"], minute: 50, prepare: { root.switchStatic(to: 2) })
         step(["append", name, "fine", "--apply"], minute: 60)
         step(["rebuild-hook"], minute: 70, prepare: { root.setBootID("boot-2") })
         // From the static configuration, a failed apply whose restore (restoreStatic) fails too: unknown.
-        step(["append", name, "FAIL-unrestored", "--apply"], minute: 75, expect: [5], prepare: { root.write("restore-fails", "") })
+        step(
+            ["append", Fixtures.activation, Fixtures.Behaviour.fails.rawValue, "--apply"], minute: 75, expect: [5], prepare: { root.write("restore-fails", "") }
+        )
         unlink(root.file("restore-fails"))
-        step(["unset", name], minute: 77)
+        step(["unset", Fixtures.activation], minute: 77)
         step(["rollback", "2"], minute: 80)
         guard clockSetBack else { return (root, t0, steps) }
         // The clock set back 45 minutes: this commit answers for the times it claims.
