@@ -109,45 +109,4 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertEqual(Run.git(root, ["show", "main:dynamic.nix"]).stdout, edited)
         XCTAssertEqual(Run.dynix(root, ["append", "services.a.y", "1"]).status, 0)
     }
-
-    /// Nix 2.8's JSON keeps six digits of a float: an import that would round a value is refused.
-    func testImportRefusesToRoundFloats() throws {
-        let root = TempRoot()
-        root.write("p.nix", "let r = 0.123456789; in [ { services.x.ratio = r; } ]")
-        let result = Run.dynix(root, ["init", "--import", root.file("p.nix")])
-        XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.contains("six significant digits"), result.stderr)
-        root.write("q.nix", "[ { services.x.ratio = 0.123456789; } ]")
-        XCTAssertEqual(Run.dynix(root, ["init", "--import", root.file("q.nix")]).status, 0, "a file dynix reads itself is exact")
-        XCTAssertTrue(root.dynamicFile.contains("0.123456789"), root.dynamicFile)
-    }
-
-    func testInitImportEvaluatesWithRealNix() throws {
-        let root = TempRoot()
-        root.write(
-            "prototype.nix",
-            """
-            let workers = 10 + 10; in
-            [ { services.harmonia.settings.workers = workers; } { services.gotosocial.settings.application-name = "yay!"; } ]
-            """)
-        let result = Run.dynix(root, ["init", "--import", root.file("prototype.nix")])
-        XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(root.dynamicFile.contains("{ services.harmonia.settings.workers = 20; }"), root.dynamicFile)
-        XCTAssertTrue(root.dynamicFile.contains("{ services.gotosocial.settings.application-name = \"yay!\"; }"), root.dynamicFile)
-        XCTAssertEqual(
-            Run.trailer(root, .event), "import")
-    }
-
-    /// Color on a terminal (a pty from `script`), never with NO_COLOR, never into a pipe.
-    func testColorOnlyOnATerminalAndNeverWithNoColor() throws {
-        guard FileManager.default.fileExists(atPath: "/usr/bin/script") else { throw XCTSkip("no script(1)") }
-        let root = TempRoot()
-        Run.dynix(root, ["init"])
-        let command = "\(Run.dynixBinary) --root \(root.path) log"
-        let colored = Run.program(["/usr/bin/script", "-qec", command, "/dev/null"], environment: ["NO_COLOR": "", "DYNIX_PAGER": "cat", "TERM": "xterm"])
-        let plain = Run.program(["/usr/bin/script", "-qec", command, "/dev/null"], environment: ["DYNIX_PAGER": "cat", "TERM": "xterm"])
-        XCTAssertTrue(colored.stdout.contains("\u{1B}["), colored.stdout)
-        XCTAssertFalse(plain.stdout.contains("\u{1B}["), plain.stdout)
-        XCTAssertFalse(Run.dynix(root, ["log"], environment: ["NO_COLOR": ""]).stdout.contains("\u{1B}["))
-    }
 }

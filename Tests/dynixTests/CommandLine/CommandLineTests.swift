@@ -113,4 +113,44 @@ final class CommandLineTests: XCTestCase {
             XCTAssertFalse(FileManager.default.fileExists(atPath: root.historyPath), "\(words): nothing created")
         }
     }
+
+    /// append's plain form skips argument-parser (FastPath): what the full parser would refuse or read
+    /// otherwise must reach it, and the messages it takes must come out the same.
+    func testAppendsShortWayAndTheFullParserAgree() {
+        let root = TempRoot()
+        dynix(root, "init")
+        XCTAssertTrue(dynix(root, "append", "services.a.b", "1", "--message=", status: 1).stderr.contains("dynix: error: missing value for '--message"))
+        XCTAssertTrue(dynix(root, "append", "services.a.b", status: 1).stderr.contains("has no VALUE"))
+        XCTAssertTrue(dynix(root, "append", "services.a.b", "1", "--nope", status: 1).stderr.contains("--nope"))
+        XCTAssertEqual(Run.git(root, ["rev-list", "--count", "main"]).stdout, "1\n", "nothing refused was written")
+        dynix(root, "append", "services.a.b", "1", "--message=why, with --dashes")
+        XCTAssertEqual(Run.git(root, ["log", "-1", "--format=%s"]).stdout, "why, with --dashes\n")
+        dynix(root, "append", "services.a.b", "2", "-m", "-2 jobs: less load")
+        XCTAssertEqual(Run.git(root, ["log", "-1", "--format=%s"]).stdout, "-2 jobs: less load\n")
+        dynix(root, "append", "services.a.b", "3", "-m", "first", "-m", "second")
+        XCTAssertEqual(Run.git(root, ["log", "-1", "--format=%s"]).stdout, "second\n", "as argument-parser: the last one")
+        dynix(root, "append", "services.a.c", "--", "-5")
+        XCTAssertTrue(root.dynamicFile.contains("services.a.c = (-5);"), root.dynamicFile)
+    }
+
+    func testTheCommandLineRefusesWithHints() throws {
+        let root = Fixtures.applyRoot()
+        dynix(root, "init")
+        let bare = Run.program([Run.dynixBinary])
+        XCTAssertEqual(bare.status, 1)
+        XCTAssertTrue(bare.stderr.contains("SUBCOMMANDS") && bare.stderr.contains("dynix: error: no command given"))
+        XCTAssertEqual(Run.program([Run.dynixBinary, "help", "nope"]).status, 1)
+        let typo = Run.program([Run.dynixBinary, "stauts"])
+        XCTAssertEqual(typo.status, 1)
+        XCTAssertTrue(typo.stderr.contains("did you mean status?"), typo.stderr)
+        XCTAssertTrue(Run.program([Run.dynixBinary, "--root", root.path, "--json", "status"]).stdout.contains("\"schemaVersion\": 1"))
+        let dash = dynix(root, "append", "services.harmonia.settings.workers", "-5", status: 1)
+        XCTAssertTrue(dash.stderr.contains("goes after `--`"), dash.stderr)
+        dynix(root, "append", "services.harmonia.settings.priority", "--", "-5")
+        // An option's own value may begin with `-`: it stays that option's value.
+        dynix(root, "append", "services.harmonia.settings.workers", "2", "-m", "-2 workers after the incident")
+        XCTAssertEqual(Run.git(root, ["log", "-1", "--format=%s"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines), "-2 workers after the incident")
+        let big = dynix(root, "append", "services.harmonia.settings.workers", "99999999999999999999", status: 1)
+        XCTAssertTrue(big.stderr.contains("Nix integers are 64-bit"), big.stderr)
+    }
 }
