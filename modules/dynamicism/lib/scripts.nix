@@ -19,9 +19,13 @@ let
   # Single-quote for the shell.
   quote = s: "'" + builtins.replaceStrings [ "'" ] [ "'\\''" ] s + "'";
 
-  preamble = systemctl: ''
+  # runtime_dir only where a unit's drop-in is read or written: a program for
+  # no units never uses it.
+  preamble = { systemctl, units }: ''
     set -eu
+  '' + (if units == [ ] then "" else ''
     runtime_dir=''${DYNIX_SYSTEMD_RUNTIME_DIR:-/run/systemd/system}
+  '') + ''
     systemctl=''${DYNIX_SYSTEMCTL:-${systemctl}}
   '';
 
@@ -103,7 +107,7 @@ let
     ''
       #!${shell}
       # dynix: make the dynamic settings of this generation live.
-      ${preamble systemctl}
+      ${preamble { inherit systemctl; units = unitNames; }}
       dry_run=
       if [ "''${1:-}" = --dry-run ]; then
         dry_run=1
@@ -134,26 +138,33 @@ let
   # Under dry-activate nothing is removed; the units are only reported.
   # The rebuild hook records the event; nothing here may fail activation.
   # rebuildHook: the command (`…/dynix rebuild-hook`), or null for none.
+  # One block per unit, not a `for` loop over the quoted names: for a single
+  # unit that is a loop over one literal string (ShellCheck's SC2041). With
+  # no units there is nothing to reset, and only the hook runs.
   activation = { units, rebuildHook ? null }:
+    let
+      reset = unit: ''
+        dynix_dropin="$dynix_runtime_dir"/${quote "${unit}.d/${dropInName}"}
+        if [ -e "$dynix_dropin" ]; then
+          if [ "''${NIXOS_ACTION:-}" != dry-activate ]; then
+            rm -f "$dynix_dropin" || true
+          fi
+          mkdir -p "$(dirname "$dynix_restart_list")" || true
+          echo ${quote unit} >> "$dynix_restart_list" || true
+        fi
+      '';
+    in
     ''
       # dynix: a static switch resets the dynamic settings.
+    '' + (if units == [ ] then "" else ''
       dynix_runtime_dir=''${DYNIX_SYSTEMD_RUNTIME_DIR:-/run/systemd/system}
       dynix_nixos_run_dir=''${DYNIX_NIXOS_RUN_DIR:-/run/nixos}
       dynix_restart_list=$dynix_nixos_run_dir/activation-restart-list
       if [ "''${NIXOS_ACTION:-}" = dry-activate ]; then
         dynix_restart_list=$dynix_nixos_run_dir/dry-activation-restart-list
       fi
-      for dynix_unit in ${builtins.concatStringsSep " " (map quote units)}; do
-        dynix_dropin="$dynix_runtime_dir/$dynix_unit.d/${dropInName}"
-        if [ -e "$dynix_dropin" ]; then
-          if [ "''${NIXOS_ACTION:-}" != dry-activate ]; then
-            rm -f "$dynix_dropin" || true
-          fi
-          mkdir -p "$(dirname "$dynix_restart_list")" || true
-          echo "$dynix_unit" >> "$dynix_restart_list" || true
-        fi
-      done
-    '' + (if rebuildHook == null then "" else ''
+    '') + builtins.concatStringsSep "" (map reset units)
+    + (if rebuildHook == null then "" else ''
       if [ "''${NIXOS_ACTION:-}" != dry-activate ]; then
         ${rebuildHook} --system "$systemConfig" || true
       fi
@@ -186,7 +197,9 @@ let
     ''
       #!${shell}
       set -u
+    '' + (if units == [ ] then "" else ''
       systemctl=''${DYNIX_SYSTEMCTL:-${systemctl}}
+    '') + ''
       sleep ${toString settleSeconds}
       status=0
       ${builtins.concatStringsSep "" (map one units)}

@@ -323,7 +323,11 @@ in
     actual = {
       dry = base.system.activationScripts.dynamicism.supportsDryActivation;
       hook = lib.hasInfix "--system \"$systemConfig\" || true" base.system.activationScripts.dynamicism.text;
-      units = lib.hasInfix "'distccd.service' 'gotosocial.service' 'harmonia.socket' 'harmonia.service' 'memcached.service'" base.system.activationScripts.dynamicism.text;
+      # Each unit's drop-in is removed and the unit listed for a restart.
+      units = lib.all
+        (u: lib.hasInfix "dynix_dropin=\"$dynix_runtime_dir\"/'${u}.d/zz-dynix.conf'" base.system.activationScripts.dynamicism.text
+          && lib.hasInfix "echo '${u}' >> \"$dynix_restart_list\"" base.system.activationScripts.dynamicism.text)
+        [ "distccd.service" "gotosocial.service" "harmonia.socket" "harmonia.service" "memcached.service" ];
       tmpfiles = base.systemd.tmpfiles.rules;
     };
     expected = { dry = true; hook = true; units = true; tmpfiles = [ "d /var/lib/dynix 0755 root root - -" ]; };
