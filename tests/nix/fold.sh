@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # fold.nix on real entry lists (the fixtures are in the format dynix writes).
 fold=./modules/dynamicism/fold.nix
 
@@ -9,6 +10,7 @@ expect_json "fold: later entries win" \
 expect_json "fold: siblings merge" \
   '{"services":{"harmonia":{"settings":{"workers":20,"max_connection_rate":100}}}}' \
   "import $fold (import ./tests/nix/fixtures/harmonia-two.nix)"
+# shellcheck disable=SC2016 # the ${ in the expected JSON is a name in the data, not an expansion
 expect_json "fold: nested merges, quoted names, lists replace, null, \${ in names" \
   '{"services":{"harmonia":{"settings":{"extra":{"a":1,"b":[3],"c":null},"workers":2}},
     "nginx":{"virtualHosts":{"example.com":{"locations":{"/":{"proxyPass":"http://[::1]:8080"}},"root":"/srv/new"},

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for the Nix tests; sourced by scripts/test-nix.
 # Every check calls pass or fail exactly once.
 
@@ -5,6 +6,7 @@ NIX_FLAGS=()
 # As root Nix needs no daemon; as anyone else, evaluate without a store.
 if [ "$(id -u)" != 0 ]; then NIX_FLAGS=(--store dummy://); fi
 
+# shellcheck source=tests/lib/report.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/report.sh"
 
 nix_eval() { nix-instantiate "${NIX_FLAGS[@]}" --eval --strict --json "$@"; }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The modules under nixpkgs' real lib.evalModules, with stub pkgs and stub
 # NixOS options (tests/nix/modules/). Needs NIXPKGS_LIB: a checkout of
 # nixpkgs or of nix-community/nixpkgs.lib (the directory holding lib/).

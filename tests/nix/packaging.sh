@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The package as a flake or a clean clone sees it.
 # A flake and `nix-build` of a git checkout see only tracked files, and
 # package.nix reads Package.resolved (fetchSwiftPMDeps vendors what it pins).

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Every .nix file in the repository parses with this (stable, old) Nix, so
 # nothing experimental such as the pipe operator slipped in.
 while IFS= read -r file; do

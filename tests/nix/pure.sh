@@ -1,13 +1,16 @@
+# shellcheck shell=bash
 # The other builtins-only pieces under plain nix-instantiate.
 lib=./modules/dynamicism/lib
 
 # attrpath.nix: what `dynix append` accepts as an option path.
 expect_json "attrpath: parse a quoted name" '["services","nginx","virtualHosts","example.com","root"]' \
   "(import $lib/attrpath.nix).parse ''services.nginx.virtualHosts.\"example.com\".root''"
+# shellcheck disable=SC2016 # the $ is in the data (the JSON and a Nix string), not an expansion
 expect_json "attrpath: parse escapes" '["a","x\"y$z","b"]' \
   '(import ./modules/dynamicism/lib/attrpath.nix).parse "a.\"x\\\"y\\$z\".b"'
 expect_json "attrpath: hyphens and quotes are identifier characters" '["services","gotosocial","settings","application-name","it'"'"'s"]' \
   "(import $lib/attrpath.nix).parse \"services.gotosocial.settings.application-name.it's\""
+# shellcheck disable=SC2016 # the ${ is in the expected JSON, not an expansion
 expect_json "attrpath: render quotes only what needs it" \
   '"services.nginx.virtualHosts.\"example.com\".\"in\".\"x\\\"y\\${\".application-name.\"a b\""' \
   "(import $lib/attrpath.nix).render [ \"services\" \"nginx\" \"virtualHosts\" \"example.com\" \"in\" \"x\\\"y\\\${\" \"application-name\" \"a b\" ]"

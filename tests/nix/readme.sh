@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # README.md's "Installing on NixOS": its configurations, copied word for word
 # from the blocks after the `tests/nix/readme.sh` markers, evaluated under
 # nixpkgs' real module system (tests/nix/modules/readme.nix). Needs

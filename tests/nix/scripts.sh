@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The generated shell programs (modules/dynamicism/lib/scripts.nix), run for
 # real against a temporary directory with a fake systemctl that logs its calls.
 scripts=./modules/dynamicism/lib/scripts.nix
@@ -77,8 +78,10 @@ apply_prog() { # apply_prog NAME A-TEXT-OR-null B-TEXT-OR-null [GROUPS]
     units = { \"a.service\" = $2; \"b b.service\" = $3; }; groups = ${4:-[ ]}; }"
 }
 apply_prog apply1 '"[Service]\nX=1"' null
+# shellcheck disable=SC2016 # $HOME and `x` are the drop-in's text, which the program must write as it is
 apply_prog apply2 '"[Service]\nX=2"' '"[Service]\nY=$HOME \\ `x`"'
 apply_prog apply3 '"[Service]\nX=2"' null
+# shellcheck disable=SC2016 # as for apply2
 apply_prog apply2grouped '"[Service]\nX=2"' '"[Service]\nY=$HOME \\ `x`"' '[ [ "b b.service" "a.service" ] ]'
 
 # Issue 10: --dry-run compares as a real run does, prints what would restart,
@@ -122,7 +125,10 @@ exit 1
 SH
 chmod +x "$work/hook"
 nix_text "$work/activation.snippet" "(import $scripts).activation { units = [ \"a.service\" \"b b.service\" ]; rebuildHook = \"$work/hook rebuild-hook\"; }"
-activate() { (export NIXOS_ACTION=$1 systemConfig=/nix/store/0000-nixos-system; set -e; . "$work/activation.snippet"; echo done); }
+activate() {
+  # shellcheck source=/dev/null # rendered just above from scripts.nix; lint.sh checks it
+  (export NIXOS_ACTION=$1 systemConfig=/nix/store/0000-nixos-system; set -e; . "$work/activation.snippet"; echo 'done')
+}
 
 "$work/apply2" >/dev/null
 expect_run "activation (dry-activate): nothing removed, no hook" "" activate dry-activate

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The VM tests as far as they can be checked without NixOS (they run only on
 # a NixOS host with KVM: `nix-build -A tests.<name>`, see README):
 #   - default.nix's attributes under plain Nix with stand-ins for nixpkgs;
@@ -14,6 +15,7 @@ drv_types=vm-tests/lib/driver-types
 
 # Stand-ins for the parts of nixpkgs default.nix and make-test.nix touch
 # when only the test layout and scripts are read (builtins only).
+# shellcheck disable=SC2016 # ${n} is Nix's interpolation, not the shell's
 standin_pkgs='let lib = {
     genAttrs = names: f: builtins.listToAttrs (map (n: { name = n; value = f n; }) names);
     mapAttrsToList = f: s: map (n: f n s.${n}) (builtins.attrNames s);
@@ -164,14 +166,15 @@ if [ "$(id -u)" = 0 ]; then
   # The node as make-test.nix builds it (stand-in pkgs; copies the service
   # file into the store, so only as root): the same packages on the node,
   # and /etc/dynix-test/configuration.nix is that static configuration.
-  # --read-write-mode: builtins.toFile really writes the file to read it back.
-  nix_eval() { nix-instantiate "${NIX_FLAGS[@]}" --read-write-mode --eval --strict --json "$@"; }
+  # --read-write-mode, for this check only: builtins.toFile really writes the
+  # file to read it back.
+  NIX_FLAGS+=(--read-write-mode)
   expect_json "vm-tests: gotosocial node: tools on the node and in its static configuration" '[true,true]' \
     "let node = ($top).tests.gotosocial.nodes.machine { config.system.stateVersion = \"26.05\"; };
          text = builtins.readFile node.environment.etc.\"dynix-test/configuration.nix\".source;
      in [ (node.environment.systemPackages == [ \"yq-go-standin\" ])
           (builtins.match \".*pkgs.\\\"yq-go\\\".*\" text != null) ]"
-  nix_eval() { nix-instantiate "${NIX_FLAGS[@]}" --eval --strict --json "$@"; }
+  unset 'NIX_FLAGS[-1]'
 else
   echo "skip  vm-tests: gotosocial node wiring (copies into the store: run as root)"
 fi
