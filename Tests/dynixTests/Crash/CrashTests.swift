@@ -58,16 +58,6 @@ final class CrashTests: XCTestCase {
         }
     }
 
-    /// scripts/torture kills at the same steps; its list must not drift from the code's.
-    func testTortureKnowsEveryFaultStep() throws {
-        let script = try String(contentsOfFile: Run.packageRoot + "/scripts/torture", encoding: .utf8)
-        guard let start = script.range(of: "FAULT_STEPS = ["), let end = script[start.upperBound...].firstIndex(of: "]") else {
-            return XCTFail("scripts/torture has no FAULT_STEPS list")
-        }
-        let listed = script[start.upperBound..<end].split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \n\"")) }
-        XCTAssertEqual(listed, FaultStep.allCases.map(\.rawValue))
-    }
-
     func assertConsistent(_ root: TempRoot, step: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(Run.git(root, ["show", "main:dynamic.nix"]).stdout, root.dynamicFile, "\(step): file and branch differ", file: file, line: line)
         XCTAssertTrue(Run.nixParses(root.file("etc/nixos/dynamic.nix")), "\(step): file does not parse", file: file, line: line)
