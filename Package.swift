@@ -28,7 +28,7 @@ let debianStaticLinking: [LinkerSetting] = [
 ]
 
 /// The crash points of FaultInjection.swift (`DYNIX_FAULT=STEP`): compiled into every debug build, and into a release
-/// build only when asked (`DYNIX_FAULT_INJECTION=1`, for scripts/torture); the released binary ignores `DYNIX_FAULT`.
+/// build only when asked (`DYNIX_FAULT_INJECTION=1`, for Tests/crash/torture); the released binary ignores `DYNIX_FAULT`.
 let faultInjection: [SwiftSetting] =
     Context.environment["DYNIX_FAULT_INJECTION"] == "1"
     ? [.define("DYNIX_FAULT_INJECTION")] : [.define("DYNIX_FAULT_INJECTION", .when(configuration: .debug))]

@@ -12,7 +12,7 @@ let
   dynix = pkgs.callPackage ./package.nix { };
 
   tests = lib.genAttrs [ "gotosocial" "harmonia" "distccd" "history" ]
-    (name: import (./vm-tests + "/${name}") { inherit pkgs dynix; });
+    (name: import (./Tests/nixos/vm + "/${name}") { inherit pkgs dynix; });
 
   allTests = pkgs.linkFarm "dynix-all-tests"
     (lib.mapAttrsToList (name: path: { inherit name path; }) tests);

@@ -1,5 +1,5 @@
 # How package.nix builds dynix, in plain Nix (builtins only), so that
-# scripts/test and scripts/bench can realise the same source and pass the same
+# scripts/test and Tests/benchmarks/bench can realise the same source and pass the same
 # flags on a machine without nixpkgs.
 {
   # The source SwiftPM gets: what `swift build` reads and nothing else, so a

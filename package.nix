@@ -8,7 +8,7 @@
 # The dependency hash covers fetchSwiftPMDeps' output only: Package.resolved
 # and the trees it pins (swift-argument-parser 1.8.2, GitHub commit
 # 6a52f325…), so it changes with Package.resolved and with nothing else in
-# the source. It was computed offline with tests/nix/swiftpm-deps-hash.sh
+# the source. It was computed offline with Tests/nixos/eval/swiftpm-deps-hash.sh
 # from a clone of that repository; to recompute it after changing
 # Package.resolved, run that script, or build once with any other hash
 # and take the `got:` value Nix prints (README, "The package on a NixOS host").

@@ -31,7 +31,7 @@
 # (tested with plain nix-instantiate) and those that take the module's
 # arguments (option-lookup, dynamic-options, service-units,
 # system-manifest, shadow-cause, drop-ins, apply-dynamic-configuration;
-# tested under the module system, tests/nix/modules).
+# tested under the module system, Tests/nixos/eval/modules).
 { config, options, lib, pkgs, extendModules, ... }:
 
 let
@@ -157,7 +157,7 @@ in
     # its own programs (the manifest file, the build program), not settings:
     # internal and not in the manual. Internal options are still read as
     # usual: `config.dynamicism.applyDynamicConfiguration { dynamicFile; }`
-    # is what the build program and vm-tests/lib/apply-builders.nix call.
+    # is what the build program and Tests/nixos/vm/lib/apply-builders.nix call.
     manifest = mkOption {
       type = types.unspecified;
       readOnly = true;

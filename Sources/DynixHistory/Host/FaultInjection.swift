@@ -1,7 +1,7 @@
 import Glibc
 
 /// The points of a write where a test may kill dynix (`DYNIX_FAULT=STEP`, SIGKILL there), to prove the
-/// next command recovers from a crash at each. The one list of them: `scripts/torture` reads these cases.
+/// next command recovers from a crash at each. The one list of them: `Tests/crash/torture` reads these cases.
 enum FaultStep: String, CaseIterable, Sendable {
     case objectsWritten = "objects-written"
     case txnWritten = "txn-written"

@@ -96,7 +96,7 @@ final class HostileEnvironmentTests: XCTestCase {
         XCTAssertTrue(Run.git(root, ["show", "main:dynamic.nix"]).stdout.contains("services.a = 2;"))
     }
 
-    /// The debug build (these tests) has the crash points; tests/package/run.sh checks that a release build ignores them.
+    /// The debug build (these tests) has the crash points; Tests/nixos/package/run.sh checks that a release build ignores them.
     func testTheTestBuildHasItsCrashPoints() {
         let root = TempRoot()
         Run.dynix(root, ["init"])

@@ -170,7 +170,7 @@ final class LiveAtTests: XCTestCase {
 
         guard FileManager.default.isExecutableFile(atPath: Self.chromium) else { throw XCTSkip("chromium is not installed") }
         let picture = try screenshot(page, in: root)
-        let colors = Run.program(["/usr/bin/python3", Run.packageRoot + "/tests/timeline/png-colors.py", picture, "#0072B2", "#E69F00", "#F0E442"])
+        let colors = Run.program(["/usr/bin/python3", Run.packageRoot + "/Tests/output/png-colors.py", picture, "#0072B2", "#E69F00", "#F0E442"])
         let fields = colors.stdout.split(separator: " ")
         XCTAssertEqual(colors.status, 0, colors.stderr)
         XCTAssertGreaterThanOrEqual(Int(fields.count > 2 ? fields[2] : "0") ?? 0, 8, "a blank or nearly blank screenshot: \(colors.stdout)")

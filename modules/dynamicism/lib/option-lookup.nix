@@ -12,7 +12,7 @@
 # component is that name and the one after it the sub-option.
 #
 # Needs nixpkgs' lib (lib.isOption) and option values as lib.evalModules
-# makes them: tested under the module system (tests/nix/modules).
+# makes them: tested under the module system (Tests/nixos/eval/modules).
 { lib }:
 
 opts: path:

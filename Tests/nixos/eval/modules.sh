@@ -1,0 +1,110 @@
+# shellcheck shell=bash
+# The modules under nixpkgs' real lib.evalModules, with stub pkgs and stub
+# NixOS options (Tests/nixos/eval/modules/). Needs NIXPKGS_LIB: a checkout of
+# nixpkgs or of nix-community/nixpkgs.lib (the directory holding lib/).
+if [ -z "${NIXPKGS_LIB:-}" ]; then
+  echo "skip  modules: NIXPKGS_LIB is not set (a nixpkgs or nixpkgs.lib checkout); module-system tests skipped"
+elif [ ! -f "$NIXPKGS_LIB/lib/default.nix" ]; then
+  fail "modules: NIXPKGS_LIB=$NIXPKGS_LIB has no lib/default.nix"
+else
+  if results=$(nix_eval ./Tests/nixos/eval/modules/run.nix --arg nixpkgsLib "$NIXPKGS_LIB" 2>&1); then
+    while IFS=$'\t' read -r status name detail; do
+      if [ "$status" = ok ]; then pass "modules: $name"; else fail "modules: $name" "$detail"; fi
+    done < <(python3 -c '
+import json, sys
+for name, r in sorted(json.loads(sys.argv[1]).items()):
+    if r["ok"]:
+        print("ok\t" + name + "\t")
+    else:
+        print("fail\t" + name + "\texpected " + json.dumps(r["expected"]) + " actual " + json.dumps(r["actual"]))
+' "$results")
+  else
+    fail "modules: evaluation" "$results"
+  fi
+
+  system="import ./Tests/nixos/eval/modules/system.nix { lib = import $NIXPKGS_LIB/lib;
+    static = { services.harmonia.cache.enable = true; services.distccd.enable = true; }; }"
+  expect_error "modules: entries for undeclared options are an error naming them" \
+    'not dynamic on this system: imports, services\.harmonia\.cache\.settings\.wrokers, services\.openssh\.enable\. Dynamic options: services\.distccd\.jobTimeout' \
+    "(($system).config.dynamicism.applyDynamicConfiguration { dynamicFile = ./Tests/nixos/eval/fixtures/undeclared.nix; }).dropIns"
+  expect_error "modules: a mistyped entry is an error naming option and type" \
+    'services\.distccd\.logLevel: expected null or one of .*got "loud"' \
+    "(($system).config.dynamicism.applyDynamicConfiguration { dynamicFile = ./Tests/nixos/eval/fixtures/mistyped.nix; }).dropIns"
+  expect_error "modules: an entry for a disabled service is an error" \
+    'not dynamic on this system: services\.gotosocial\.settings\.application-name' \
+    "(($system).config.dynamicism.applyDynamicConfiguration { dynamicFile = ./Tests/nixos/eval/fixtures/gotosocial-name.nix; }).dropIns"
+  expect_json "modules: assertions hold" '[true,true]' \
+    "map (a: a.assertion) ($system).config.assertions"
+
+  # Issue 8, failure 3: a value the option's type refuses (nice is
+  # nullOr (ints.between (-20) 19)) is refused naming the bounds.
+  expect_error "modules: a value outside the option's bounds is an error naming them" \
+    'services\.distccd\.nice: expected null or int \(integers between -20 and 19\), got 100' \
+    "(($system).config.dynamicism.applyDynamicConfiguration { dynamicFile = ./Tests/nixos/eval/fixtures/distccd-nice-100.nix; }).dropIns"
+
+  # Issue 8, failure 4: a static force on the enclosing option shadows the
+  # entry; the build fails naming option, values and cause.
+  forced="import ./Tests/nixos/eval/modules/system.nix { lib = import $NIXPKGS_LIB/lib;
+    static = { lib, ... }: { services.harmonia.cache.enable = true; services.harmonia.cache.settings = lib.mkForce { workers = 4; bind = \"[::]:5000\"; }; }; }"
+  expect_error "modules: an entry shadowed by a static mkForce on its parent is an error naming option and cause" \
+    'services\.harmonia\.cache\.settings\.workers = 20 would not take effect: the evaluated configuration has 4, because a static definition of the enclosing option services\.harmonia\.cache\.settings with priority 50 \(lib\.mkForce\)' \
+    "(($forced).config.dynamicism.applyDynamicConfiguration { dynamicFile = ./Tests/nixos/eval/fixtures/harmonia-cache-two.nix; }).dropIns"
+  readonly_sys="import ./Tests/nixos/eval/modules/system.nix { lib = import $NIXPKGS_LIB/lib;
+    static = { lib, ... }: { services.distccd.enable = true; services.distccd.maxJobs = lib.mkOverride 5 2; }; }"
+  expect_error "modules: an entry beaten by a stronger static priority is an error naming it" \
+    'services\.distccd\.maxJobs = 6 would not take effect: the evaluated configuration has 2, because a static definition of services\.distccd\.maxJobs with priority 5 beats dynamicism\.priority \(10\)' \
+    "(($readonly_sys).config.dynamicism.applyDynamicConfiguration { dynamicFile = ./Tests/nixos/eval/fixtures/distccd-override.nix; }).dropIns"
+
+  # Issue 11, item 10: one option declared dynamic twice under two
+  # spellings (by two services, or twice by one) is reported, never merged
+  # by `//` with the later service silently owning it; also where no
+  # assertion is checked (the build program evaluates
+  # applyDynamicConfiguration alone).
+  twice_sys="import ./Tests/nixos/eval/modules/system.nix { lib = import $NIXPKGS_LIB/lib;
+    static = { services.distccd.enable = true; };
+    extra = [ { dynamicism.services.other = { units = [ \"other.service\" ];
+      options.\"services.distccd.\\\"maxJobs\\\"\" = { }; }; } ]; }"
+  expect_json "modules: one option declared by two services under two spellings fails the assertion" \
+    '[false,"dynamicism: options declared dynamic more than once: services.distccd.maxJobs (distccd: services.distccd.maxJobs; other: services.distccd.\"maxJobs\")"]' \
+    "let a = builtins.head ($twice_sys).config.assertions; in [ a.assertion a.message ]"
+  expect_error "modules: one option declared by two services under two spellings stops the build" \
+    'options declared dynamic more than once: services\.distccd\.maxJobs \(distccd: services\.distccd\.maxJobs; other: services\.distccd\."maxJobs"\)' \
+    "(($twice_sys).config.dynamicism.applyDynamicConfiguration { dynamicFile = ./Tests/nixos/eval/fixtures/distccd-override.nix; }).dropIns"
+  once_sys="import ./Tests/nixos/eval/modules/system.nix { lib = import $NIXPKGS_LIB/lib;
+    static = { services.distccd.enable = true; };
+    extra = [ { dynamicism.services.distccd.options.\"\\\"services\\\".distccd.maxJobs\".description = \"again\"; } ]; }"
+  expect_json "modules: one option declared twice by one service under two spellings fails the assertion" 'false' \
+    "(builtins.head ($once_sys).config.assertions).assertion"
+  expect_error "modules: one option declared twice by one service under two spellings stops the build" \
+    'options declared dynamic more than once: services\.distccd\.maxJobs \(distccd: "services"\.distccd\.maxJobs; distccd: services\.distccd\.maxJobs\)' \
+    "(($once_sys).config.dynamicism.applyDynamicConfiguration { dynamicFile = ./Tests/nixos/eval/fixtures/distccd-override.nix; }).dropIns"
+
+  # An option inside an attribute set of submodules (virtualHosts."name".port):
+  # lib.types' getSubOptions skips the attribute's name, so the lookup must
+  # consume it; the type is then derived from the real option, not asked for.
+  hosts_sys="import ./Tests/nixos/eval/modules/system.nix { lib = import $NIXPKGS_LIB/lib;
+    static = { services.distccd.enable = true; services.hosts.hosts.\"a.example\".port = 80; };
+    extra = [ ({ lib, ... }: {
+      options.services.hosts.hosts = lib.mkOption { default = { }; type = lib.types.attrsOf (lib.types.submodule {
+        options.port = lib.mkOption { type = lib.types.port; }; }); };
+      config.dynamicism.services.hosts.options.\"services.hosts.hosts.\\\"a.example\\\".port\" = { }; }) ]; }"
+  expect_json "modules: an option inside attrsOf (submodule) gets its type from the option" \
+    '{"max":65535,"min":0,"static":80,"type":"int"}' \
+    "($hosts_sys).config.dynamicism.manifest.options.\"services.hosts.hosts.\\\"a.example\\\".port\""
+
+  # Issue 8, failure 2: no evaluation prints a trace or warning, harmonia
+  # on or off (the flat names are aliases in today's nixpkgs).
+  for on in true false; do
+    name="modules: no trace or warning in an evaluation (harmonia enable = $on)"
+    expr="let s = import ./Tests/nixos/eval/modules/system.nix { lib = import $NIXPKGS_LIB/lib;
+      static = { services.harmonia.cache.enable = $on; services.distccd.enable = true; }; };
+      in [ s.config.warnings s.config.dynamicism.manifest (s.config.dynamicism.applyDynamicConfiguration { dynamicFile = ./Tests/nixos/eval/fixtures/distccd-override.nix; }).dropIns ]"
+    if out=$(nix_eval -E "$expr" 2>&1 >/dev/null) && [ -z "$out" ]; then
+      warnings=$(nix_eval -E "builtins.head ($expr)" 2>/dev/null)
+      if [ "$warnings" = "[]" ]; then pass "$name"; else fail "$name" "warnings: $warnings"; fi
+    else
+      fail "$name" "$out"
+    fi
+  done
+fi
+# packaging: Tests/nixos/eval/packaging.sh
