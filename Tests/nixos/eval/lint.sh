@@ -17,8 +17,8 @@
 # finding that is right as written gets a `# shellcheck disable=SCxxxx` with
 # the reason.
 
-# The Nix files of the Nix side (demo/ and Tests/nixos/systemd/ belong to others).
-nix_owned=(default.nix flake.nix package.nix package-recipe.nix modules Tests/nixos/eval Tests/nixos/vm)
+# Every Nix file of the repository.
+nix_owned=(default.nix flake.nix package.nix package-recipe.nix modules demo Tests/nixos)
 
 # nix_layout FILE...: one `FILE:LINE: what` line per finding.
 #   - LF line ends (no CR), no tab, no trailing blank;

@@ -58,9 +58,13 @@ let
     };
 
   entries = if dynamicFile == null then [ ] else
-    let l = layer { declared = builtins.mapAttrs (_: d: removeAttrs d [ "service" ]) declared;
-                    folded = fold (if builtins.pathExists dynamicFile then import dynamicFile else [ ]); };
-    in l // { errors = map (k: "${k} is not dynamic") l.undeclared ++ l.mistyped; };
+    let
+      l = layer {
+        declared = builtins.mapAttrs (_: d: removeAttrs d [ "service" ]) declared;
+        folded = fold (if builtins.pathExists dynamicFile then import dynamicFile else [ ]);
+      };
+    in
+    l // { errors = map (k: "${k} is not dynamic") l.undeclared ++ l.mistyped; };
 
   setPath = set: path: value:
     if path == [ ] then value
