@@ -25,13 +25,13 @@ package enum DynixError: Error, Equatable {
     /// A directory where dynix keeps a file (its txn record, the dynamic file…): made by hand, or by a damaged file system.
     case directoryInTheWay(path: String)
     /// A write refused midway, and the file could not be put back: it holds the change, the history not yet.
-    case writtenNotRecorded(path: String, cause: String)
+    indirect case writtenNotRecorded(path: String, cause: DynixError)
     /// libgit2 reported an object written that the repository does not have.
     case objectNotWritten(id: String, repository: String)
     /// A write refused after the branch had moved: the change is in the history.
-    case recordedDespite(cause: String, commit: String)
+    indirect case recordedDespite(cause: DynixError, commit: String)
     /// `checkpoint` recorded its compaction, then could not pack.
-    case packingFailedAfterCompaction(commit: String, cause: String)
+    indirect case packingFailedAfterCompaction(commit: String, cause: DynixError)
     /// A system call on `path` failed with `errno` (one a person cannot act on by name, unlike the cases above).
     case io(path: String, errno: Int32)
     /// A libgit2 call failed: what dynix was doing, and libgit2's own explanation.
@@ -42,6 +42,8 @@ package enum DynixError: Error, Equatable {
     case internalInconsistency(String)
     case manifest(path: String, String)
     case importFailed(String)
+    /// `init --import`: Nix reads the file's values differently from what dynix would write (its floats).
+    case importWouldChangeValues(path: String)
     case noSuchGeneration(Int)
     /// A moment before the history's first commit (`starts`: that commit's time).
     case beforeHistory(time: Int64, starts: Int64?)
@@ -55,9 +57,9 @@ package enum DynixError: Error, Equatable {
     /// SIGINT, SIGTERM or SIGHUP during activation or the health check; what was live was put back (or not).
     case applyInterrupted(signal: String, restored: Bool, restoreError: String?)
     /// The activation and its check succeeded, then the history refused the record (a full disk, say).
-    case appliedNotRecorded(cause: String)
+    indirect case appliedNotRecorded(cause: DynixError)
     /// As above, but after its txn record: the generation's commit is written and the next command puts it on the branch.
-    case appliedRecordPending(generation: Int, cause: String)
+    indirect case appliedRecordPending(generation: Int, cause: DynixError)
     case nixUnavailable(String)
     case untrustedSymlink(path: String, owner: UInt32)
     case interrupted(String)
@@ -91,19 +93,21 @@ package enum DynixError: Error, Equatable {
         case .readOnlyFileSystem(let path): return "cannot write \(path): Read-only file system"
         case .directoryInTheWay(let path): return "\(path) is a directory; dynix keeps a file there"
         case .writtenNotRecorded(let path, let cause):
-            return "\(cause); \(path) already holds the change, which is not in the history yet and could not be taken back"
+            return "\(cause.message); \(path) already holds the change, which is not in the history yet and could not be taken back"
         case .objectNotWritten(let id, let repository):
             return "\(repository) does not have object \(id.prefix(7)), which libgit2 reported written; nothing was recorded"
         case .recordedDespite(let cause, let commit):
-            return "\(cause); the change is recorded all the same (\(commit.prefix(7))), but dynix could not finish cleanly"
+            return "\(cause.message); the change is recorded all the same (\(commit.prefix(7))), but dynix could not finish cleanly"
         case .packingFailedAfterCompaction(let commit, let cause):
-            return "\(cause); the file was compacted and that is recorded (\(commit.prefix(7))), but the history was not packed"
+            return "\(cause.message); the file was compacted and that is recorded (\(commit.prefix(7))), but the history was not packed"
         case .io(let path, let code): return "\(path): \(String(cString: strerror(code)))"
         case .git(let operation, let libgit2): return "history repository: \(operation): \(libgit2)"
         case .emptyHistory(let path): return "\(path): branch main has no commits"
         case .internalInconsistency(let what): return "\(what); refusing (this is a bug in dynix)"
         case .manifest(let path, let why): return "\(path): \(why)"
         case .importFailed(let why): return "cannot import: \(why)"
+        case .importWouldChangeValues(let path):
+            return "cannot import: Nix reads \(path) differently from what dynix would write (Nix 2.8 prints floats with six significant digits)"
         case .noSuchGeneration(let n): return "there is no generation \(n)"
         case .beforeHistory(let time, let starts):
             return "the history starts at \(starts.map { Clock.localText($0) } ?? "?"), after \(Clock.localText(time)): it cannot say what was live then"
@@ -123,9 +127,9 @@ package enum DynixError: Error, Equatable {
             return
                 "APPLY INTERRUPTED BY \(signal) AND RESTORING THE PREVIOUS STATE FAILED: \(restoreError ?? "unknown error"); THE SYSTEM IS IN AN UNKNOWN STATE"
         case .appliedNotRecorded(let cause):
-            return "the activation succeeded, but recording it failed (\(cause)); the history says the live state is unknown until the next apply"
+            return "the activation succeeded, but recording it failed (\(cause.message)); the history says the live state is unknown until the next apply"
         case .appliedRecordPending(let generation, let cause):
-            return "the activation succeeded and generation \(generation) is written, but not yet on the branch (\(cause)); "
+            return "the activation succeeded and generation \(generation) is written, but not yet on the branch (\(cause.message)); "
                 + "the next dynix command completes the record"
         case .untrustedSymlink(let path, let owner): return "\(path) is a symbolic link owned by uid \(owner); dynix follows only links owned by root or itself"
         }

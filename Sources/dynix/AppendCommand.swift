@@ -32,7 +32,7 @@ struct AppendCommand: WritingCommand {
 }
 
 /// What `dynix append` was asked, whichever parser read it (`AppendCommand`, `FastPath`); the defaults are these.
-struct AppendRequest {
+struct AppendRequest: Equatable {
     var words: [String]
     var message: String?
     var syntax: ValueSyntax?

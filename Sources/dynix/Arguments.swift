@@ -16,7 +16,7 @@ extension OptionPath: ExpressibleByArgument {
 }
 
 /// `--since`: `2026-11-24`, `2026-11-24 14:03[:05]`, `2026-11-24T14:03:05`, `@EPOCH`, `3 days ago`.
-struct PointInTime: ExpressibleByArgument {
+struct PointInTime: ExpressibleByArgument, Equatable {
     let seconds: Int64
 
     init?(argument: String) {

@@ -34,6 +34,8 @@ struct Dynix: ParsableCommand {
             startWatchdog()
             if FastPath.run(words) { return }
         }
+        // `--color` holds for a refusal of the command line too, which comes before any command has read it.
+        if let color = requestedColor(words) { Terminal.colorMode = color }
         let arguments: [String]
         do {
             arguments = try CommandLineWords(words) {
@@ -48,8 +50,19 @@ struct Dynix: ParsableCommand {
             var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
-            exit(reporting: error, command: arguments.first)
+            exit(reporting: error, command: arguments.first.flatMap { $0.hasPrefix("-") ? nil : $0 })
         }
+    }
+
+    /// The last `--color WHEN` or `--color=WHEN` before `--`, if WHEN is one.
+    static func requestedColor(_ words: [String]) -> Terminal.ColorMode? {
+        var color: Terminal.ColorMode?
+        for (index, word) in words.enumerated() {
+            if word == "--" { break }
+            if word == "--color", index + 1 < words.count, let mode = Terminal.ColorMode(rawValue: words[index + 1]) { color = mode }
+            if word.hasPrefix("--color="), let mode = Terminal.ColorMode(rawValue: String(word.dropFirst("--color=".count))) { color = mode }
+        }
+        return color
     }
 
     /// Every way out with an error: through `ErrorVoice`, or argument-parser's own for help and `--version`.

@@ -119,10 +119,11 @@ extension DynixError: Refusal {
                 : "dynix changes system state: run it with sudo"
         case .noSpace(let path):
             return "free space on the file system that holds it (`df -h \(path)`) and run the command again"
-        case .writtenNotRecorded:
-            return "once the cause is gone, the next dynix command records the change (`dynix status` first, to see it)"
-        case .packingFailedAfterCompaction: return "once the cause is gone, `dynix checkpoint` packs it"
-        case .recordedDespite: return "`dynix status` shows the state; `git --git-dir /var/lib/dynix/history.git fsck` checks the repository"
+        case .writtenNotRecorded(_, let cause):
+            return cause.then("once the cause is gone, the next dynix command records the change (`dynix status` first, to see it)")
+        case .packingFailedAfterCompaction(_, let cause): return cause.then("once the cause is gone, `dynix checkpoint` packs it")
+        case .recordedDespite(let cause, _):
+            return cause.then("`dynix status` shows the state; `git --git-dir /var/lib/dynix/history.git fsck` checks the repository")
         case .objectNotWritten(_, let repository):
             return "a full disk does this: check free space (`df -h \(repository)`) and run the command again"
         case .directoryInTheWay(let path):
@@ -135,6 +136,7 @@ extension DynixError: Refusal {
         case .internalInconsistency: return "nothing was written; please report it with the command that led to it"
         case .manifest: return "the NixOS module writes this file; rebuild with `nixos-rebuild switch`"
         case .importFailed: return "the file must evaluate to a list of attribute sets"
+        case .importWouldChangeValues: return "set such values with `dynix append` instead"
         case .noSuchGeneration: return "`dynix generations` lists them"
         case .beforeHistory: return "`dynix log` ends with the history's first event; ask for a moment after it"
         case .unknownAt: return "`dynix log --at TIME` shows the events around it"
@@ -149,10 +151,11 @@ extension DynixError: Refusal {
         case .interrupted: return "what was committed is still pending; run `dynix apply` again when ready"
         case .applyInterrupted(_, let restored, _):
             return (restored ? "" : "check the services by hand; ") + "what was committed is still pending; `dynix log -n 3` shows what was recorded"
-        case .appliedNotRecorded:
-            return "the committed values are running; once the cause is gone, `dynix apply` records them as a generation (`dynix status` shows the state)"
-        case .appliedRecordPending:
-            return "once the cause is gone, any dynix command run as root completes it (`dynix status`, to see it)"
+        case .appliedNotRecorded(let cause):
+            return cause.then(
+                "the committed values are running; once the cause is gone, `dynix apply` records them as a generation (`dynix status` shows the state)")
+        case .appliedRecordPending(_, let cause):
+            return cause.then("once the cause is gone, any dynix command run as root completes it (`dynix status`, to see it)")
         case .untrustedSymlink: return "another user may have planted it: inspect it, remove it, and let NixOS recreate the file"
         }
     }
@@ -169,5 +172,12 @@ extension DynixError: Refusal {
         case .appliedNotRecorded: return 5
         default: return 1
         }
+    }
+}
+
+extension DynixError {
+    /// The cause's own hint (freeing space, say), then what to do once it is dealt with.
+    fileprivate func then(_ next: String) -> String {
+        hint.map { $0 + "\nhint: " + next } ?? next
     }
 }

@@ -55,23 +55,26 @@ enum FastPath {
         arguments == ["--version"] || arguments.first == "log" || arguments.first == "append"
     }
 
-    static func run(_ arguments: [String]) -> Bool {
-        if arguments == ["--version"] {
-            Terminal.out(Dynix.version)
-            return true
-        }
+    /// What the fast path read, or nil where the full parser must read the words.
+    enum Parsed: Equatable {
+        case version
+        case log(GlobalSettings, LogRequest)
+        case append(GlobalSettings, AppendRequest)
+    }
+
+    static func parse(_ arguments: [String]) -> Parsed? {
+        if arguments == ["--version"] { return .version }
         var global = GlobalSettings()
+        var rest = arguments.dropFirst()
         switch arguments.first {
         case "log":
             var request = LogRequest()
-            var rest = arguments.dropFirst()
             while let word = rest.popFirst() {
-                guard read(word, &rest, into: &request, logWords) ?? read(word, &rest, into: &global, globalWords) == true else { return false }
+                guard read(word, &rest, into: &request, logWords) ?? read(word, &rest, into: &global, globalWords) == true else { return nil }
             }
-            return finish(LogCommand.self, global, validate: request.validate, run: { try request.run(global.openHistory()) })
+            return (try? request.validate()) == nil ? nil : .log(global, request)
         case "append":
             var request = AppendRequest(words: [])
-            var rest = arguments.dropFirst()
             while let word = rest.popFirst() {
                 if !word.hasPrefix("-") {
                     request.words.append(word)
@@ -79,16 +82,30 @@ enum FastPath {
                 }
                 if word.hasPrefix("--message=") {
                     // `--message=` with nothing after it is refused by the full parser.
-                    guard request.message == nil, word.count > "--message=".count else { return false }
+                    guard request.message == nil, word.count > "--message=".count else { return nil }
                     request.message = String(word.dropFirst("--message=".count))
                     continue
                 }
-                guard read(word, &rest, into: &request, appendWords) ?? read(word, &rest, into: &global, globalWords) == true else { return false }
+                guard read(word, &rest, into: &request, appendWords) ?? read(word, &rest, into: &global, globalWords) == true else { return nil }
             }
-            guard !request.words.isEmpty else { return false }
-            return finish(AppendCommand.self, global, validate: request.validate, run: { try request.run(global.openForWriting()) })
+            return request.words.isEmpty || (try? request.validate()) == nil ? nil : .append(global, request)
         default:
+            return nil
+        }
+    }
+
+    /// Runs what `parse` read; false when it read nothing, or a value the full parser should refuse with the usage line.
+    static func run(_ arguments: [String]) -> Bool {
+        switch parse(arguments) {
+        case nil:
             return false
+        case .version:
+            Terminal.out(Dynix.version)
+            return true
+        case .log(let global, let request):
+            return finish(LogCommand.self, global) { try request.run(global.openHistory()) }
+        case .append(let global, let request):
+            return finish(AppendCommand.self, global) { try request.run(global.openForWriting()) }
         }
     }
 
@@ -106,10 +123,8 @@ enum FastPath {
     }
 
     /// Runs the request, or returns false for a value the full parser should refuse with the usage line.
-    private static func finish<Command: ParsableCommand>(
-        _ command: Command.Type, _ global: GlobalSettings, validate: () throws -> Void, run: () throws -> Void
-    ) -> Bool {
-        guard (try? global.validate()) != nil, (try? validate()) != nil else { return false }
+    private static func finish<Command: ParsableCommand>(_ command: Command.Type, _ global: GlobalSettings, run: () throws -> Void) -> Bool {
+        guard (try? global.validate()) != nil else { return false }
         do {
             try ErrorVoice.reporting(run)
         } catch {

@@ -4,7 +4,7 @@ import Glibc
 
 /// The options every command takes, as values: where the system is, how long to wait for the lock, how to write.
 /// Both parsers fill it (`GlobalOptions` for argument-parser, `FastPath`), and the defaults are these.
-struct GlobalSettings {
+struct GlobalSettings: Equatable {
     var root: String?
     var file: String?
     var lockTimeout: Double = 30

@@ -51,7 +51,7 @@ struct LogCommand: ReadingCommand {
 }
 
 /// What `dynix log` was asked, whichever parser read it (`LogCommand`, `FastPath`); the defaults are these.
-struct LogRequest {
+struct LogRequest: Equatable {
     var n: Int?
     var option: OptionPath?
     var since: PointInTime?

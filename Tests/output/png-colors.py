@@ -1,5 +1,5 @@
-"""Prints WIDTH HEIGHT COLOURS HEX… for a PNG (8-bit RGB or RGBA): its size, how many distinct colours a sample of
-its pixels has, and which of the colours named on the command line occur. No imaging library: the test machine
+"""Prints WIDTH HEIGHT COLORS HEX… for a PNG (8-bit RGB or RGBA): its size, how many distinct colors a sample of
+its pixels has, and which of the colors named on the command line occur. No imaging library: the test machine
 has none, and a PNG is zlib and five line filters."""
 
 import struct
@@ -57,7 +57,7 @@ def main():
     for line in rows[::2]:
         for x in range(0, len(line), step * 2):
             seen.add(line[x : x + 3].hex().upper())
-    wanted = [colour.lstrip("#").upper() for colour in sys.argv[2:]]
+    wanted = [color.lstrip("#").upper() for color in sys.argv[2:]]
     print(width, height, len(seen), " ".join(c for c in wanted if c in seen))
 
 

@@ -7,7 +7,7 @@ package enum NixEvaluator {
     /// result is checked inside Nix against the original, since Nix 2.8 prints floats with six digits only.
     package static func entries(ofFile given: String, manifest: Manifest?) throws -> [Entry] {
         // Nix reads a path relative to the expression, not to the shell: make it absolute first.
-        guard let resolved = realpath(given, nil) else { throw DynixError.importFailed("\(given): \(String(cString: strerror(errno)))") }
+        guard let resolved = realpath(given, nil) else { throw DynixError.io(path: given, errno: errno) }
         let path = String(cString: resolved)
         free(resolved)
         if let bytes = try FileSystem.readBytes(path), let file = try? DynamicFile(bytes: bytes) { return file.entries }
@@ -53,9 +53,7 @@ package enum NixEvaluator {
         let result = try run(["--eval", "--strict", "--argstr", "original", original, "--argstr", "imported", temporary, "-E", expression])
         guard result.succeeded else { throw DynixError.importFailed("nix-instantiate could not compare the import with the original: \(result.tail)") }
         guard result.stdoutText.trimmingWhitespace() == "true" else {
-            throw DynixError.importFailed(
-                "Nix reads \(original) differently from what dynix would write (Nix 2.8 prints floats with six significant digits); set such values with `dynix append` instead"
-            )
+            throw DynixError.importWouldChangeValues(path: original)
         }
     }
 

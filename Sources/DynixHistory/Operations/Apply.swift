@@ -1,6 +1,6 @@
 /// `dynix apply`: build, activate, confirm, record — or put back what was live. ARCHITECTURE.md "The apply transaction".
 extension HistoryWriter {
-    package struct ApplyOptions: Sendable {
+    package struct ApplyOptions: Equatable, Sendable {
         package var dryRun = false
         package var force = false
         package var allowStaticDrift = false
@@ -136,7 +136,7 @@ extension HistoryWriter {
         } catch let error as DynixError {
             if case .appliedRecordPending = error { throw error }
             // The system changed; the marker stays, so the next command records the state as unknown.
-            throw DynixError.appliedNotRecorded(cause: error.message)
+            throw DynixError.appliedNotRecorded(cause: error)
         }
     }
 
@@ -252,7 +252,7 @@ extension HistoryWriter {
             FaultInjection.reach(.applyTagged)
             try store.advance(from: old, to: id, reason: "dynix: apply")
         } catch let error as DynixError {
-            throw DynixError.appliedRecordPending(generation: number, cause: error.message)
+            throw DynixError.appliedRecordPending(generation: number, cause: error)
         }
         ActivationMarker.remove(paths)
         FileSystem.remove(paths.transaction)

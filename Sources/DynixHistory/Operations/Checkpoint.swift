@@ -40,7 +40,7 @@ extension HistoryWriter {
         } catch let refusal as DynixError {
             // The compaction is recorded: a plain refusal (exit 1: nothing changed) would not be true.
             guard let commit else { throw refusal }
-            throw DynixError.packingFailedAfterCompaction(commit: commit.hex, cause: refusal.message)
+            throw DynixError.packingFailedAfterCompaction(commit: commit.hex, cause: refusal)
         }
         return CheckpointResult(
             commit: commit, before: old.entries.count, after: commit == nil ? old.entries.count : compact.entries.count,

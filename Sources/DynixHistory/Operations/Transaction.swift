@@ -45,7 +45,7 @@ extension HistoryWriter {
         let head = try? store.head()
         if head == new {
             FileSystem.remove(paths.transaction)
-            throw DynixError.recordedDespite(cause: refusal.message, commit: new.hex)
+            throw DynixError.recordedDespite(cause: refusal, commit: new.hex)
         }
         guard head == old else { throw refusal }  // moved by someone else: the record's recovery sorts it out
         do {
@@ -55,7 +55,7 @@ extension HistoryWriter {
             }
             FileSystem.remove(paths.transaction)
         } catch {
-            throw DynixError.writtenNotRecorded(path: paths.dynamicFile, cause: refusal.message)
+            throw DynixError.writtenNotRecorded(path: paths.dynamicFile, cause: refusal)
         }
     }
 

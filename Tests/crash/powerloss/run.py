@@ -174,8 +174,8 @@ echo "$program"
 
     def check(self, root, acked):
         history = f"{root}/var/lib/dynix/history.git"
-        initialised = any(name == "init" for name, _, _ in acked)
-        if not initialised:
+        initialized = any(name == "init" for name, _, _ in acked)
+        if not initialized:
             # A cut during init: running it again must finish the job.
             result = self.dynix(root, ["init"])
             if result.returncode != 0:

@@ -65,30 +65,56 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(Set(FastPath.appendWords.flatMap(\.names)).union(global), declared["append"])
     }
 
-    /// What the fast path takes, the full parser reads the same: `--color never` (which the fast path declines, and
-    /// which changes nothing where the output is not a terminal) sends the same words the long way.
-    func testTheFastPathAndTheFullParserAgree() {
+    /// What the fast path reads, argument-parser reads the same, value for value.
+    func testTheFastPathReadsWhatTheFullParserReads() throws {
+        let taken: [[String]] = [
+            ["log"], ["log", "-n", "3"], ["log", "--json"], ["log", "--oneline", "-n", "2", "--root", "/r"], ["log", "--file", "/f", "--json"],
+            ["log", "-n", "1", "-n", "4"], ["append", "a.b", "1"], ["append", "a.b", "1", "-m", "why"], ["append", "--message", "why", "a.b", "1", "c.d", "x"],
+            ["append", "a.b", "1", "--message=why, with --dashes"], ["append", "a.b", "1", "--root", "/r", "--file", "/f"],
+        ]
+        for words in taken {
+            let fast = try XCTUnwrap(FastPath.parse(words), "\(words): declined")
+            let full = try Dynix.parseAsRoot(words)
+            switch full {
+            case let command as LogCommand: XCTAssertEqual(fast, .log(command.global.settings, command.request), "\(words)")
+            case let command as AppendCommand: XCTAssertEqual(fast, .append(command.global.settings, command.request), "\(words)")
+            default: XCTFail("\(words): \(full)")
+            }
+        }
+        let declined: [[String]] = [
+            ["log", "--since", "now"], ["log", "-p"], ["log", "-n"], ["log", "-n", "-1"], ["log", "-3"], ["log", "--color", "never"], ["append", "a.b"],
+            ["append", "a.b", "1", "--apply"], ["append", "a.b", "1", "-m", "one", "-m", "two"], ["append", "a.b", "1", "--message="],
+            ["append", "a.b", "--", "-5"], ["append"], ["status"], ["--root", "/r", "log"],
+        ]
+        for words in declined { XCTAssertNil(FastPath.parse(words), "\(words)") }
+    }
+
+    /// The same, end to end: the fast path (the root from `DYNIX_ROOT`, so the first word is the command) against the
+    /// full parser (`--color never`, which the fast path declines and which changes nothing off a terminal).
+    func testTheFastPathAndTheFullParserDoTheSame() {
         let fast = TempRoot()
         let full = TempRoot()
         for root in [fast, full] { Run.dynix(root, ["init"]) }
+        func both(_ words: [String]) -> (RunResult, RunResult) {
+            (Run.program([Run.dynixBinary] + words, environment: ["DYNIX_ROOT": fast.path]), Run.dynix(full, words + ["--color", "never"]))
+        }
         let appends: [[String]] = [
             ["append", "services.a.b", "1"], ["append", "services.a.b", "2", "-m", "why"],
             ["append", "--message", "two", "services.a.c", "x", "services.a.d", "3"],
-            ["append", "services.a.b"], ["append", "services.a.b", "4", "-m", "one", "-m", "two"],
+            ["append", "services.a.b"], ["append", "services.a.b", "-m", "x"], ["append", "services.a.b", "4", "-m", "one", "-m", "two"],
+            ["append", "services.a.b", "-1"],
         ]
         for words in appends {
-            let a = Run.dynix(fast, words)
-            let b = Run.dynix(full, words + ["--color", "never"])
+            let (a, b) = both(words)
             XCTAssertEqual(a.status, b.status, "\(words)")
             XCTAssertEqual(a.stderr, b.stderr, "\(words)")
             XCTAssertEqual(a.stdout.prefix(while: { $0 != "(" }), b.stdout.prefix(while: { $0 != "(" }), "\(words)")
         }
         XCTAssertEqual(fast.dynamicFile, full.dynamicFile)
-        let subjects = ["log", "-1", "--format=%s%n%b"]
-        XCTAssertEqual(Run.git(fast, subjects).stdout, Run.git(full, subjects).stdout)
+        let messages = ["log", "--format=%s%n%b"]
+        XCTAssertEqual(Run.git(fast, messages).stdout, Run.git(full, messages).stdout)
         for words in [["log"], ["log", "-n", "2"], ["log", "--oneline"], ["log", "--json", "-n", "1"], ["log", "-n", "x"], ["log", "-n", "-1"]] {
-            let a = Run.dynix(fast, words)
-            let b = Run.dynix(full, words + ["--color", "never"])
+            let (a, b) = both(words)
             XCTAssertEqual(a.status, b.status, "\(words)")
             XCTAssertEqual(a.stderr, b.stderr, "\(words)")
             XCTAssertEqual(a.stdout.count, b.stdout.count, "\(words)")
@@ -116,9 +142,16 @@ final class CommandLineTests: XCTestCase {
 
     /// append's plain form skips argument-parser (FastPath): what the full parser would refuse or read
     /// otherwise must reach it, and the messages it takes must come out the same.
-    func testAppendsShortWayAndTheFullParserAgree() {
+    /// Messages that begin with `-`, an empty `--message=`, a second `-m`: each reaches the parser that reads it right,
+    /// typed as an administrator types them (the root from `DYNIX_ROOT`, so the fast path sees them first).
+    func testAppendsMessagesWhicheverParserReadsThem() {
         let root = TempRoot()
         dynix(root, "init")
+        @discardableResult func dynix(_ root: TempRoot, _ arguments: String..., status: Int32 = 0, line: UInt = #line) -> RunResult {
+            let result = Run.program([Run.dynixBinary] + arguments, environment: ["DYNIX_ROOT": root.path])
+            XCTAssertEqual(result.status, status, "\(arguments): \(result.stderr)", line: line)
+            return result
+        }
         XCTAssertTrue(dynix(root, "append", "services.a.b", "1", "--message=", status: 1).stderr.contains("dynix: error: missing value for '--message"))
         XCTAssertTrue(dynix(root, "append", "services.a.b", status: 1).stderr.contains("has no VALUE"))
         XCTAssertTrue(dynix(root, "append", "services.a.b", "1", "--nope", status: 1).stderr.contains("--nope"))

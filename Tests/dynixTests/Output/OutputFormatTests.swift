@@ -65,6 +65,17 @@ final class OutputFormatTests: XCTestCase {
         return result.stdout
     }
 
+    /// `--color` holds for the refusals of the command line too, before any command has read it.
+    func testColorRulesHoldForRefusalsOfTheCommandLine() {
+        let dynix = Run.dynixBinary
+        XCTAssertTrue(underTerminal("\(dynix) log --nope", environment: ["NO_COLOR": ""]).contains("\u{1B}[31mdynix: error: "))
+        for words in ["--color never log --nope", "log --color=never --nope", "--color never stauts"] {
+            let text = underTerminal("\(dynix) \(words)", environment: ["NO_COLOR": ""])
+            XCTAssertTrue(text.contains("dynix: error: "), text)
+            XCTAssertFalse(text.contains("\u{1B}["), "\(words): \(text.debugDescription)")
+        }
+    }
+
     func testPagerAndColorAsGitDoesThem() throws {
         let root = rootAtGeneration1(option: "services.harmonia.settings.workers", value: "8")
         for n in 1...12 { dynix(root, "append", "services.harmonia.settings.workers", String(n)) }

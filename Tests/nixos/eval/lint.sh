@@ -70,7 +70,7 @@ while IFS= read -r file; do
 done < <(find "${nix_owned[@]}" -name '*.nix' | sort)
 
 if ! command -v shellcheck >/dev/null; then
-  echo "skip  shellcheck: not installed (Debian: apt-get install shellcheck); shell not linted"
+  fail "shellcheck" "not installed (Debian: apt-get install shellcheck); the shell is not linted"
 else
   # lint_shell NAME FILE: ShellCheck on FILE, one pass or fail.
   lint_shell() {
