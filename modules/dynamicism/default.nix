@@ -190,8 +190,12 @@ in
         message = "dynamicism: options declared dynamic more than once: ${lib.concatStringsSep ", " declaredTwice}";
       }
       {
-        assertion = lib.length (lib.unique serviceUnits.declared) == lib.length serviceUnits.declared;
-        message = "dynamicism: two dynamicism services share one systemd unit";
+        assertion = serviceUnits.shared == [ ];
+        message = "dynamicism: two dynamicism services share one systemd unit: ${lib.concatStringsSep ", " serviceUnits.shared}";
+      }
+      {
+        assertion = serviceUnits.refused == [ ];
+        message = "dynamicism: ${lib.concatStringsSep "\ndynamicism: " serviceUnits.refused}";
       }
     ];
 

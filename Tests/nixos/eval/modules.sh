@@ -33,7 +33,7 @@ for name, r in sorted(json.loads(sys.argv[1]).items()):
   expect_error "modules: an entry for a disabled service is an error" \
     'not dynamic on this system: services\.gotosocial\.settings\.application-name' \
     "(($system).config.dynamicism.applyDynamicConfiguration { dynamicFile = ./Tests/nixos/eval/fixtures/gotosocial-name.nix; }).dropIns"
-  expect_json "modules: assertions hold" '[true,true]' \
+  expect_json "modules: assertions hold" '[true,true,true]' \
     "map (a: a.assertion) ($system).config.assertions"
 
   # Issue 8, failure 3: a value the option's type refuses (nice is
@@ -70,6 +70,36 @@ for name, r in sorted(json.loads(sys.argv[1]).items()):
   expect_error "modules: one option declared by two services under two spellings stops the build" \
     'options declared dynamic more than once: services\.distccd\.maxJobs \(distccd: services\.distccd\.maxJobs; other: services\.distccd\."maxJobs"\)' \
     "(($twice_sys).config.dynamicism.applyDynamicConfiguration { dynamicFile = ./Tests/nixos/eval/fixtures/distccd-override.nix; }).dropIns"
+  # Issue 21, items 1 and 2: a unit a static switch would not restart
+  # (restartIfChanged = false: skipped) or would only reload (reloadIfChanged
+  # = true) keeps its dynamic settings through the switch, while the history
+  # would say the static ones are live: refused, with the reason and the
+  # remedy, by the static system and by the build.
+  for shape in "restartIfChanged = false:does not restart it \\(restartIfChanged = false\\)" \
+    "reloadIfChanged = true:reloads it instead of restarting it \\(reloadIfChanged = true\\)"; do
+    setting=${shape%%:*} why=${shape#*:}
+    shape_sys="import ./Tests/nixos/eval/modules/system.nix { lib = import $NIXPKGS_LIB/lib;
+      static = { services.distccd.enable = true; systemd.services.distccd.$setting; }; }"
+    expect_error "modules: a unit with $setting fails the assertion" \
+      "distccd\\.service cannot be dynamic: a static switch $why, so its dynamic settings would stay live after a static switch while dynix's history says the static ones are; let the switch restart it" \
+      "let a = builtins.elemAt ($shape_sys).config.assertions 2; in if a.assertion then true else throw a.message"
+    expect_error "modules: a unit with $setting stops the build" \
+      "distccd\\.service cannot be dynamic: a static switch $why" \
+      "(($shape_sys).config.dynamicism.applyDynamicConfiguration { dynamicFile = ./Tests/nixos/eval/fixtures/distccd-override.nix; }).dropIns"
+  done
+
+  # Issue 21, item 7: two services sharing one unit stops the build too (it
+  # checks no assertion), naming the unit and the services.
+  shared_sys="import ./Tests/nixos/eval/modules/system.nix { lib = import $NIXPKGS_LIB/lib;
+    static = { services.distccd.enable = true; };
+    extra = [ { dynamicism.services.other = { units = [ \"distccd.service\" ]; options = { }; }; } ]; }"
+  expect_json "modules: two services sharing one unit fail the assertion, naming both" \
+    '[false,"dynamicism: two dynamicism services share one systemd unit: distccd.service (distccd, other)"]' \
+    "let a = builtins.elemAt ($shared_sys).config.assertions 1; in [ a.assertion a.message ]"
+  expect_error "modules: two services sharing one unit stop the build" \
+    'two dynamicism services share one systemd unit: distccd\.service \(distccd, other\)' \
+    "(($shared_sys).config.dynamicism.applyDynamicConfiguration { dynamicFile = ./Tests/nixos/eval/fixtures/distccd-override.nix; }).dropIns"
+
   once_sys="import ./Tests/nixos/eval/modules/system.nix { lib = import $NIXPKGS_LIB/lib;
     static = { services.distccd.enable = true; };
     extra = [ { dynamicism.services.distccd.options.\"\\\"services\\\".distccd.maxJobs\".description = \"again\"; } ]; }"

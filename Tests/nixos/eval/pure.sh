@@ -117,6 +117,30 @@ expect_json "unit-file: [Unit] and [Install] changes are refused, naming unit an
 expect_json "unit-file: the same text is no drop-in" '[]' \
   "((import $lib/unit-file.nix).dropIn { unit = \"a.service\"; static = \"$unit_static\"; dynamic = \"$unit_static\"; }).sections"
 
+# Issue 21, item 7: keys with `-` parse (X-RestartIfChanged, …), so the `X-`
+# rule holds for them: a difference in X-Restart-Triggers is neither written
+# nor refused, even in [Unit].
+expect_json "unit-file: keys with - parse" '[{"key":"X-RestartIfChanged","section":"Service","value":"false"},{"key":"Nice","section":"Service","value":"3"}]' \
+  "(import $lib/unit-file.nix).parse \"[Service]\nX-RestartIfChanged=false\nNice=3\n\""
+expect_json "unit-file: an X- difference in [Unit] is neither written nor refused" '{"refused":[],"sections":[]}' \
+  "(import $lib/unit-file.nix).dropIn { unit = \"a.service\"; static = \"[Unit]\nX-Restart-Triggers=/nix/store/a\n\"; dynamic = \"[Unit]\nX-Restart-Triggers=/nix/store/b\n\"; }"
+
+# switch-treatment.nix: what a static switch does to a unit, by the rules of
+# switch-to-configuration's handle_modified_unit.
+expect_json "switch-treatment: restart, reload, skip (three ways), socket; systemd's booleans" \
+  '["restart","reload","skip","skip","skip","socket","restart","skip"]' \
+  "let t = (import $lib/switch-treatment.nix).treatment; in map (x: (t (builtins.elemAt x 0) (builtins.elemAt x 1)).kind) [
+     [ \"a.service\" \"[Service]\nExecStart=/bin/a\n\" ]
+     [ \"a.service\" \"[Service]\nX-ReloadIfChanged=true\n\" ]
+     [ \"a.service\" \"[Service]\nX-RestartIfChanged=false\n\" ]
+     [ \"a.service\" \"[Unit]\nRefuseManualStop=yes\n\" ]
+     [ \"a.service\" \"[Unit]\nX-OnlyManualStart=1\n\" ]
+     [ \"a.socket\" \"[Socket]\nListenStream=1\n\" ]
+     [ \"a.service\" \"[Service]\nX-RestartIfChanged=true\n\" ]
+     [ \"a.service\" \"[Service]\nX-RestartIfChanged=off\n\" ] ]"
+expect_json "switch-treatment: a unit the switch restarts is not refused" 'null' \
+  "(import $lib/switch-treatment.nix).refusal \"a.service\" \"[Service]\nX-StopIfChanged=false\n\""
+
 # option-type.nix on the shapes lib.types builds (name, description,
 # nestedTypes, functor.payload); the real lib.types are in Tests/nixos/eval/modules.
 expect_json "option-type: bounded, unsigned, port, nullOr/listOf/enum, unsupported" \

@@ -8,7 +8,8 @@
 #      against); passthru dropIns, dynamicConfig, entries
 #
 # The build fails, naming every problem, when an option is declared dynamic
-# twice, an entry sets an option that is not dynamic or has a value of the
+# twice, two services share a unit, a unit's static switch would not reset it
+# (switch-treatment.nix), an entry sets an option that is not dynamic or has a value of the
 # wrong type (layer.nix), an entry's value would not be the evaluated one
 # (shadow.nix, shadow-cause.nix), or a unit's difference cannot be a
 # drop-in (unit-file.nix).
@@ -72,9 +73,13 @@ let
   };
   inherit (unitDropIns) dropIns;
 
+  # The build checks no assertion: what the static system's assertions refuse, it refuses too.
   errors =
     lib.optional (declaredTwice != [ ])
       ("options declared dynamic more than once: " + lib.concatStringsSep ", " declaredTwice)
+    ++ lib.optional (serviceUnits.shared != [ ])
+      ("two dynamicism services share one systemd unit: " + lib.concatStringsSep ", " serviceUnits.shared)
+    ++ serviceUnits.refused
     ++ lib.optional (layered.undeclared != [ ])
       ("${toString dynamicFile} sets options that are not dynamic on this system: "
         + lib.concatStringsSep ", " layered.undeclared

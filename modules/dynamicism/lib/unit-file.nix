@@ -41,7 +41,7 @@ let
       let
         line = trim raw;
         header = builtins.match "[[]([A-Za-z0-9_-]+)[]]" line;
-        kv = builtins.match "([A-Za-z0-9_]+)[ \t]*=(.*)" line;
+        kv = builtins.match "([A-Za-z0-9_-]+)[ \t]*=(.*)" line;
       in
       if line == "" || builtins.substring 0 1 line == "#" || builtins.substring 0 1 line == ";" then acc
       else if header != null then acc // { section = builtins.head header; }

@@ -84,9 +84,12 @@ let
   description = lib.mkOption { type = lib.types.str; default = ""; };
 
   # Unit texts the way NixOS's systemd-lib renders them (serviceToUnit,
-  # socketToUnit): [Unit] from description and dependencies, then the
-  # environment as quoted Environment= lines, then the settings in name
-  # order, a list one line per element, booleans true/false.
+  # socketToUnit; nixos/lib/systemd-lib.nix at NixOS/nixpkgs
+  # 013635633ffe11f70df1d639f563f21c42c1f778): [Unit] from description and
+  # dependencies, then the environment as quoted Environment= lines, then
+  # X-ReloadIfChanged=true (reloadIfChanged) or else X-RestartIfChanged=false
+  # (restartIfChanged = false), then the settings in name order, a list one
+  # line per element, booleans true/false.
   unitValue = v: if builtins.isBool v then lib.boolToString v else toString v;
   section = attrs: lib.concatStrings (lib.mapAttrsToList
     (k: v: lib.concatMapStrings (x: "${k}=${unitValue x}\n") (lib.toList v))
@@ -96,6 +99,7 @@ let
     // lib.optionalAttrs (s.requires != [ ]) { Requires = toString s.requires; });
   serviceText = s: unitSection s + "\n[Service]\n"
     + lib.concatMapStrings (n: "Environment=${builtins.toJSON "${n}=${toString s.environment.${n}}"}\n") (builtins.attrNames s.environment)
+    + (if s.reloadIfChanged then "X-ReloadIfChanged=true\n" else if !s.restartIfChanged then "X-RestartIfChanged=false\n" else "")
     + section s.serviceConfig;
   socketText = s: unitSection s + "\n[Socket]\n"
     + lib.concatMapStrings (l: "ListenStream=${l}\n") s.listenStreams
@@ -128,6 +132,8 @@ in
           options = {
             environment = anyAttrs;
             serviceConfig = anyAttrs;
+            restartIfChanged = lib.mkOption { type = lib.types.bool; default = true; };
+            reloadIfChanged = lib.mkOption { type = lib.types.bool; default = false; };
             inherit description;
             after = strings; requires = strings; wantedBy = strings;
           };
