@@ -98,10 +98,14 @@ expect_run "apply: a unit back on static settings loses its drop-in and restarts
 expect_absent "apply: drop-in removed" "$work/run/b b.service.d/zz-dynix.conf"
 
 expect_dry "apply --dry-run: only the group that changed, one line per group" "would restart b b.service" "$work/apply2" --dry-run
-expect_dry "apply --dry-run: a group on one line, in its order" "would restart b b.service a.service" "$work/apply2grouped" --dry-run
+expect_dry "apply --dry-run: in a group without a socket, only the units that changed" "would restart b b.service" "$work/apply2grouped" --dry-run
 expect_dry "apply --dry-run: nothing changed" "no unit changed" "$work/apply3" --dry-run
-expect_output "apply: a group restarts together (output as before)" "restarting b b.service a.service" \
-  $'daemon-reload\nrestart b b.service a.service' "$work/apply2grouped"
+expect_output "apply: in a group without a socket, only the units that changed restart" "restarting b b.service" \
+  $'daemon-reload\nrestart b b.service' "$work/apply2grouped"
+apply_prog apply2grouped5 '"[Service]\nX=5"' '"[Service]\nY=5"' '[ [ "b b.service" "a.service" ] ]'
+expect_output "apply: a group whose units all changed restarts together, in its order" "restarting b b.service a.service" \
+  $'daemon-reload\nrestart b b.service a.service' "$work/apply2grouped5"
+"$work/apply2grouped" >/dev/null
 apply_prog apply4 '"[Service]\nX=4"' '"[Service]\nY=4"'
 expect_dry "apply --dry-run: every changed group, in the order of the real run" \
   $'would restart a.service\nwould restart b b.service' "$work/apply4" --dry-run
@@ -110,6 +114,29 @@ expect_output "apply: without --dry-run, as before" $'restarting a.service\nrest
   $'daemon-reload\nrestart a.service\nrestart b b.service' "$work/apply4"
 expect_output "apply: no changes (output as before)" "no unit changed" "" "$work/apply4"
 "$work/apply3" >/dev/null
+
+# Issue 21, item 6: a service and its socket, grouped. Only the service's
+# settings change: the socket keeps listening (its restart would refuse a
+# connection). The socket's own settings change: both restart, since the
+# service holds the socket's old descriptor.
+socket_prog() { # socket_prog NAME SERVICE-TEXT-OR-null SOCKET-TEXT-OR-null
+  nix_text "$work/$1" "(import $scripts).apply { systemctl = \"/unused\"; shell = \"/bin/sh\";
+    units = { \"h.service\" = $2; \"h.socket\" = $3; }; groups = [ [ \"h.socket\" \"h.service\" ] ]; }"
+}
+socket_prog socket1 '"[Service]\nW=1"' null
+socket_prog socket2 '"[Service]\nW=2"' null
+socket_prog socket3 '"[Service]\nW=2"' '"[Socket]\nListenStream=\nListenStream=1"'
+expect_dry "apply --dry-run: a service's change alone would not restart its socket" "would restart h.service" "$work/socket1" --dry-run
+expect_output "apply: a service's change alone restarts the service, not its socket" "restarting h.service" \
+  $'daemon-reload\nrestart h.service' "$work/socket1"
+expect_output "apply: a service's change again: still only the service" "restarting h.service" \
+  $'daemon-reload\nrestart h.service' "$work/socket2"
+expect_dry "apply --dry-run: a socket's change would restart the whole group" "would restart h.socket h.service" "$work/socket3" --dry-run
+expect_output "apply: a socket's change restarts the whole group, in its order" "restarting h.socket h.service" \
+  $'daemon-reload\nrestart h.socket h.service' "$work/socket3"
+expect_output "apply: the socket back on static settings restarts the whole group" "restarting h.socket h.service" \
+  $'daemon-reload\nrestart h.socket h.service' "$work/socket2"
+rm -rf "$work/run/h.service.d" "$work/run/h.socket.d"
 
 nix_text "$work/restore" "(import $scripts).restoreStatic { systemctl = \"/unused\"; units = [ \"a.service\" \"b b.service\" ]; }"
 expect_dry "restoreStatic --dry-run: the units that would lose their drop-in" "would restart a.service" "$work/restore" --dry-run

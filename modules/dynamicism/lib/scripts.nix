@@ -31,14 +31,16 @@ let
 
   # units: { "<unit>" = "<drop-in text>" or null; } for every unit dynix
   # manages; null means "static settings" (no drop-in).
-  # groups: lists of units restarted together (a service and its socket:
-  # a socket that listens elsewhere must be restarted with the service that
-  # holds its old descriptor). A unit in no group is a group of its own.
+  # groups: the units of one service (a service and its socket). A unit in no
+  # group is a group of its own.
   #
   # Writes drop-ins that differ, removes those no longer wanted, reloads
-  # systemd once, and restarts only the groups with a unit whose drop-in
-  # changed, one `systemctl restart` per group (systemd orders the jobs): a
-  # unit whose effective settings are the same as before is left running.
+  # systemd once, and restarts, one `systemctl restart` per group (systemd
+  # orders the jobs), only the units whose drop-in changed: a unit whose
+  # effective settings are the same as before is left running, and a socket
+  # keeps listening while only its service's settings change. When a socket's
+  # own settings change, its whole group restarts: the service holds the
+  # socket's old descriptor and must let it go.
   #
   # With `--dry-run` as its first argument it compares the same way but
   # writes, removes and reloads nothing, and instead of each restart prints
@@ -85,15 +87,28 @@ let
           fi
         '';
       anyChanged = g: builtins.concatStringsSep " || " (map (u: "[ -n \"\${${flag u}:-}\" ]") g);
-      restartGroup = g: ''
-        if ${anyChanged g}; then
-          echo ${quote "restarting ${builtins.concatStringsSep " " g}"}
-          "$systemctl" restart ${builtins.concatStringsSep " " (map quote g)}
+      isSocket = u: builtins.match ".*\\.socket" u != null;
+      # The units of group g to restart, as the positional parameters: the
+      # whole group when one of its sockets changed, else the changed units.
+      select = g:
+        let sockets = builtins.filter isSocket g; in
+        "set --\n"
+        + (if sockets == [ ] then "" else ''
+          if ${anyChanged sockets}; then
+            set -- ${builtins.concatStringsSep " " (map quote g)}
+          else
+        '')
+        + builtins.concatStringsSep "" (map (u: "if [ -n \"\${${flag u}:-}\" ]; then set -- \"$@\" ${quote u}; fi\n") g)
+        + (if sockets == [ ] then "" else "fi\n");
+      restartGroup = g: select g + ''
+        if [ "$#" -gt 0 ]; then
+          echo "restarting $*"
+          "$systemctl" restart "$@"
         fi
       '';
-      reportGroup = g: ''
-        if ${anyChanged g}; then
-          echo ${quote "would restart ${builtins.concatStringsSep " " g}"}
+      reportGroup = g: select g + ''
+        if [ "$#" -gt 0 ]; then
+          echo "would restart $*"
         fi
       '';
       # Each non-empty line indented by two spaces.

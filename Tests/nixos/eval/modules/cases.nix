@@ -214,9 +214,10 @@ in
     actual = bindForced.systemd.sockets.harmonia.socketConfig.ListenStream;
     expected = "127.0.0.1:5001";
   };
-  # Socket and service restart together; the service may idle.
+  # A change of the socket's settings restarts socket and service together
+  # (the service may idle); the group is the socket first, then the service.
   harmonia-apply-restarts-socket-with-service = {
-    actual = lib.hasInfix "restart 'harmonia.socket' 'harmonia.service'" (apply "harmonia-bind").env.applyText;
+    actual = lib.hasInfix "set -- 'harmonia.socket' 'harmonia.service'" (apply "harmonia-bind").env.applyText;
     expected = true;
   };
 
