@@ -95,6 +95,23 @@ for _ in 1 2 3 4 5 6; do
 done
 expect "socket: a connection reaches the socket-activated service (memcached through it)" "$reply" "VERSION "
 expect "socket: the service runs (activated by the connection or restarted with its socket)" "$(show proxy.service ActiveState)" active
+
+# Issue 21, item 6: only the service's settings change (its upstream): the
+# socket is not restarted and keeps listening, so no connection is refused
+# while the service restarts; the restarted service gets the socket again.
+socket_before=$(inv proxy.socket) service_before=$(inv proxy.service)
+apply_for gen-upstream '[ { services.proxy.bind = "127.0.0.1:7002"; } { services.proxy.upstream = "127.1:11211"; } ]'
+in_ct bash -c 'refused=0; for _ in $(seq 1 300); do if exec 3<>/dev/tcp/127.0.0.1/7002; then exec 3>&-; else refused=$((refused + 1)); fi; done 2>/dev/null; echo "$refused"' \
+  > "$work/connections" &
+loop=$!
+in_ct /t/gen-upstream >/dev/null
+wait "$loop"
+expect "socket: a change of its service's settings alone does not restart the socket" "$(inv proxy.socket)" "$socket_before"
+if [ "$(inv proxy.service)" != "$service_before" ]; then pass "socket: ... and restarts the service"; else fail "socket: ... and restarts the service" "same InvocationID $service_before"; fi
+expect_has "socket: ... which runs its dynamic upstream" "$(cmdline proxy.service)" "127.1:11211"
+expect "socket: ... and no connection is refused meanwhile (300 tried)" "$(cat "$work/connections")" 0
+reply=$(in_ct bash -c 'exec 3<>/dev/tcp/127.0.0.1/7002; printf "version\r\n" >&3; timeout 3 head -c 8 <&3' 2>&1)
+expect "socket: ... and a connection still reaches memcached through it" "$reply" "VERSION "
 expect "apply: a unit back on static settings loses its drop-in (distccd, memcached)" \
   "$(in_ct ls /run/systemd/system/distccd.service.d /run/systemd/system/memcached.service.d 2>/dev/null | grep -c zz-dynix)" 0
 expect_has "apply: ... and runs its static flags again" "$(cmdline distccd.service)" "--jobs 12"

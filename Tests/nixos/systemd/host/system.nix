@@ -38,6 +38,7 @@ let
     "services.memcached.maxMemory" = { type = "int"; min = 0; service = "memcached"; };
     "services.memcached.maxConnections" = { type = "int"; min = 0; service = "memcached"; };
     "services.proxy.bind" = { type = "str"; service = "proxy"; };
+    "services.proxy.upstream" = { type = "str"; service = "proxy"; };
   };
 
   services = {
@@ -53,7 +54,7 @@ let
     else {
       services.distccd = { maxJobs = 12; logLevel = "warning"; nice = null; };
       services.memcached = { maxMemory = 64; maxConnections = 1024; };
-      services.proxy = { bind = "127.0.0.1:7001"; };
+      services.proxy = { bind = "127.0.0.1:7001"; upstream = "127.0.0.1:11211"; };
       force = { };
     };
 
@@ -120,7 +121,7 @@ let
         After=proxy.socket
 
         [Service]
-        ExecStart=/lib/systemd/systemd-socket-proxyd 127.0.0.1:11211
+        ExecStart=/lib/systemd/systemd-socket-proxyd ${p.upstream or "127.0.0.1:11211"}
       '';
     };
 
