@@ -101,6 +101,7 @@ expect "socket: the service runs (activated by the connection or restarted with 
 # while the service restarts; the restarted service gets the socket again.
 socket_before=$(inv proxy.socket) service_before=$(inv proxy.service)
 apply_for gen-upstream '[ { services.proxy.bind = "127.0.0.1:7002"; } { services.proxy.upstream = "127.1:11211"; } ]'
+# shellcheck disable=SC2016 # the loop's variables belong to the shell in the container
 in_ct bash -c 'refused=0; for _ in $(seq 1 300); do if exec 3<>/dev/tcp/127.0.0.1/7002; then exec 3>&-; else refused=$((refused + 1)); fi; done 2>/dev/null; echo "$refused"' \
   > "$work/connections" &
 loop=$!
