@@ -5,7 +5,11 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 build=.build/debug
-flags=(-typecheck -I "$build/Modules" -I Sources/CGit2
+# The library shares its API with the package only (`package` access): these files type-check as part of the
+# package, under the name SwiftPM gave it (it derives the name from the folder the package is in).
+package_name=$(grep -- '"-module-name","DynixHistory"' .build/debug.yaml | grep -o -- '"-package-name","[^"]*"' | head -n 1 | cut -d '"' -f 4)
+if [ -z "$package_name" ]; then echo "compile-fail: no package name for DynixHistory in $build.yaml (build first)"; exit 1; fi
+flags=(-typecheck -package-name "$package_name" -I "$build/Modules" -I Sources/CGit2
   -Xcc "-fmodule-map-file=$build/CSignals.build/module.modulemap"
   -Xcc "-fmodule-map-file=$build/CGit2Startup.build/module.modulemap"
   -Xcc "-fmodule-map-file=$build/CDeflate.build/module.modulemap")
