@@ -4,10 +4,11 @@
 {
   # The source SwiftPM gets: what `swift build` reads and nothing else, so a
   # change to the modules, documents or scripts does not rebuild the command.
-  # Tests/ is in it because Package.swift declares the test targets there and
-  # SwiftPM refuses a manifest whose target folders are missing, even when it
-  # builds only `--product dynix`.
-  src = builtins.path {
+  # The Swift test targets' folders are in it because Package.swift declares
+  # them and SwiftPM refuses a manifest whose target folders are missing, even
+  # when it builds only `--product dynix`; the rest of Tests/ (the NixOS side's,
+  # crash and benchmark scripts) is not.
+  src = let swiftTests = [ "Tests/DynixTestSupport" "Tests/DynixHistoryTests" "Tests/dynixTests" ]; in builtins.path {
     name = "dynix-source";
     path = ./.;
     filter = path: type:
@@ -16,8 +17,8 @@
         rel = builtins.substring (builtins.stringLength root + 1) (-1) (toString path);
         under = dir: builtins.substring 0 (builtins.stringLength dir + 1) rel == dir + "/";
       in
-      builtins.elem rel [ "Package.swift" "Package.resolved" "Sources" "Tests" "man" "man/dynix.1" ]
-      || under "Sources" || under "Tests";
+      builtins.elem rel ([ "Package.swift" "Package.resolved" "Sources" "Tests" "man" "man/dynix.1" ] ++ swiftTests)
+      || under "Sources" || builtins.any under swiftTests;
   };
 
   # nixpkgs' swiftpm hook runs `swift build -j N -c release` with these.
