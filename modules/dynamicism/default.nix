@@ -208,7 +208,21 @@ in
       supportsDryActivation = true;
       text = scripts.activation {
         inherit units;
+        inherit (serviceUnits) groups;
         inherit (cfg) rebuildHook;
+      };
+    };
+
+    # A static switch never restarts a socket unit; the activation snippet
+    # lists this unit instead, which restarts the groups whose socket had a
+    # drop-in once the switch has reloaded systemd (lib/scripts.nix). Decided
+    # on the units the services declare: systemd.units depends on this unit.
+    systemd.services.dynix-socket-reset = lib.mkIf (builtins.any (lib.hasSuffix ".socket") serviceUnits.declared) {
+      description = "dynix: restart the socket units a static switch reset";
+      serviceConfig = {
+        Type = "oneshot";
+        ExecStart = pkgs.writeScript "dynix-socket-reset" (scripts.socketReset { inherit systemctl shell; });
+        TimeoutStartSec = 120;
       };
     };
   };

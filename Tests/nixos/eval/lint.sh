@@ -130,10 +130,13 @@ SH
     render build "s.build { nixBuild = \"/n/bin/nix-build\";
          configExpression = ''(builtins.getFlake \"/etc/nixos\").nixosConfigurations.\"it's\".config''; }" &&
     render_snippet activation "s.activation { units = builtins.attrNames $units_nix; $hook }" &&
+    render_snippet activation-grouped "s.activation { units = builtins.attrNames $units_nix; groups = [ [ \"h.service\" \"h.socket\" ] ]; $hook }" &&
+    render_snippet activation-socket-only "s.activation { units = [ \"h.socket\" ]; groups = [ [ \"h.socket\" ] ]; }" &&
+    render socket-reset "s.socketReset { systemctl = \"/s\"; }" &&
     render_snippet activation-one "s.activation { units = [ \"a.service\" ]; }" &&
     render_snippet activation-none "s.activation { units = [ ]; $hook }"; then
     for name in apply apply-bash apply-none restore-static restore-static-none check check-none build \
-      activation activation-one activation-none; do
+      activation activation-grouped activation-socket-only activation-one activation-none socket-reset; do
       lint_shell "generated program: $name" "$lint_dir/$name"
     done
   else

@@ -26,7 +26,7 @@ case "$1" in is-active)
 esac
 SH
 chmod +x "$work/systemctl"
-export DYNIX_SYSTEMCTL=$work/systemctl DYNIX_SYSTEMD_RUNTIME_DIR=$work/run DYNIX_NIXOS_RUN_DIR=$work/nixos
+export DYNIX_SYSTEMCTL=$work/systemctl DYNIX_SYSTEMD_RUNTIME_DIR=$work/run DYNIX_NIXOS_RUN_DIR=$work/nixos DYNIX_RUN_DIR=$work/dynix
 export DYNIX_TEST_LOG=$work/log
 
 # expect_run NAME EXPECTED-SYSTEMCTL-CALLS COMMAND...: run, compare the log.
@@ -167,6 +167,38 @@ expect_absent "activation (switch): drop-ins removed" "$work/run/a.service.d/zz-
 rm -f "$work/nixos/activation-restart-list"
 expect_run "activation (boot, nothing dynamic): only the hook" "hook rebuild-hook --system /nix/store/0000-nixos-system" activate boot
 expect_absent "activation (nothing dynamic): restart list untouched" "$work/nixos/activation-restart-list"
+
+# Issue 21, items 3 and 4: a switch never restarts a socket unit, so a group
+# whose socket had a drop-in goes to the socket reset list (socket first) and
+# the reset unit to the restart list; a group whose service alone had one goes
+# to the restart list as any unit.
+nix_text "$work/activation-socket.snippet" "(import $scripts).activation { units = [ \"h.socket\" \"h.service\" ]; groups = [ [ \"h.service\" \"h.socket\" ] ]; }"
+activate_socket() { # as activate, in a bash of its own
+  # shellcheck disable=SC2016 # $0 is the inner shell's: the snippet's path
+  NIXOS_ACTION=$1 systemConfig=/nix/store/0000-nixos-system bash -c 'set -e; . "$0"; echo done' "$work/activation-socket.snippet"
+}
+socket_prog socket-both '"[Service]\nW=3"' '"[Socket]\nListenStream=\nListenStream=2"'
+"$work/socket-both" >/dev/null
+rm -f "$work/nixos/activation-restart-list" "$work/nixos/dry-activation-restart-list"
+expect_run "activation (dry-activate), socket group: nothing removed" "" activate_socket dry-activate
+expect_file "activation (dry-activate), socket group: the reset unit reported" "$work/nixos/dry-activation-restart-list" "dynix-socket-reset.service"
+expect_absent "activation (dry-activate), socket group: no reset list written" "$work/dynix/socket-reset-list"
+expect_run "activation (switch), socket group: no systemctl call" "" activate_socket switch
+expect_file "activation (switch), socket group: the group to reset, socket first" "$work/dynix/socket-reset-list" "h.socket h.service"
+expect_file "activation (switch), socket group: the reset unit in the restart list, not the socket" "$work/nixos/activation-restart-list" "dynix-socket-reset.service"
+expect_absent "activation (switch), socket group: the socket's drop-in removed" "$work/run/h.socket.d/zz-dynix.conf"
+expect_absent "activation (switch), socket group: the service's drop-in removed" "$work/run/h.service.d/zz-dynix.conf"
+nix_text "$work/socket-reset" "(import $scripts).socketReset { systemctl = \"/unused\"; }"
+expect_output "socket reset: restarts each listed group, socket first" "dynix: restarting h.socket h.service on their static settings" \
+  "restart h.socket h.service" "$work/socket-reset"
+expect_absent "socket reset: the list is gone" "$work/dynix/socket-reset-list"
+expect_output "socket reset: nothing listed, nothing done" "" "" "$work/socket-reset"
+rm -f "$work/nixos/activation-restart-list"
+"$work/socket1" >/dev/null
+expect_run "activation (switch), socket group, the service's drop-in alone: no systemctl call" "" activate_socket switch
+expect_file "activation (switch), the service's drop-in alone: the service in the restart list" "$work/nixos/activation-restart-list" "h.service"
+expect_absent "activation (switch), the service's drop-in alone: no reset list" "$work/dynix/socket-reset-list"
+rm -f "$work/nixos/activation-restart-list" "$work/nixos/dry-activation-restart-list"
 
 # The default health check.
 nix_text "$work/check" "(import $scripts).check { systemctl = \"/unused\"; settleSeconds = 0; units = [ \"a.service\" ]; }"

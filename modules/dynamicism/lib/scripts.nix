@@ -150,24 +150,65 @@ let
   # empty anyway) dynix's drop-ins go, and the units that had one are handed
   # to switch-to-configuration through its restart list, so they come back on
   # their static settings even when their static unit file did not change.
+  # The switch never restarts a socket unit (its handle_modified_unit leaves
+  # them alone), so a socket that had a drop-in is not listed: its whole
+  # group (socket first, then its service, one group per line) goes to
+  # /run/dynix/socket-reset-list, and the unit `socketReset` names, which the
+  # switch then starts (it was not running), restarts each group once the
+  # switch has reloaded systemd: the socket listens where the static
+  # configuration says, whether its service runs or idles.
   # Under dry-activate nothing is removed; the units are only reported.
   # The rebuild hook records the event; nothing here may fail activation.
-  # rebuildHook: the command (`…/dynix rebuild-hook`), or null for none.
+  # groups: as for apply; rebuildHook: the command (`…/dynix rebuild-hook`),
+  # or null for none; socketReset: the reset unit (socketResetUnit below).
   # One block per unit, not a `for` loop over the quoted names: for a single
   # unit that is a loop over one literal string (ShellCheck's SC2041). With
   # no units there is nothing to reset, and only the hook runs.
-  activation = { units, rebuildHook ? null }:
+  activation = { units, groups ? [ ], rebuildHook ? null, socketReset ? "dynix-socket-reset.service" }:
     let
-      reset = unit: ''
+      isSocket = u: builtins.match ".*\\.socket" u != null;
+      grouped = builtins.concatLists groups;
+      allGroups = builtins.filter (g: g != [ ])
+        (map (g: builtins.filter (u: builtins.elem u units) g) groups
+          ++ map (u: [ u ]) (builtins.filter (u: !(builtins.elem u grouped)) units));
+      had = unit: "dynix_had_" + builtins.substring 0 16 (builtins.hashString "sha256" unit);
+      # Removes the unit's drop-in (not under dry-activate) and notes that it had one.
+      remove = unit: ''
+        ${had unit}=
         dynix_dropin="$dynix_runtime_dir"/${quote "${unit}.d/${dropInName}"}
         if [ -e "$dynix_dropin" ]; then
           if [ "''${NIXOS_ACTION:-}" != dry-activate ]; then
             rm -f "$dynix_dropin" || true
           fi
+          ${had unit}=1
+        fi
+      '';
+      restartListed = unit: ''
+        if [ -n "''$${had unit}" ]; then
           mkdir -p "$(dirname "$dynix_restart_list")" || true
           echo ${quote unit} >> "$dynix_restart_list" || true
         fi
       '';
+      # A group with a socket that had a drop-in is restarted whole by the
+      # reset unit, socket first; else its units that had one go to the
+      # switch's restart list.
+      group = g:
+        let
+          sockets = builtins.filter isSocket g;
+          others = builtins.filter (u: !isSocket u) g;
+        in
+        builtins.concatStringsSep "" (map remove g)
+        + (if sockets == [ ] then builtins.concatStringsSep "" (map restartListed g) else ''
+          if ${builtins.concatStringsSep " || " (map (u: "[ -n \"\$${had u}\" ]") sockets)}; then
+            if [ "''${NIXOS_ACTION:-}" != dry-activate ]; then
+              mkdir -p "$(dirname "$dynix_socket_reset_list")" || true
+              echo ${quote (builtins.concatStringsSep " " (sockets ++ others))} >> "$dynix_socket_reset_list" || true
+            fi
+            dynix_socket_reset=1
+          '' + (if others == [ ] then "" else "else\n" + builtins.concatStringsSep "" (map restartListed others)) + ''
+          fi
+        '');
+      anySocket = builtins.any isSocket units;
     in
     ''
       # dynix: a static switch resets the dynamic settings.
@@ -178,12 +219,58 @@ let
       if [ "''${NIXOS_ACTION:-}" = dry-activate ]; then
         dynix_restart_list=$dynix_nixos_run_dir/dry-activation-restart-list
       fi
-    '') + builtins.concatStringsSep "" (map reset units)
+    '') + (if !anySocket then "" else ''
+      dynix_socket_reset_list=''${DYNIX_RUN_DIR:-/run/dynix}/socket-reset-list
+      dynix_socket_reset=
+    '') + builtins.concatStringsSep "" (map group allGroups)
+    + (if !anySocket then "" else ''
+      if [ -n "$dynix_socket_reset" ]; then
+        mkdir -p "$(dirname "$dynix_restart_list")" || true
+        echo ${quote socketReset} >> "$dynix_restart_list" || true
+      fi
+    '')
     + (if rebuildHook == null then "" else ''
       if [ "''${NIXOS_ACTION:-}" != dry-activate ]; then
         ${rebuildHook} --system "$systemConfig" || true
       fi
     '');
+
+  # The program of the socket reset unit (a oneshot the switch starts when
+  # the activation snippet lists it): restarts each group of
+  # /run/dynix/socket-reset-list, after the switch reloaded systemd, then
+  # removes the list. A group that fails to restart fails the unit, and so
+  # the switch, naming it.
+  socketReset = { systemctl, shell ? "/bin/sh" }: ''
+    #!${shell}
+    set -eu
+    systemctl=''${DYNIX_SYSTEMCTL:-${systemctl}}
+    list=''${DYNIX_RUN_DIR:-/run/dynix}/socket-reset-list
+    [ -e "$list" ] || exit 0
+    status=0
+    set -f
+    while IFS= read -r group; do
+      [ -n "$group" ] || continue
+      # shellcheck disable=SC2086 # one word per unit: unit names hold no blanks
+      set -- $group
+      echo "dynix: restarting $* on their static settings"
+      "$systemctl" restart "$@" || status=1
+    done < "$list"
+    rm -f "$list"
+    exit "$status"
+  '';
+
+  # The socket reset unit, as a unit file's text (for systems that render
+  # units themselves; the NixOS module declares it as a service).
+  socketResetUnit = { program }: ''
+    [Unit]
+    Description=dynix: restart the socket units a static switch reset
+    DefaultDependencies=no
+
+    [Service]
+    Type=oneshot
+    ExecStart=${program}
+    TimeoutStartSec=120
+  '';
 
   # The manifest's default `check`, run by dynix after each activation: each
   # dynamic unit on its own (`systemctl is-active A B` succeeds when ANY of
@@ -241,5 +328,5 @@ let
     '';
 in
 {
-  inherit dropInName quote apply restoreStatic activation check build;
+  inherit dropInName quote apply restoreStatic activation socketReset socketResetUnit check build;
 }

@@ -324,14 +324,24 @@ in
     actual = {
       dry = base.system.activationScripts.dynamicism.supportsDryActivation;
       hook = lib.hasInfix "--system \"$systemConfig\" || true" base.system.activationScripts.dynamicism.text;
-      # Each unit's drop-in is removed and the unit listed for a restart.
+      # Each unit's drop-in is removed and the unit listed for a restart,
+      # but for harmonia, whose socket the switch would not restart: its group
+      # goes to the socket reset list, socket first, and the reset unit,
+      # which the system has, to the restart list.
       units = lib.all
-        (u: lib.hasInfix "dynix_dropin=\"$dynix_runtime_dir\"/'${u}.d/zz-dynix.conf'" base.system.activationScripts.dynamicism.text
-          && lib.hasInfix "echo '${u}' >> \"$dynix_restart_list\"" base.system.activationScripts.dynamicism.text)
-        [ "distccd.service" "gotosocial.service" "harmonia.socket" "harmonia.service" "memcached.service" ];
+        (u: lib.hasInfix "dynix_dropin=\"$dynix_runtime_dir\"/'${u}.d/zz-dynix.conf'" base.system.activationScripts.dynamicism.text)
+        [ "distccd.service" "gotosocial.service" "harmonia.socket" "harmonia.service" "memcached.service" ]
+      && lib.all
+        (u: lib.hasInfix "echo '${u}' >> \"$dynix_restart_list\"" base.system.activationScripts.dynamicism.text)
+        [ "distccd.service" "gotosocial.service" "harmonia.service" "memcached.service" "dynix-socket-reset.service" ];
+      socketGroup = lib.hasInfix "echo 'harmonia.socket harmonia.service' >> \"$dynix_socket_reset_list\"" base.system.activationScripts.dynamicism.text;
+      resetUnit = base.systemd.services ? dynix-socket-reset;
       tmpfiles = base.systemd.tmpfiles.rules;
     };
-    expected = { dry = true; hook = true; units = true; tmpfiles = [ "d /var/lib/dynix 0755 root root - -" ]; };
+    expected = {
+      dry = true; hook = true; units = true; socketGroup = true; resetUnit = true;
+      tmpfiles = [ "d /var/lib/dynix 0755 root root - -" ];
+    };
   };
 
   # The health check knows the socket-activated service may idle.

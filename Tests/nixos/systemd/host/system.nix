@@ -163,6 +163,8 @@ in
   applyText = scripts.apply { units = dropIns; inherit systemctl groups; };
   restoreText = scripts.restoreStatic { units = allUnits; inherit systemctl groups; };
   checkText = scripts.check { units = allUnits; inherit systemctl lazy; settleSeconds = 1; };
-  activationText = scripts.activation { units = allUnits; rebuildHook = "/usr/local/bin/dynix rebuild-hook"; };
-  activationNoHookText = scripts.activation { units = allUnits; };
+  activationText = scripts.activation { units = allUnits; inherit groups; rebuildHook = "/usr/local/bin/dynix rebuild-hook"; };
+  activationNoHookText = scripts.activation { units = allUnits; inherit groups; };
+  socketResetText = scripts.socketReset { inherit systemctl; };
+  socketResetUnitText = scripts.socketResetUnit { program = "/t/socket-reset"; };
 }
