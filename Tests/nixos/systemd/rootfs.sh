@@ -11,8 +11,9 @@ suite=${DYNIX_TEST_SUITE:-bookworm}
 # memcached); what the dynix binary links (libgit2); nix-bin so the build
 # program can evaluate the dynamic file with Nix inside the container; and
 # the tools the test programs use. libdbi-perl: nix-bin needs the virtual
-# perl-dbdabi-94, which debootstrap does not resolve by itself.
-packages=systemd,systemd-sysv,dbus,distcc,memcached,libgit2-1.5,procps,iproute2,nix-bin,libdbi-perl
+# perl-dbdabi-94, which debootstrap does not resolve by itself. perl and its
+# Config::IniFiles and File::Slurp: nixpkgs' switch-to-configuration (switch.sh).
+packages=systemd,systemd-sysv,dbus,distcc,memcached,libgit2-1.5,procps,iproute2,nix-bin,libdbi-perl,perl,libconfig-inifiles-perl,libfile-slurp-perl
 cache=${DYNIX_TEST_CACHE:-/var/cache/dynix-test}
 key=$(printf '%s\n' "$suite" "$packages" "v1" | sha256sum | cut -c1-16)
 root=$cache/rootfs-$suite-$key

@@ -247,19 +247,6 @@ l=$(listening)
 expect_has "dynix rollback 1: the socket back on 7001" "$l" "127.0.0.1:7001"
 expect_has "dynix rollback 1: distccd on --jobs 4" "$(cmdline distccd.service)" "--jobs 4"
 
-# A static switch: the activation snippet with the real rebuild hook.
-in_ct mkdir -p /nix/store/0000-nixos-system-2
-in_ct ln -sfn /nix/store/0000-nixos-system-2 /nix/var/nix/profiles/system-2-link
-in_ct ln -sfn system-2-link /nix/var/nix/profiles/system
-in_ct ln -sfn /nix/store/0000-nixos-system-2 /run/current-system
-in_ct bash -c 'set -e; export NIXOS_ACTION=switch systemConfig=/nix/store/0000-nixos-system-2; . /t/activation.snippet' >/dev/null 2>&1
-in_ct systemctl daemon-reload
-# shellcheck disable=SC2016 # the list is read inside the container
-in_ct bash -c 'systemctl restart $(sort -u /run/nixos/activation-restart-list)'
-in_ct rm -f /run/nixos/activation-restart-list
-expect_has "switch: distccd back on static flags" "$(cmdline distccd.service)" "--jobs 12"
-out=$(d log 2>&1)
-expect_has "switch: the rebuild hook recorded the reset (dynix log)" "$out" "static generation 2"
-out=$(d status 2>&1)
-expect_has "switch: dynix status shows no dynamic generation live" "$(echo "$out" | grep '^dynamic generation')" "dynamic generation  none since"
-expect_has "switch: dynix status names static generation 2" "$(echo "$out" | grep '^static generation')" "static generation   2"
+# Static switches by nixpkgs' own switch program, each unit shape.
+# shellcheck source=Tests/nixos/systemd/switch.sh
+. "$repo/Tests/nixos/systemd/switch.sh"
