@@ -199,10 +199,11 @@ in
       }
     ];
 
-    # The JSON of the manifest value (pkgs.formats.json: builtins.toJSON,
-    # then `jq .`, so the same value, pretty-printed).
+    # The manifest value as builtins.toJSON writes it, exactly: not through
+    # pkgs.formats.json, whose `jq .` turns an integer above 2^53 into a float
+    # with jq older than 1.7.
     environment.etc."dynix/manifest.json".source =
-      (pkgs.formats.json { }).generate "dynix-manifest.json" manifest;
+      pkgs.writeText "dynix-manifest.json" (builtins.toJSON manifest);
 
     system.activationScripts.dynamicism = {
       supportsDryActivation = true;

@@ -122,6 +122,26 @@ for name, r in sorted(json.loads(sys.argv[1]).items()):
     '{"max":65535,"min":0,"static":80,"type":"int"}' \
     "($hosts_sys).config.dynamicism.manifest.options.\"services.hosts.hosts.\\\"a.example\\\".port\""
 
+  # Issue 21, item 7: an option that holds submodules, declared dynamic as a
+  # whole, is refused saying what to declare instead.
+  whole_sys="import ./Tests/nixos/eval/modules/system.nix { lib = import $NIXPKGS_LIB/lib;
+    static = { services.distccd.enable = true; };
+    extra = [ ({ lib, ... }: {
+      options.services.hosts.hosts = lib.mkOption { default = { }; type = lib.types.attrsOf (lib.types.submodule {
+        options.port = lib.mkOption { type = lib.types.port; }; }); };
+      config.dynamicism.services.hosts.options.\"services.hosts.hosts\" = { }; }) ]; }"
+  expect_error "modules: an option of submodules declared whole is refused naming the way" \
+    'services\.hosts\.hosts cannot be dynamic: it holds submodules .*make their options dynamic one by one instead \(as services\.hosts\.hosts\."<name>"\.<option>' \
+    "($whole_sys).config.dynamicism.manifest.options.\"services.hosts.hosts\""
+
+  # Issue 21, item 7: the manifest file is builtins.toJSON's text, exactly: an
+  # integer above 2^53 stays an integer (jq before 1.7 made it a float).
+  big_sys="import ./Tests/nixos/eval/modules/system.nix { lib = import $NIXPKGS_LIB/lib;
+    static = { services.distccd.enable = true; services.distccd.jobTimeout = 9007199254740993; }; }"
+  expect_json "modules: the manifest file holds an integer above 2^53 exactly" 'true' \
+    "let t = ($big_sys).config.environment.etc.\"dynix/manifest.json\".source.text; in
+      builtins.match \".*\\\"static\\\":9007199254740993[,}].*\" t != null"
+
   # Issue 8, failure 2: no evaluation prints a trace or warning, harmonia
   # on or off (the flat names are aliases in today's nixpkgs).
   for on in true false; do
