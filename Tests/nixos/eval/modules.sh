@@ -142,6 +142,33 @@ for name, r in sorted(json.loads(sys.argv[1]).items()):
     "let t = ($big_sys).config.environment.etc.\"dynix/manifest.json\".source.text; in
       builtins.match \".*\\\"static\\\":9007199254740993[,}].*\" t != null"
 
+  # Issue 21, item 5: a freeform settings key whose type coerces a single
+  # value to a list (pkgs.formats.keyValue { listsAsDuplicateKeys = true; }'s
+  # type, as NixOS/nixpkgs 001740f03dbdff478182996703602232e7ca5fc0's
+  # pkgs/pkgs-lib/formats.nix builds it). Declared `int`: the evaluated static
+  # value is [ 1000 ], and the evaluation says so and what to declare. Declared
+  # { listOf = "int"; }: the static value is [ 1000 ] and an entry [ 2000 ]
+  # is the value the option holds (no shadowing refusal).
+  kv_module='({ lib, ... }: let singleAtom = lib.types.nullOr (lib.types.oneOf [ lib.types.bool lib.types.int lib.types.float lib.types.str ]); in {
+      options.services.kv.settings = lib.mkOption { default = { };
+        type = lib.types.attrsOf (lib.types.coercedTo singleAtom lib.singleton (lib.types.listOf singleAtom)); };
+      config.services.kv.settings.limit = 1000; })'
+  for declared in '"int"' '{ listOf = "int"; }'; do
+    kv_sys="import ./Tests/nixos/eval/modules/system.nix { lib = import $NIXPKGS_LIB/lib;
+      static = { services.distccd.enable = true; };
+      extra = [ $kv_module { dynamicism.services.kv = { units = [ ]; options.\"services.kv.settings.limit\".type = $declared; }; } ]; }"
+    if [ "$declared" = '"int"' ]; then
+      expect_error "modules: a coercing freeform key declared int is refused, naming the coercion and the remedy" \
+        'services\.kv\.settings\.limit: its value in this configuration, \[1000\], does not have its manifest type, int, because its option stores single values as lists.*declare its type as \{ listOf = "int"; \} and append lists' \
+        "builtins.deepSeq ($kv_sys).config.dynamicism.manifest 1"
+    else
+      expect_json "modules: a coercing freeform key declared as a list: its static value, and an entry taken as it is" \
+        '{"entry":[2000],"static":[1000]}' \
+        "let s = $kv_sys; in { static = s.config.dynamicism.manifest.options.\"services.kv.settings.limit\".static;
+           entry = (s.config.dynamicism.applyDynamicConfiguration { dynamicFile = ./Tests/nixos/eval/fixtures/kv-limit.nix; }).dynamicConfig.services.kv.settings.limit; }"
+    fi
+  done
+
   # Issue 8, failure 2: no evaluation prints a trace or warning, harmonia
   # on or off (the flat names are aliases in today's nixpkgs).
   for on in true false; do

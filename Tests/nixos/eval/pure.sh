@@ -103,6 +103,18 @@ expect_error "manifest: a key that is not canonical is refused" 'manifest keys t
 expect_error "manifest: an unknown type is refused" 'unknown manifest type' \
   "import $lib/manifest.nix { options = { a.type = \"integer\"; }; build = [ \"b\" \"{file}\" ]; restoreStatic = [ ]; }"
 
+# Issue 21, item 5: a static value outside the option's own manifest type
+# fails the build, and a list where a single value is declared says why and
+# what to declare.
+expect_error "manifest: a static list for a declared int names the coercion and the remedy" \
+  'services\.kv\.settings\.limit: its value in this configuration, \[1000\], does not have its manifest type, int, because its option stores single values as lists .*declare its type as \{ listOf = "int"; \}' \
+  "builtins.deepSeq (import $lib/manifest.nix { options = { \"services.kv.settings.limit\" = { type = \"int\"; static = [ 1000 ]; }; }; build = [ \"b\" \"{file}\" ]; restoreStatic = [ ]; }) 1"
+expect_error "manifest: a static value outside the bounds fails too" \
+  'its value in this configuration, 30, does not have its manifest type, int \(.*20.*\), so dynix would refuse every value' \
+  "builtins.deepSeq (import $lib/manifest.nix { options = { a.type = \"int\"; a.max = 20; a.static = 30; }; build = [ \"b\" \"{file}\" ]; restoreStatic = [ ]; }) 1"
+expect_json "manifest: a static list for a declared list is fine" '[1000]' \
+  "(import $lib/manifest.nix { options = { \"services.kv.settings.limit\" = { type.listOf = \"int\"; static = [ 1000 ]; }; }; build = [ \"b\" \"{file}\" ]; restoreStatic = [ ]; }).options.\"services.kv.settings.limit\".static"
+
 # unit-file.nix: drop-ins derived from two renderings of a unit.
 unit_static='[Unit]\nDescription=d\nAfter=network.target\nX-Restart-Triggers=/nix/store/a\n\n[Service]\nEnvironment=\"A=1\"\nEnvironment=\"B=2\"\nExecStart=/bin/x --jobs 4 \\\n  --nice 3\nUser=distcc\nNice=3\n'
 unit_dynamic='[Unit]\nDescription=d\nAfter=network.target\nX-Restart-Triggers=/nix/store/b\n\n[Service]\nEnvironment=\"A=1\"\nEnvironment=\"B=3\"\nExecStart=/bin/x --jobs 5\nUser=distcc\nRestartSec=2\n'

@@ -39,11 +39,24 @@ let
     else if builtins.isFunction v then "<function>"
     else v;
 
+  # A static value outside the option's own manifest type would have dynix
+  # refuse every value, the static one included. The usual cause: a freeform
+  # type that coerces a single value to a list (pkgs.formats.keyValue or ini
+  # with listsAsDuplicateKeys or listToValue, `coercedTo … singleton
+  # (listOf …)`), so the evaluated value of `2000` is `[ 2000 ]`.
+  staticRefusal = text: decl: static:
+    "dynix: dynamic option ${text}: its value in this configuration, ${builtins.toJSON static}, does not have its manifest type, ${types.describeDecl decl}, "
+    + (if builtins.isList static && !(builtins.isAttrs decl.type && decl.type ? listOf) then
+      "because its option stores single values as lists (a type that coerces them, as pkgs.formats.keyValue and ini do with listsAsDuplicateKeys or listToValue); declare its type as { listOf = ${builtins.toJSON decl.type}; } and append lists, such as '[ 2000 ]'"
+    else "so dynix would refuse every value, this one included; declare the type the option stores");
+
   entry = text: decl:
     if !(types.valid decl.type) then
       throw "dynix: dynamic option ${text} has an unknown manifest type ${builtins.toJSON decl.type}"
     else if !(types.validBounds decl) then
       throw "dynix: dynamic option ${text} has bounds that are not integers"
+    else if decl ? static && !(types.checkDecl decl (jsonSafe decl.static)) then
+      throw (staticRefusal text decl (jsonSafe decl.static))
     else
       { type = decl.type; }
       # Bounds only when there are any: a manifest without them reads as before.
