@@ -158,6 +158,7 @@ set -euo pipefail
 [ "$#" -eq 1 ] || { echo "usage: build FILE" >&2; exit 64; }
 eval() { nix-instantiate --store dummy:// --eval --strict --json --arg modules /dynix/modules/dynamicism \
   --argstr dynamicFile "$1" --argstr break "$(cat /etc/dynix-test/break 2>/dev/null || true)" --argstr staticFile /etc/dynix-test/static.json \
+  --argstr shape "$(cat /etc/dynix-test/shape 2>/dev/null || true)" \
   -A "$2" /t/host/system.nix; }
 errors=$(eval "$1" errors)
 if [ "$errors" != "[]" ]; then

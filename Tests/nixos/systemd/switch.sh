@@ -152,4 +152,19 @@ for shape in "socket alone" "socket and service running" "socket and service idl
   d apply >/dev/null 2>&1
 done
 
+# -- restartIfChanged = false, reloadIfChanged = true: refused, never live ---
+# The switch would skip such a unit, or only reload it: its dynamic flags
+# would stay while the history said the static ones were live. The build
+# refuses it; nothing becomes live; the history keeps telling the truth.
+for shape in no-restart reload; do
+  printf '%s' "$shape" | in_ct tee /etc/dynix-test/shape >/dev/null
+  out=$(d append services.distccd.maxJobs 6 --apply 2>&1); status=$?
+  expect "$shape: the apply is refused (exit 1)" "$status" 1
+  expect_has "$shape: the refusal says why" "$out" "distccd.service cannot be dynamic: a static switch"
+  expect_has "$shape: the process keeps its static flags" "$(cmdline distccd.service)" "--jobs 12"
+  expect_has "$shape: dynix status says no dynamic generation is live" "$(live_line)" "dynamic generation  none since"
+  d unset services.distccd.maxJobs >/dev/null 2>&1
+  in_ct rm -f /etc/dynix-test/shape
+done
+
 expect "switch-to-configuration: the bystander never restarted" "$(inv bystander.service)" "$bystander"

@@ -18,14 +18,18 @@
 #     activationText; errors; }
 # `break = "distccd"` renders distccd's ExecStart with a program that does
 # not exist: a generation that fails at start (203/EXEC), for the test of
-# the health check.
-{ modules, dynamicFile ? null, break ? "", staticFile ? null }:
+# the health check. `shape` renders distccd's unit as NixOS does a service
+# with `restartIfChanged = false` ("no-restart": X-RestartIfChanged=false)
+# or `reloadIfChanged = true` ("reload": X-ReloadIfChanged=true), which the
+# framework refuses (lib/switch-treatment.nix).
+{ modules, dynamicFile ? null, break ? "", staticFile ? null, shape ? "" }:
 
 let
   fold = import (modules + "/fold.nix");
   layer = import (modules + "/lib/layer.nix");
   attrpath = import (modules + "/lib/attrpath.nix");
   unitFile = import (modules + "/lib/unit-file.nix");
+  switchTreatment = import (modules + "/lib/switch-treatment.nix");
   scripts = import (modules + "/lib/scripts.nix");
   shadow = import (modules + "/lib/shadow.nix");
 
@@ -92,6 +96,7 @@ let
 
         [Service]
         Environment="PATH=/usr/bin:/bin"
+        ${if shape == "no-restart" then "X-RestartIfChanged=false" else if shape == "reload" then "X-ReloadIfChanged=true" else ""}
         ExecStart=${if break == "distccd" then "/nonexistent/bin/distccd" else "/usr/bin/distccd"} --no-detach --daemon --listen 127.0.0.1 --port 3632 --allow 127.0.0.1${opt "--jobs" d.maxJobs}${opt "--log-level" d.logLevel}${opt "--nice" d.nice}
         User=distccd
 
@@ -151,7 +156,8 @@ let
   };
 
   errors = (entries.errors or [ ]) ++ shadowed
-    ++ builtins.concatLists (map (u: diffs.${u}.refused) allUnits);
+    ++ builtins.concatLists (map (u: diffs.${u}.refused) allUnits)
+    ++ builtins.filter (r: r != null) (map (u: switchTreatment.refusal u staticUnits.${u}) allUnits);
 
   lazy = builtins.foldl' (acc: s: acc // (services.${s}.lazy or { })) { } (builtins.attrNames services);
 in
