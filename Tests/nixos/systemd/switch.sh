@@ -126,30 +126,39 @@ for action in dry-activate boot test switch; do
   d apply >/dev/null 2>&1
 done
 
-# -- a socket alone (its bind), then a socket and its service ----------------
+# -- a socket alone (its bind), then a socket and its service, each action ---
 for shape in "socket alone" "socket and service running" "socket and service idle"; do
-  entries=(services.proxy.bind 127.0.0.1:7005)
-  [ "$shape" != "socket alone" ] && entries+=(services.proxy.upstream 127.1:11211)
-  d append "${entries[@]}" --apply >/dev/null 2>&1
-  expect_has "$shape: dynamic generation live before (listens on 7005)" "$(listening)" "127.0.0.1:7005"
-  case $shape in
-    *running) in_ct bash -c 'exec 3<>/dev/tcp/127.0.0.1/7005' 2>/dev/null || true
-      expect "$shape: the service runs before the switch" "$(show proxy.service ActiveState)" active ;;
-    *idle) in_ct systemctl stop proxy.service
-      expect "$shape: the service idles before the switch" "$(show proxy.service ActiveState)" inactive ;;
-  esac
-  switch_to switch
-  switch_succeeded "$shape: the switch program succeeds"
-  l=$(listening)
-  expect_has "$shape: the socket listens where the static configuration says (7001)" "$l" "127.0.0.1:7001"
-  expect_not "$shape: and no longer where the dynamic one said (7005)" "$l" "127.0.0.1:7005"
-  reply=$(in_ct bash -c 'exec 3<>/dev/tcp/127.0.0.1/7001; printf "version\r\n" >&3; timeout 3 head -c 8 <&3' 2>&1)
-  expect "$shape: a connection reaches memcached through it" "$reply" "VERSION "
-  expect_has "$shape: the service runs its static upstream" "$(cmdline proxy.service)" "127.0.0.1:11211"
-  expect_has "$shape: and dynix status says no dynamic generation is live" "$(live_line)" "dynamic generation  none since"
-  d unset services.proxy.bind >/dev/null 2>&1
-  [ "$shape" != "socket alone" ] && d unset services.proxy.upstream >/dev/null 2>&1
-  d apply >/dev/null 2>&1
+  for action in dry-activate boot test switch; do
+    name="$action, $shape"
+    entries=(services.proxy.bind 127.0.0.1:7005)
+    [ "$shape" != "socket alone" ] && entries+=(services.proxy.upstream 127.1:11211)
+    d append "${entries[@]}" --apply >/dev/null 2>&1
+    expect_has "$name: dynamic generation live before (listens on 7005)" "$(listening)" "127.0.0.1:7005"
+    case $shape in
+      *running) in_ct bash -c 'exec 3<>/dev/tcp/127.0.0.1/7005' 2>/dev/null || true
+        expect "$name: the service runs before the switch" "$(show proxy.service ActiveState)" active ;;
+      *idle) in_ct systemctl stop proxy.service 2>/dev/null
+        expect "$name: the service idles before the switch" "$(show proxy.service ActiveState)" inactive ;;
+    esac
+    switch_to "$action"
+    switch_succeeded "$name: the switch program succeeds"
+    l=$(listening)
+    case $action in
+      dry-activate | boot)
+        expect_has "$name: the socket still listens where the dynamic configuration says (7005)" "$l" "127.0.0.1:7005"
+        expect_not "$name: and dynix status says its generation is still live" "$(live_line)" "none since" ;;
+      *)
+        expect_has "$name: the socket listens where the static configuration says (7001)" "$l" "127.0.0.1:7001"
+        expect_not "$name: and no longer where the dynamic one said (7005)" "$l" "127.0.0.1:7005"
+        reply=$(in_ct bash -c 'exec 3<>/dev/tcp/127.0.0.1/7001; printf "version\r\n" >&3; timeout 3 head -c 8 <&3' 2>&1)
+        expect "$name: a connection reaches memcached through it" "$reply" "VERSION "
+        expect_has "$name: the service runs its static upstream" "$(cmdline proxy.service)" "127.0.0.1:11211"
+        expect_has "$name: and dynix status says no dynamic generation is live" "$(live_line)" "dynamic generation  none since" ;;
+    esac
+    d unset services.proxy.bind >/dev/null 2>&1
+    [ "$shape" != "socket alone" ] && d unset services.proxy.upstream >/dev/null 2>&1
+    d apply >/dev/null 2>&1
+  done
 done
 
 # -- restartIfChanged = false, reloadIfChanged = true: refused, never live ---
