@@ -159,7 +159,7 @@ for name, r in sorted(json.loads(sys.argv[1]).items()):
       extra = [ $kv_module { dynamicism.services.kv = { units = [ ]; options.\"services.kv.settings.limit\".type = $declared; }; } ]; }"
     if [ "$declared" = '"int"' ]; then
       expect_error "modules: a coercing freeform key declared int is refused, naming the coercion and the remedy" \
-        'services\.kv\.settings\.limit: its value in this configuration, \[1000\], does not have its manifest type, int, because its option stores single values as lists.*declare its type as \{ listOf = "int"; \} and append lists' \
+        'services\.kv\.settings\.limit: its value in this configuration, \[1000\], is a list, because its option stores single values as lists.*declare its type as \{ listOf = "int"; \} and append lists' \
         "builtins.deepSeq ($kv_sys).config.dynamicism.manifest 1"
     else
       expect_json "modules: a coercing freeform key declared as a list: its static value, and an entry taken as it is" \
@@ -168,6 +168,19 @@ for name, r in sorted(json.loads(sys.argv[1]).items()):
            entry = (s.config.dynamicism.applyDynamicConfiguration { dynamicFile = ./Tests/nixos/eval/fixtures/kv-limit.nix; }).dynamicConfig.services.kv.settings.limit; }"
     fi
   done
+
+  # The same key with no static value, declared int: nothing to check at
+  # evaluation, and the apply names the coercion as the cause (not "another
+  # definition or module") with the type to declare.
+  kv_nostatic='({ lib, ... }: let singleAtom = lib.types.nullOr (lib.types.oneOf [ lib.types.bool lib.types.int lib.types.float lib.types.str ]); in {
+      options.services.kv.settings = lib.mkOption { default = { };
+        type = lib.types.attrsOf (lib.types.coercedTo singleAtom lib.singleton (lib.types.listOf singleAtom)); }; })'
+  kv_sys="import ./Tests/nixos/eval/modules/system.nix { lib = import $NIXPKGS_LIB/lib;
+    static = { services.distccd.enable = true; };
+    extra = [ $kv_nostatic { dynamicism.services.kv = { units = [ ]; options.\"services.kv.settings.limit\".type = \"int\"; }; } ]; }"
+  expect_error "modules: a coercing freeform key without a static value: the apply names the coercion and the type to declare" \
+    'services\.kv\.settings\.limit = 2000 would not take effect: the evaluated configuration has \[2000\], because its option stores single values as lists .*declare its type as \{ listOf = "int"; \} and append lists, such as .\[ 2000 \].' \
+    "(($kv_sys).config.dynamicism.applyDynamicConfiguration { dynamicFile = ./Tests/nixos/eval/fixtures/kv-limit-single.nix; }).dropIns"
 
   # Issue 8, failure 2: no evaluation prints a trace or warning, harmonia
   # on or off (the flat names are aliases in today's nixpkgs).

@@ -107,11 +107,16 @@ expect_error "manifest: an unknown type is refused" 'unknown manifest type' \
 # fails the build, and a list where a single value is declared says why and
 # what to declare.
 expect_error "manifest: a static list for a declared int names the coercion and the remedy" \
-  'services\.kv\.settings\.limit: its value in this configuration, \[1000\], does not have its manifest type, int, because its option stores single values as lists .*declare its type as \{ listOf = "int"; \}' \
+  'services\.kv\.settings\.limit: its value in this configuration, \[1000\], is a list, because its option stores single values as lists .*declare its type as \{ listOf = "int"; \} and append lists, such as .\[ 2000 \].' \
   "builtins.deepSeq (import $lib/manifest.nix { options = { \"services.kv.settings.limit\" = { type = \"int\"; static = [ 1000 ]; }; }; build = [ \"b\" \"{file}\" ]; restoreStatic = [ ]; }) 1"
 expect_error "manifest: a static value outside the bounds fails too" \
-  'its value in this configuration, 30, does not have its manifest type, int \(.*20.*\), so dynix would refuse every value' \
+  'its value in this configuration, 30, is outside its bounds \(int \(integers <= 20\)\); the manifest would contradict itself' \
   "builtins.deepSeq (import $lib/manifest.nix { options = { a.type = \"int\"; a.max = 20; a.static = 30; }; build = [ \"b\" \"{file}\" ]; restoreStatic = [ ]; }) 1"
+expect_error "manifest: a static value of another type names the type to declare, in Nix" \
+  'its value in this configuration, "x", does not have its manifest type, null or list of one of .*as \{ nullOr = \{ listOf = \{ enum = \[ "a" "b" \]; \}; \}; \} does not' \
+  "builtins.deepSeq (import $lib/manifest.nix { options = { a.type.nullOr.listOf.enum = [ \"a\" \"b\" ]; a.static = \"x\"; }; build = [ \"b\" \"{file}\" ]; restoreStatic = [ ]; }) 1"
+expect_json "manifest: a freeform key declared float may hold an integer (file formats write both)" '1' \
+  "(import $lib/manifest.nix { options = { a.type = \"float\"; a.static = 1; }; build = [ \"b\" \"{file}\" ]; restoreStatic = [ ]; }).options.a.static"
 expect_json "manifest: a static list for a declared list is fine" '[1000]' \
   "(import $lib/manifest.nix { options = { \"services.kv.settings.limit\" = { type.listOf = \"int\"; static = [ 1000 ]; }; }; build = [ \"b\" \"{file}\" ]; restoreStatic = [ ]; }).options.\"services.kv.settings.limit\".static"
 

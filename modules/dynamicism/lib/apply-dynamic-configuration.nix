@@ -59,7 +59,13 @@ let
   shadowed = shadow.check {
     entries = layered.matched;
     valueAt = path: lib.attrByPath path missing dynamicConfig;
-    causeOf = causeOf dynamicEval.options;
+    # An option that stores single values as lists holds [ v ] for an entry v:
+    # the declared type is the wrong one, and the administrator is told which.
+    causeOf = entry:
+      let actual = lib.attrByPath entry.path missing dynamicConfig; in
+      if builtins.isList actual && actual == [ entry.value ] then
+        "its option stores single values as lists (a type that coerces them, as pkgs.formats.keyValue and ini do with listsAsDuplicateKeys or listToValue): declare its type as { listOf = ${(import ./types.nix).toNix declared.${entry.key}.type}; } and append lists, such as '[ ${builtins.toJSON entry.value} ]'"
+      else causeOf dynamicEval.options entry;
   };
 
   servicesWithEntries = lib.unique (map (entry: declared.${entry.key}.service) layered.matched);

@@ -38,7 +38,9 @@ let
         throw "dynix: dynamic option ${key} is a declared option: its manifest type comes from its option type (${found.option.type.description or "?"}); remove the `type` given by hand"
       else if derived ? unsupported && builtins.elem (found.option.type.name or null) [ "submodule" "attrsOf" "lazyAttrsOf" "listOf" ]
         && (found.option.type.nestedTypes.elemType.name or found.option.type.name or null) == "submodule" then
-        throw "dynix: ${key} cannot be dynamic: it holds submodules (${derived.unsupported}), whose values the manifest cannot state as one; make their options dynamic one by one instead (as ${key}.\"<name>\".<option> for an attribute set of them), each typed by its own option"
+        throw ("dynix: ${key} cannot be dynamic: it holds submodules (${derived.unsupported}), whose values the manifest cannot state as one; "
+          + (if (found.option.type.name or null) == "listOf" then "make the option dynamic that the list is built from, or give the service a setting of its own"
+          else "make their options dynamic one by one instead (as ${key}${if (found.option.type.name or null) == "submodule" then "" else ".\"<name>\""}.<option>), each typed by its own option"))
       else if derived ? unsupported then
         throw "dynix: ${key} cannot be dynamic: its type (${derived.unsupported}) has values the manifest cannot state exactly, so dynix could not refuse what the option refuses"
       else derived)

@@ -39,23 +39,32 @@ let
     else if builtins.isFunction v then "<function>"
     else v;
 
-  # A static value outside the option's own manifest type would have dynix
-  # refuse every value, the static one included. The usual cause: a freeform
-  # type that coerces a single value to a list (pkgs.formats.keyValue or ini
-  # with listsAsDuplicateKeys or listToValue, `coercedTo … singleton
-  # (listOf …)`), so the evaluated value of `2000` is `[ 2000 ]`.
+  # A static value outside the option's own manifest type or bounds would
+  # make the manifest contradict itself. The usual cause: a freeform type that
+  # coerces a single value to a list (pkgs.formats.keyValue or ini with
+  # listsAsDuplicateKeys or listToValue, `coercedTo … singleton (listOf …)`),
+  # so the evaluated value of `2000` is `[ 2000 ]`. A freeform key declared
+  # `float` may hold an integer: the file formats write both.
+  staticFits = decl: static:
+    types.checkDecl decl static
+    || (decl.type == "float" && builtins.isInt static)
+    || (builtins.isAttrs decl.type && decl.type ? nullOr && decl.type.nullOr == "float" && builtins.isInt static);
+
   staticRefusal = text: decl: static:
-    "dynix: dynamic option ${text}: its value in this configuration, ${builtins.toJSON static}, does not have its manifest type, ${types.describeDecl decl}, "
-    + (if builtins.isList static && !(builtins.isAttrs decl.type && decl.type ? listOf) then
-      "because its option stores single values as lists (a type that coerces them, as pkgs.formats.keyValue and ini do with listsAsDuplicateKeys or listToValue); declare its type as { listOf = ${builtins.toJSON decl.type}; } and append lists, such as '[ 2000 ]'"
-    else "so dynix would refuse every value, this one included; declare the type the option stores");
+    "dynix: dynamic option ${text}: its value in this configuration, ${builtins.toJSON static}, "
+    + (if builtins.isList static && !(builtins.isAttrs decl.type && decl.type ? listOf) && types.check decl.type (builtins.head (static ++ [ null ])) then
+      "is a list, because its option stores single values as lists (a type that coerces them, as pkgs.formats.keyValue and ini do with listsAsDuplicateKeys or listToValue); declare its type as { listOf = ${types.toNix decl.type}; } and append lists${if decl.type == "int" then ", such as '[ 2000 ]'" else ""}"
+    else if types.check decl.type static then
+      "is outside its bounds (${types.describeDecl decl}); the manifest would contradict itself: declare the bounds the option has"
+    else
+      "does not have its manifest type, ${types.describeDecl decl}; the manifest would contradict itself: declare the type the option stores (as ${types.toNix decl.type} does not)");
 
   entry = text: decl:
     if !(types.valid decl.type) then
       throw "dynix: dynamic option ${text} has an unknown manifest type ${builtins.toJSON decl.type}"
     else if !(types.validBounds decl) then
       throw "dynix: dynamic option ${text} has bounds that are not integers"
-    else if decl ? static && !(types.checkDecl decl (jsonSafe decl.static)) then
+    else if decl ? static && !(staticFits decl (jsonSafe decl.static)) then
       throw (staticRefusal text decl (jsonSafe decl.static))
     else
       { type = decl.type; }

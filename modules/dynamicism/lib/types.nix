@@ -58,6 +58,14 @@ let
     else if (decl.min or null) != null then "integers >= ${toString decl.min}"
     else "integers <= ${toString decl.max}";
 
+  # A type as it is written in a declaration (Nix syntax), for messages.
+  toNix = t:
+    if builtins.isString t then builtins.toJSON t
+    else if t ? enum then "{ enum = [ ${builtins.concatStringsSep " " (map builtins.toJSON t.enum)} ]; }"
+    else if t ? nullOr then "{ nullOr = ${toNix t.nullOr}; }"
+    else if t ? listOf then "{ listOf = ${toNix t.listOf}; }"
+    else builtins.toJSON t;
+
   describeDecl = decl:
     describe decl.type + (if bounded decl then " (${describeBounds decl})" else "");
 
@@ -65,5 +73,5 @@ let
     builtins.all (b: b == null || builtins.isInt b) [ (decl.min or null) (decl.max or null) ];
 in
 {
-  inherit describe check valid checkDecl describeDecl validBounds inBounds;
+  inherit describe check valid checkDecl describeDecl validBounds inBounds toNix;
 }
