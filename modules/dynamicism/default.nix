@@ -216,9 +216,10 @@ in
 
     # A static switch never restarts a socket unit; the activation snippet
     # lists this unit instead, which restarts the groups whose socket had a
-    # drop-in once the switch has reloaded systemd (lib/scripts.nix). Decided
-    # on the units the services declare: systemd.units depends on this unit.
-    systemd.services.dynix-socket-reset = lib.mkIf (builtins.any (lib.hasSuffix ".socket") serviceUnits.declared) {
+    # drop-in once the switch has reloaded systemd (lib/scripts.nix). Always
+    # there: a socket that a service taken out of dynamicism left dynamic needs
+    # it too.
+    systemd.services.dynix-socket-reset = {
       description = "dynix: restart the socket units a static switch reset";
       serviceConfig = {
         Type = "oneshot";

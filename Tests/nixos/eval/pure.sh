@@ -155,6 +155,11 @@ expect_json "switch-treatment: restart, reload, skip (three ways), socket; syste
      [ \"a.socket\" \"[Socket]\nListenStream=1\n\" ]
      [ \"a.service\" \"[Service]\nX-RestartIfChanged=true\n\" ]
      [ \"a.service\" \"[Service]\nX-RestartIfChanged=off\n\" ] ]"
+expect_json "switch-treatment: the switch's other rules: targets and D-Bus skipped, / remounted, paths and slices reloaded, RefuseManualStart" \
+  '["skip","skip","reload","reloaded","reloaded","skip","restart"]' \
+  "let t = (import $lib/switch-treatment.nix).treatment; in map (x: (t (builtins.elemAt x 0) (builtins.elemAt x 1)).kind) [
+     [ \"multi-user.target\" \"\" ] [ \"dbus.service\" \"\" ] [ \"-.mount\" \"\" ] [ \"a.path\" \"\" ] [ \"a.slice\" \"\" ]
+     [ \"a.service\" \"[Unit]\nRefuseManualStart=true\n\" ] [ \"data.mount\" \"[Mount]\nWhat=/dev/x\n\" ] ]"
 expect_json "switch-treatment: a unit the switch restarts is not refused" 'null' \
   "(import $lib/switch-treatment.nix).refusal \"a.service\" \"[Service]\nX-StopIfChanged=false\n\""
 

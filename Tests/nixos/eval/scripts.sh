@@ -200,6 +200,29 @@ expect_file "activation (switch), the service's drop-in alone: the service in th
 expect_absent "activation (switch), the service's drop-in alone: no reset list" "$work/dynix/socket-reset-list"
 rm -f "$work/nixos/activation-restart-list" "$work/nixos/dry-activation-restart-list"
 
+# A drop-in left by a service taken out of dynamicism while a generation was
+# live: the snippet does not declare its unit, and still resets it (by name; a
+# socket with its same-named service); a unit the new system no longer has is
+# only cleaned up.
+mkdir -p "$work/newsys/etc/systemd/system" "$work/run/x.service.d" "$work/run/y.socket.d" "$work/run/gone.service.d"
+touch "$work/newsys/etc/systemd/system/x.service" "$work/newsys/etc/systemd/system/y.socket"
+for u in x.service y.socket gone.service; do printf '[Service]\nX=1\n' > "$work/run/$u.d/zz-dynix.conf"; done
+activate_leftovers() { # the snippet of a system with a.service dynamic, as NixOS runs it
+  # shellcheck disable=SC2016 # $0 is the inner shell's: the snippet's path
+  NIXOS_ACTION=$1 systemConfig=$work/newsys bash -c 'set -e; . "$0"; echo done' "$work/activation-one.snippet"
+}
+nix_text "$work/activation-one.snippet" "(import $scripts).activation { units = [ \"a.service\" ]; }"
+rm -f "$work/nixos/activation-restart-list" "$work/nixos/dry-activation-restart-list" "$work/dynix/socket-reset-list"
+expect_run "activation (dry-activate), leftover drop-ins: no systemctl call" "" activate_leftovers dry-activate
+expect_file "activation (dry-activate), leftover drop-ins: reported" "$work/nixos/dry-activation-restart-list" $'x.service\ndynix-socket-reset.service'
+expect_file "activation (dry-activate), leftover drop-ins: kept" "$work/run/x.service.d/zz-dynix.conf" $'[Service]\nX=1'
+expect_run "activation (switch), leftover drop-ins: no systemctl call" "" activate_leftovers switch
+expect_file "activation (switch), a leftover service: in the restart list" "$work/nixos/activation-restart-list" $'x.service\ndynix-socket-reset.service'
+expect_file "activation (switch), a leftover socket: reset with its service" "$work/dynix/socket-reset-list" "y.socket y.service"
+expect_absent "activation (switch), leftover drop-ins removed" "$work/run/x.service.d/zz-dynix.conf"
+expect_absent "activation (switch), a unit the new system lacks: its drop-in removed, nothing listed" "$work/run/gone.service.d/zz-dynix.conf"
+rm -rf "$work/nixos/activation-restart-list" "$work/nixos/dry-activation-restart-list" "$work/dynix/socket-reset-list" "$work/run/x.service.d" "$work/run/y.socket.d" "$work/run/gone.service.d"
+
 # The default health check.
 nix_text "$work/check" "(import $scripts).check { systemctl = \"/unused\"; settleSeconds = 0; units = [ \"a.service\" ]; }"
 expect_run "check: is-active on the dynamic units" "is-active a.service" "$work/check"

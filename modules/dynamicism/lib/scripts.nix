@@ -208,27 +208,58 @@ let
           '' + (if others == [ ] then "" else "else\n" + builtins.concatStringsSep "" (map restartListed others)) + ''
           fi
         '');
-      anySocket = builtins.any isSocket units;
+      # A drop-in of a unit this configuration does not declare dynamic (its
+      # service was taken out of dynamicism while a generation was live) is
+      # reset the same way, by its name; a socket with the service of the same
+      # name, as the switch pairs them. A unit the new system no longer has is
+      # only cleaned up: the switch stops it.
+      leftovers = ''
+        for dynix_dropin in "$dynix_runtime_dir"/*.d/${dropInName}; do
+          [ -e "$dynix_dropin" ] || continue
+          dynix_unit=''${dynix_dropin%/*}
+          dynix_unit=''${dynix_unit##*/}
+          dynix_unit=''${dynix_unit%.d}
+      '' + (if units == [ ] then "" else ''
+        case $dynix_unit in
+          ${builtins.concatStringsSep "|" (map quote units)}) continue ;;
+        esac
+      '') + ''
+        if [ "''${NIXOS_ACTION:-}" != dry-activate ]; then
+          rm -f "$dynix_dropin" || true
+        fi
+        [ -e "''${systemConfig:-/nonexistent}/etc/systemd/system/$dynix_unit" ] || continue
+        mkdir -p "$(dirname "$dynix_restart_list")" || true
+        case $dynix_unit in
+          *.socket)
+            if [ "''${NIXOS_ACTION:-}" != dry-activate ]; then
+              mkdir -p "$(dirname "$dynix_socket_reset_list")" || true
+              echo "$dynix_unit ''${dynix_unit%.socket}.service" >> "$dynix_socket_reset_list" || true
+            fi
+            dynix_socket_reset=1
+            ;;
+          *) echo "$dynix_unit" >> "$dynix_restart_list" || true ;;
+        esac
+        done
+      '';
     in
     ''
       # dynix: a static switch resets the dynamic settings.
-    '' + (if units == [ ] then "" else ''
       dynix_runtime_dir=''${DYNIX_SYSTEMD_RUNTIME_DIR:-/run/systemd/system}
       dynix_nixos_run_dir=''${DYNIX_NIXOS_RUN_DIR:-/run/nixos}
       dynix_restart_list=$dynix_nixos_run_dir/activation-restart-list
       if [ "''${NIXOS_ACTION:-}" = dry-activate ]; then
         dynix_restart_list=$dynix_nixos_run_dir/dry-activation-restart-list
       fi
-    '') + (if !anySocket then "" else ''
       dynix_socket_reset_list=''${DYNIX_RUN_DIR:-/run/dynix}/socket-reset-list
       dynix_socket_reset=
-    '') + builtins.concatStringsSep "" (map group allGroups)
-    + (if !anySocket then "" else ''
+    '' + builtins.concatStringsSep "" (map group allGroups)
+    + leftovers
+    + ''
       if [ -n "$dynix_socket_reset" ]; then
         mkdir -p "$(dirname "$dynix_restart_list")" || true
         echo ${quote socketReset} >> "$dynix_restart_list" || true
       fi
-    '')
+    ''
     + (if rebuildHook == null then "" else ''
       if [ "''${NIXOS_ACTION:-}" != dry-activate ]; then
         ${rebuildHook} --system "$systemConfig" || true
@@ -264,7 +295,6 @@ let
   socketResetUnit = { program }: ''
     [Unit]
     Description=dynix: restart the socket units a static switch reset
-    DefaultDependencies=no
 
     [Service]
     Type=oneshot

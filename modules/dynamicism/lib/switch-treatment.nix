@@ -4,7 +4,7 @@
 # switch-to-configuration-ng keeps them; nixos/doc/manual/development/
 # unit-handling.section.md):
 #
-#   treatment UNIT TEXT => { kind = "restart" | "reload" | "skip" | "socket"; why = "<…>"; }
+#   treatment UNIT TEXT => { kind = "restart" | "reload" | "skip" | "socket" | "reloaded"; why = "<…>"; }
 #   refusal UNIT TEXT   => null, or why dynix cannot make such a unit dynamic
 #
 # - `reload`: X-ReloadIfChanged=true in [Service] (reloadIfChanged): the
@@ -13,7 +13,12 @@
 # - `skip`: X-RestartIfChanged=false in [Service] (restartIfChanged = false),
 #   RefuseManualStop=true or X-OnlyManualStart=true in [Unit]: the switch
 #   leaves the unit running as it is;
-# - `socket`: a .socket unit, which the switch never restarts;
+# - `socket`: a .socket unit, which the switch never restarts (dynix's reset
+#   unit does: scripts.nix);
+# - `reloaded`: a .path or .slice unit, whose properties systemd's reload applies;
+# - `skip` also: the targets and D-Bus units the switch never restarts, and a
+#   unit with RefuseManualStart=true, whose restart systemd refuses;
+# - `reload` also: the -.mount and nix.mount units, which the switch remounts;
 # - `restart`: anything else the switch restarts (or stops and starts).
 #
 # A reset that does not happen would leave dynix's history saying the static
@@ -38,7 +43,13 @@ let
       flag = section: key: default:
         let v = value section key; in if v == null then default else isTrue v;
     in
-    if builtins.match ".*\\.socket" unit != null then
+    if builtins.elem unit [ "sysinit.target" "basic.target" "multi-user.target" "graphical.target" "dbus.service" "dbus-broker.service" ] then
+      { kind = "skip"; why = "a static switch never restarts ${unit}"; }
+    else if builtins.match ".*\\.(path|slice)" unit != null then
+      { kind = "reloaded"; why = "a static switch leaves it to systemd's reload, which applies its properties"; }
+    else if builtins.elem unit [ "-.mount" "nix.mount" ] then
+      { kind = "reload"; why = "a static switch remounts it instead of restarting it"; }
+    else if builtins.match ".*\\.socket" unit != null then
       { kind = "socket"; why = "a static switch does not restart socket units"; }
     else if flag "Service" "X-ReloadIfChanged" false then
       { kind = "reload"; why = "a static switch reloads it instead of restarting it (reloadIfChanged = true)"; }
@@ -48,6 +59,8 @@ let
       { kind = "skip"; why = "a static switch does not restart it (RefuseManualStop = true)"; }
     else if flag "Unit" "X-OnlyManualStart" false then
       { kind = "skip"; why = "a static switch does not restart it (X-OnlyManualStart = true)"; }
+    else if flag "Unit" "RefuseManualStart" false then
+      { kind = "skip"; why = "systemd refuses the switch's restart of it (RefuseManualStart = true)"; }
     else { kind = "restart"; why = "a static switch restarts it"; };
 
   refusal = unit: text:

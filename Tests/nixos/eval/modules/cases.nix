@@ -333,7 +333,9 @@ in
         (u: lib.hasInfix "echo '${u}' >> \"$dynix_restart_list\"" base.system.activationScripts.dynamicism.text)
         [ "distccd.service" "gotosocial.service" "harmonia.service" "memcached.service" "dynix-socket-reset.service" ];
       socketGroup = lib.hasInfix "echo 'harmonia.socket harmonia.service' >> \"$dynix_socket_reset_list\"" base.system.activationScripts.dynamicism.text;
-      resetUnit = base.systemd.services ? dynix-socket-reset;
+      # The module's reset unit: a oneshot running scripts.nix's socketReset.
+      resetUnit = base.systemd.services.dynix-socket-reset.serviceConfig.Type == "oneshot"
+        && lib.hasInfix "socket-reset-list" base.systemd.services.dynix-socket-reset.serviceConfig.ExecStart.text;
       tmpfiles = base.systemd.tmpfiles.rules;
     };
     expected = {
