@@ -112,12 +112,12 @@ for name, r in sorted(json.loads(sys.argv[1]).items()):
   # An option inside an attribute set of submodules (virtualHosts."name".port):
   # lib.types' getSubOptions skips the attribute's name, so the lookup must
   # consume it; the type is then derived from the real option, not asked for.
+  hosts_option='({ lib, ... }: { options.services.hosts.hosts = lib.mkOption { default = { };
+    type = lib.types.attrsOf (lib.types.submodule { options.port = lib.mkOption { type = lib.types.port; }; }); }; })'
   hosts_sys="import ./Tests/nixos/eval/modules/system.nix { lib = import $NIXPKGS_LIB/lib;
     static = { services.distccd.enable = true; services.hosts.hosts.\"a.example\".port = 80; };
-    extra = [ ({ lib, ... }: {
-      options.services.hosts.hosts = lib.mkOption { default = { }; type = lib.types.attrsOf (lib.types.submodule {
-        options.port = lib.mkOption { type = lib.types.port; }; }); };
-      config.dynamicism.services.hosts.options.\"services.hosts.hosts.\\\"a.example\\\".port\" = { }; }) ]; }"
+    extra = [ $hosts_option
+      { dynamicism.services.hosts.options.\"services.hosts.hosts.\\\"a.example\\\".port\" = { }; } ]; }"
   expect_json "modules: an option inside attrsOf (submodule) gets its type from the option" \
     '{"max":65535,"min":0,"static":80,"type":"int"}' \
     "($hosts_sys).config.dynamicism.manifest.options.\"services.hosts.hosts.\\\"a.example\\\".port\""
@@ -126,10 +126,7 @@ for name, r in sorted(json.loads(sys.argv[1]).items()):
   # whole, is refused saying what to declare instead.
   whole_sys="import ./Tests/nixos/eval/modules/system.nix { lib = import $NIXPKGS_LIB/lib;
     static = { services.distccd.enable = true; };
-    extra = [ ({ lib, ... }: {
-      options.services.hosts.hosts = lib.mkOption { default = { }; type = lib.types.attrsOf (lib.types.submodule {
-        options.port = lib.mkOption { type = lib.types.port; }; }); };
-      config.dynamicism.services.hosts.options.\"services.hosts.hosts\" = { }; }) ]; }"
+    extra = [ $hosts_option { dynamicism.services.hosts.options.\"services.hosts.hosts\" = { }; } ]; }"
   expect_error "modules: an option of submodules declared whole is refused naming the way" \
     'services\.hosts\.hosts cannot be dynamic: it holds submodules .*make their options dynamic one by one instead \(as services\.hosts\.hosts\."<name>"\.<option>' \
     "($whole_sys).config.dynamicism.manifest.options.\"services.hosts.hosts\""
@@ -149,10 +146,10 @@ for name, r in sorted(json.loads(sys.argv[1]).items()):
   # value is [ 1000 ], and the evaluation says so and what to declare. Declared
   # { listOf = "int"; }: the static value is [ 1000 ] and an entry [ 2000 ]
   # is the value the option holds (no shadowing refusal).
-  kv_module='({ lib, ... }: let singleAtom = lib.types.nullOr (lib.types.oneOf [ lib.types.bool lib.types.int lib.types.float lib.types.str ]); in {
+  kv_option='({ lib, ... }: let singleAtom = lib.types.nullOr (lib.types.oneOf [ lib.types.bool lib.types.int lib.types.float lib.types.str ]); in {
       options.services.kv.settings = lib.mkOption { default = { };
-        type = lib.types.attrsOf (lib.types.coercedTo singleAtom lib.singleton (lib.types.listOf singleAtom)); };
-      config.services.kv.settings.limit = 1000; })'
+        type = lib.types.attrsOf (lib.types.coercedTo singleAtom lib.singleton (lib.types.listOf singleAtom)); }; })'
+  kv_module="$kv_option { services.kv.settings.limit = 1000; }"
   for declared in '"int"' '{ listOf = "int"; }'; do
     kv_sys="import ./Tests/nixos/eval/modules/system.nix { lib = import $NIXPKGS_LIB/lib;
       static = { services.distccd.enable = true; };
@@ -172,12 +169,9 @@ for name, r in sorted(json.loads(sys.argv[1]).items()):
   # The same key with no static value, declared int: nothing to check at
   # evaluation, and the apply names the coercion as the cause (not "another
   # definition or module") with the type to declare.
-  kv_nostatic='({ lib, ... }: let singleAtom = lib.types.nullOr (lib.types.oneOf [ lib.types.bool lib.types.int lib.types.float lib.types.str ]); in {
-      options.services.kv.settings = lib.mkOption { default = { };
-        type = lib.types.attrsOf (lib.types.coercedTo singleAtom lib.singleton (lib.types.listOf singleAtom)); }; })'
   kv_sys="import ./Tests/nixos/eval/modules/system.nix { lib = import $NIXPKGS_LIB/lib;
     static = { services.distccd.enable = true; };
-    extra = [ $kv_nostatic { dynamicism.services.kv = { units = [ ]; options.\"services.kv.settings.limit\".type = \"int\"; }; } ]; }"
+    extra = [ $kv_option { dynamicism.services.kv = { units = [ ]; options.\"services.kv.settings.limit\".type = \"int\"; }; } ]; }"
   expect_error "modules: a coercing freeform key without a static value: the apply names the coercion and the type to declare" \
     'services\.kv\.settings\.limit = 2000 would not take effect: the evaluated configuration has \[2000\], because its option stores single values as lists .*declare its type as \{ listOf = "int"; \} and append lists, such as .\[ 2000 \].' \
     "(($kv_sys).config.dynamicism.applyDynamicConfiguration { dynamicFile = ./Tests/nixos/eval/fixtures/kv-limit-single.nix; }).dropIns"

@@ -173,10 +173,11 @@ expect_absent "activation (nothing dynamic): restart list untouched" "$work/nixo
 # the reset unit to the restart list; a group whose service alone had one goes
 # to the restart list as any unit.
 nix_text "$work/activation-socket.snippet" "(import $scripts).activation { units = [ \"h.socket\" \"h.service\" ]; groups = [ [ \"h.service\" \"h.socket\" ] ]; }"
-activate_socket() { # as activate, in a bash of its own
+activate_in() { # activate_in SNIPPET SYSTEM ACTION: as activate, in a bash of its own, for the system SYSTEM
   # shellcheck disable=SC2016 # $0 is the inner shell's: the snippet's path
-  NIXOS_ACTION=$1 systemConfig=/nix/store/0000-nixos-system bash -c 'set -e; . "$0"; echo done' "$work/activation-socket.snippet"
+  NIXOS_ACTION=$3 systemConfig=$2 bash -c 'set -e; . "$0"; echo done' "$1"
 }
+activate_socket() { activate_in "$work/activation-socket.snippet" /nix/store/0000-nixos-system "$1"; }
 socket_prog socket-both '"[Service]\nW=3"' '"[Socket]\nListenStream=\nListenStream=2"'
 "$work/socket-both" >/dev/null
 rm -f "$work/nixos/activation-restart-list" "$work/nixos/dry-activation-restart-list"
@@ -207,10 +208,7 @@ rm -f "$work/nixos/activation-restart-list" "$work/nixos/dry-activation-restart-
 mkdir -p "$work/newsys/etc/systemd/system" "$work/run/x.service.d" "$work/run/y.socket.d" "$work/run/gone.service.d"
 touch "$work/newsys/etc/systemd/system/x.service" "$work/newsys/etc/systemd/system/y.socket"
 for u in x.service y.socket gone.service; do printf '[Service]\nX=1\n' > "$work/run/$u.d/zz-dynix.conf"; done
-activate_leftovers() { # the snippet of a system with a.service dynamic, as NixOS runs it
-  # shellcheck disable=SC2016 # $0 is the inner shell's: the snippet's path
-  NIXOS_ACTION=$1 systemConfig=$work/newsys bash -c 'set -e; . "$0"; echo done' "$work/activation-one.snippet"
-}
+activate_leftovers() { activate_in "$work/activation-one.snippet" "$work/newsys" "$1"; } # a.service dynamic
 nix_text "$work/activation-one.snippet" "(import $scripts).activation { units = [ \"a.service\" ]; }"
 rm -f "$work/nixos/activation-restart-list" "$work/nixos/dry-activation-restart-list" "$work/dynix/socket-reset-list"
 expect_run "activation (dry-activate), leftover drop-ins: no systemctl call" "" activate_leftovers dry-activate
