@@ -6,10 +6,7 @@ import XCTest
 /// Generations: a rollback reuses or rebuilds its program; a failed apply restores and is recorded; static drift; what an apply leaves running; names and liveness trailers.
 final class GenerationTests: XCTestCase {
     func testRollbackReusesAnExistingActivationProgramAndRebuildsAMissingOne() throws {
-        let root = Fixtures.applyRoot()
-        _ = dynix(root, "init")
-        _ = dynix(root, "append", "services.harmonia.settings.workers", "8")
-        _ = dynix(root, "apply")
+        let root = rootAtGeneration1(option: "services.harmonia.settings.workers", value: "8")
         _ = dynix(root, "append", "services.harmonia.settings.workers", "20")
         _ = dynix(root, "apply")
         let builds = Fixtures.lines(root, "build.log").count

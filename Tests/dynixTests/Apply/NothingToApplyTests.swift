@@ -13,10 +13,7 @@ final class NothingToApplyTests: XCTestCase {
     }
 
     func testAppendingTheLiveValueAgainLeavesNothingToApply() throws {
-        let root = Fixtures.applyRoot()
-        _ = dynix(root, "init")
-        _ = dynix(root, "append", "services.harmonia.settings.workers", "7")
-        _ = dynix(root, "apply")
+        let root = rootAtGeneration1(option: "services.harmonia.settings.workers", value: "7")
         _ = dynix(root, "append", "services.harmonia.settings.workers", "7")
         XCTAssertTrue(dynix(root, "status").stdout.contains("pending             none"))
         let before = counts(root)
@@ -30,10 +27,7 @@ final class NothingToApplyTests: XCTestCase {
     }
 
     func testARollbackToTheLiveValuesAppliesNothing() throws {
-        let root = Fixtures.applyRoot()
-        _ = dynix(root, "init")
-        _ = dynix(root, "append", "services.harmonia.settings.workers", "7")
-        _ = dynix(root, "apply")
+        let root = rootAtGeneration1(option: "services.harmonia.settings.workers", value: "7")
         _ = dynix(root, "append", "services.harmonia.settings.workers", "8")
         _ = dynix(root, "apply")
         _ = dynix(root, "append", "services.harmonia.settings.workers", "7")
