@@ -25,7 +25,7 @@ let
   layer = import ./layer.nix;
   shadow = import ./shadow.nix;
   scripts = import ./scripts.nix;
-  causeOf = import ./shadow-cause.nix { inherit lib lookup; inherit (cfg) priority; };
+  causeOf = import ./shadow-cause.nix { inherit lib lookup declared; inherit (cfg) priority; };
   dropInsOf = import ./drop-ins.nix;
 
   inherit (dynamicOptions) declared;
@@ -56,16 +56,11 @@ let
   dynamicEval = extendModules { modules = [ dynamicModule ]; };
   dynamicConfig = dynamicEval.config;
 
+  valueAt = path: lib.attrByPath path missing dynamicConfig;
   shadowed = shadow.check {
     entries = layered.matched;
-    valueAt = path: lib.attrByPath path missing dynamicConfig;
-    # An option that stores single values as lists holds [ v ] for an entry v:
-    # the declared type is the wrong one, and the administrator is told which.
-    causeOf = entry:
-      let actual = lib.attrByPath entry.path missing dynamicConfig; in
-      if builtins.isList actual && actual == [ entry.value ] then
-        "its option stores single values as lists (a type that coerces them, as pkgs.formats.keyValue and ini do with listsAsDuplicateKeys or listToValue): declare its type as { listOf = ${(import ./types.nix).toNix declared.${entry.key}.type}; } and append lists, such as '[ ${builtins.toJSON entry.value} ]'"
-      else causeOf dynamicEval.options entry;
+    inherit valueAt;
+    causeOf = causeOf dynamicEval.options valueAt;
   };
 
   servicesWithEntries = lib.unique (map (entry: declared.${entry.key}.service) layered.matched);

@@ -53,7 +53,7 @@ let
   staticRefusal = text: decl: static:
     "dynix: dynamic option ${text}: its value in this configuration, ${builtins.toJSON static}, "
     + (if builtins.isList static && !(builtins.isAttrs decl.type && decl.type ? listOf) && types.check decl.type (builtins.head (static ++ [ null ])) then
-      "is a list, because its option stores single values as lists (a type that coerces them, as pkgs.formats.keyValue and ini do with listsAsDuplicateKeys or listToValue); declare its type as { listOf = ${types.toNix decl.type}; } and append lists${if decl.type == "int" then ", such as '[ 2000 ]'" else ""}"
+      "is a list, because " + types.storedAsList decl.type (if decl.type == "int" then "[ 2000 ]" else null)
     else if types.check decl.type static then
       "is outside its bounds (${types.describeDecl decl}); the manifest would contradict itself: declare the bounds the option has"
     else

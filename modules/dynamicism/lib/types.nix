@@ -66,6 +66,12 @@ let
     else if t ? listOf then "{ listOf = ${toNix t.listOf}; }"
     else builtins.toJSON t;
 
+  # Why a value declared T arrives as a list, and what to declare instead;
+  # `example`: a list to append, or null.
+  storedAsList = t: example:
+    "its option stores single values as lists (a type that coerces them, as pkgs.formats.keyValue and ini do with listsAsDuplicateKeys or listToValue); declare its type as { listOf = ${toNix t}; } and append lists"
+    + (if example == null then "" else ", such as '${example}'");
+
   describeDecl = decl:
     describe decl.type + (if bounded decl then " (${describeBounds decl})" else "");
 
@@ -73,5 +79,5 @@ let
     builtins.all (b: b == null || builtins.isInt b) [ (decl.min or null) (decl.max or null) ];
 in
 {
-  inherit describe check valid checkDecl describeDecl validBounds inBounds toNix;
+  inherit describe check valid checkDecl describeDecl validBounds inBounds toNix storedAsList;
 }
