@@ -38,6 +38,8 @@ package enum DynixError: Error, Equatable {
     case git(operation: String, libgit2: String)
     /// The history's branch has no commit (a repository made by hand, or emptied).
     case emptyHistory(path: String)
+    /// The fleet commands' refusals (central repository, forced command, hooks, push).
+    case fleet(FleetError)
     /// dynix refused to write what would contradict its own checks: a bug, named so.
     case internalInconsistency(String)
     case manifest(path: String, String)
@@ -103,6 +105,7 @@ package enum DynixError: Error, Equatable {
         case .io(let path, let code): return "\(path): \(String(cString: strerror(code)))"
         case .git(let operation, let libgit2): return "history repository: \(operation): \(libgit2)"
         case .emptyHistory(let path): return "\(path): branch main has no commits"
+        case .fleet(let error): return error.message
         case .internalInconsistency(let what): return "\(what); refusing (this is a bug in dynix)"
         case .manifest(let path, let why): return "\(path): \(why)"
         case .importFailed(let why): return "cannot import: \(why)"

@@ -10,7 +10,8 @@ struct CommandLineWords {
     static func takesValue(_ word: String) -> Bool {
         switch word {
         case "--root", "--file", "--lock-timeout", "--color", "--date", "-n", "-m", "--message", "--since", "--option", "--at", "--until", "-o", "--output",
-            "--name", "--import", "--system", "--activation-timeout", "--confirm-timeout":
+            "--name", "--import", "--system", "--activation-timeout", "--confirm-timeout", "--central", "--host", "--key", "--bundle", "--identity",
+            "--stale-after":
             true
         default: false
         }

@@ -15,7 +15,7 @@ struct Dynix: ParsableCommand {
         subcommands: [
             InitCommand.self, AppendCommand.self, ApplyCommand.self, StatusCommand.self, LogCommand.self,
             GenerationsCommand.self, ShowCommand.self, DiffCommand.self, TimelineCommand.self, RollbackCommand.self, UnsetCommand.self,
-            CheckpointCommand.self, AdoptCommand.self, OptionsCommand.self, RebuildHookCommand.self,
+            CheckpointCommand.self, AdoptCommand.self, OptionsCommand.self, PushCommand.self, FleetCommand.self, RebuildHookCommand.self,
         ]
     )
 

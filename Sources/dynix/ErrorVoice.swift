@@ -157,6 +157,7 @@ extension DynixError: Refusal {
         case .appliedRecordPending(_, let cause):
             return cause.then("once the cause is gone, any dynix command run as root completes it (`dynix status`, to see it)")
         case .untrustedSymlink: return "another user may have planted it: inspect it, remove it, and let NixOS recreate the file"
+        case .fleet(let error): return error.hint
         }
     }
 

@@ -37,7 +37,7 @@ enum FastPath {
             request.oneline = true
             return true
         },
-        .declines("--option", "--since", "--at", "-p", "--patch", "--date"),
+        .declines("--option", "--since", "--at", "-p", "--patch", "--date", "--central", "--host"),
     ]
 
     static let appendWords: [Word<AppendRequest>] = [

@@ -234,6 +234,13 @@ struct StatusJSON: Encodable {
     let staticDrift: StaticDrift?
     /// Generations whose `gen/N` tag is gone, with their apply commit when the history has it.
     let missingTags: [MissingTag]
+    /// When a central side is configured: commits not pushed yet, and when the last push was acknowledged.
+    let central: Central?
+
+    struct Central: Encodable {
+        let unpushed: Int
+        let lastPush: String?
+    }
 
     struct StaticDrift: Encodable {
         let built: String

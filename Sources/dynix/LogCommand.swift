@@ -41,11 +41,28 @@ struct LogCommand: ReadingCommand {
     @Flag(help: "Print JSON.")
     var json = LogRequest().json
 
+    @Option(help: ArgumentHelp("Read HOST's history from this central repository (with --host).", valueName: "DIR"), completion: .directory)
+    var central: String?
+
+    @Option(help: ArgumentHelp("The host whose history --central reads.", valueName: "HOST"))
+    var host: String?
+
     var request: LogRequest {
         LogRequest(n: n, option: option, since: since, at: at, oneline: oneline, patch: patch, date: date, json: json)
     }
 
-    func validate() throws { try request.validate() }
+    func validate() throws {
+        try request.validate()
+        if (central == nil) != (host == nil) { throw ValidationError("--central and --host go together") }
+    }
+
+    /// With --central, the host's history as the central repository holds it, read by the same code.
+    func run() throws {
+        try ErrorVoice.reporting {
+            guard let central, let host else { return try run(try global.openHistory()) }
+            try run(try ConfigHistory.openCentral(try CentralRepository.open(central), host: try HostName(host)))
+        }
+    }
 
     func run(_ history: ConfigHistory) throws { try request.run(history) }
 }

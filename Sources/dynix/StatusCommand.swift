@@ -86,6 +86,11 @@ struct StatusCommand: ReadingCommand {
             let events = status.spooled.count == 1 ? "1 event" : "\(status.spooled.count) events"
             lines.append(row("spooled", "\(events), committed by the next dynix command"))
         }
+        if let central = status.central {
+            let last = central.lastPush.map { "last push \(Formatting.time($0.time))" } ?? "never pushed"
+            let text = central.unpushed == 0 ? "up to date (\(last))" : "\(counted(central.unpushed, "commit", "commits")) not pushed yet; \(last)"
+            lines.append(central.unpushed == 0 ? row("central", text) : Terminal.yellow(row("central", text + ": `dynix push` sends them")))
+        }
         let width = (status.liveValues + status.pending).map { Terminal.displayWidth($0.option.description) }.max() ?? 0
         if !status.liveValues.isEmpty {
             lines.append("")
@@ -115,7 +120,8 @@ struct StatusCommand: ReadingCommand {
             spooledEvents: status.spooled.count,
             lastFailure: status.lastFailure.map { EventJSON($0) },
             staticDrift: status.staticDrift.map { StatusJSON.StaticDrift(built: $0.built, running: $0.running) },
-            missingTags: status.missingTags.map { StatusJSON.MissingTag(generation: $0.number, commit: $0.commit?.hex) }
+            missingTags: status.missingTags.map { StatusJSON.MissingTag(generation: $0.number, commit: $0.commit?.hex) },
+            central: status.central.map { StatusJSON.Central(unpushed: $0.unpushed, lastPush: $0.lastPush.map { Formatting.isoTime($0.time) }) }
         )
     }
 }

@@ -84,6 +84,19 @@ enum Terminal {
     }
 
     /// `print` for dynix's own output.
+    /// All of standard input (a hook's ref updates).
+    static func readStandardInput() -> String {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = read(0, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            bytes += buffer[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     static func out(_ text: String = "", terminator: String = "\n") {
         write(Array((rendered(text, for: .standardOutput) + terminator).utf8), toStandardError: false)
     }

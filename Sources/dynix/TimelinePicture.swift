@@ -74,36 +74,42 @@ struct TimelinePicture {
         }
         let height = y + 10
         let namespace = standalone ? " xmlns=\"http://www.w3.org/2000/svg\"" : ""
-        let defs = """
-            <defs><pattern id="static" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#eeeeee"/>\
-            <path d="M0 6L6 0" stroke="#999999" stroke-width="1"/></pattern>\
-            <pattern id="unknown" width="8" height="8" patternUnits="userSpaceOnUse"><rect width="8" height="8" fill="#F0E442"/>\
-            <path d="M0 0L8 8M8 0L0 8" stroke="#000000" stroke-width="1.2"/></pattern></defs>
-            """
         return
             "<svg\(namespace) width=\"\(Self.format(Self.width))\" height=\"\(Self.format(height))\" viewBox=\"0 0 \(Self.format(Self.width)) \(Self.format(height))\" "
             + "font-family=\"sans-serif\" font-size=\"12\" role=\"img\"><title>dynix timeline of \(Self.escape(host))</title>\n"
-            + defs + "\n" + axis + rows.joined(separator: "\n") + "\n</svg>\n"
+            + Self.patterns + "\n" + axis + rows.joined(separator: "\n") + "\n</svg>\n"
     }
+
+    /// The fills of the static configuration (grey hatching) and of an unknown state (yellow, crossed): color is
+    /// never the only cue. The fleet's page uses them too.
+    static let patterns = """
+        <defs><pattern id="static" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#eeeeee"/>\
+        <path d="M0 6L6 0" stroke="#999999" stroke-width="1"/></pattern>\
+        <pattern id="unknown" width="8" height="8" patternUnits="userSpaceOnUse"><rect width="8" height="8" fill="#F0E442"/>\
+        <path d="M0 0L8 8M8 0L0 8" stroke="#000000" stroke-width="1.2"/></pattern></defs>
+        """
 
     func row(_ label: String, y: Double, body: String) -> String {
         let shown = label.count > 34 ? "…" + label.suffix(33) : label
         return "<g><text x=\"4\" y=\"\(Self.format(y + 17))\"><title>\(Self.escape(label))</title>\(Self.escape(String(shown)))</text>\n\(body)</g>"
     }
 
-    func axisMarks(top: Double) -> String {
-        let span = max(1, timeline.to - timeline.from)
+    func axisMarks(top: Double) -> String { Self.axisMarks(from: timeline.from, to: timeline.to, top: top, x: x) }
+
+    /// The time axis from `from` to `to` (`x` places a time), for this picture and the fleet's.
+    static func axisMarks(from: Int64, to: Int64, top: Double, x: (Int64) -> Double) -> String {
+        let span = max(1, to - from)
         let steps: [Int64] = [60, 300, 900, 3600, 3 * 3600, 6 * 3600, 86400, 7 * 86400, 30 * 86400, 91 * 86400, 365 * 86400]
         let step = steps.first { span / $0 <= 8 } ?? 365 * 86400
         var marks = "<g stroke=\"#555555\">"
-        var tick = (timeline.from / step + 1) * step
+        var tick = (from / step + 1) * step
         // Ticks say the hour within a day and the date beyond; the day and the offset are said once, at the left.
         let format = step >= 86400 ? "%Y-%m-%d" : "%H:%M"
         marks +=
             "<text x=\"4\" y=\"\(Self.format(top + 10))\" stroke=\"none\" fill=\"#000000\" font-size=\"10\">"
-            + Self.escape(Clock.localText(timeline.from, format: "local time (UTC%z), from %Y-%m-%d")) + "</text>"
-        marks += "<line x1=\"\(Self.format(x(timeline.from)))\" x2=\"\(Self.format(x(timeline.to)))\" y1=\"26\" y2=\"26\"/>"
-        while tick < timeline.to {
+            + Self.escape(Clock.localText(from, format: "local time (UTC%z), from %Y-%m-%d")) + "</text>"
+        marks += "<line x1=\"\(Self.format(x(from)))\" x2=\"\(Self.format(x(to)))\" y1=\"26\" y2=\"26\"/>"
+        while tick < to {
             let at = Self.format(x(tick))
             marks += "<line x1=\"\(at)\" x2=\"\(at)\" y1=\"22\" y2=\"30\"/>"
             marks +=

@@ -6,11 +6,18 @@ final class HistoryStore {
 
     let repository: GitRepository
     let path: String
+    /// Where this history's refs live: "" on the host; `refs/namespaces/HOST/` for a host's copy in a central
+    /// repository, named in full because libgit2 1.5's namespace view loses refs once `git pack-refs` packs them.
+    let refPrefix: String
 
-    init(repository: GitRepository, path: String) {
+    init(repository: GitRepository, path: String, refPrefix: String = "") {
         self.repository = repository
         self.path = path
+        self.refPrefix = refPrefix
     }
+
+    var branch: String { refPrefix + HistoryStore.branch }
+    var generationTagPrefix: String { refPrefix + "refs/tags/gen/" }
 
     static func open(_ path: String) throws -> HistoryStore {
         do {
@@ -41,7 +48,7 @@ final class HistoryStore {
         }
     }
 
-    func head() throws -> ObjectID? { try wrap { try repository.target(of: HistoryStore.branch) } }
+    func head() throws -> ObjectID? { try wrap { try repository.target(of: branch) } }
 
     /// The dynamic file as committed in `commit`. `verifyingHash: false`: see `GitRepository.fileContent`.
     func content(at commit: ObjectID, verifyingHash: Bool = true) throws -> [UInt8] {
@@ -79,7 +86,7 @@ final class HistoryStore {
 
     /// Moves the branch from `old` to `new`; fails if someone else moved it meanwhile.
     func advance(from old: ObjectID?, to new: ObjectID, reason: String) throws {
-        try wrap { try repository.updateReference(HistoryStore.branch, to: new, expecting: old, logMessage: reason) }
+        try wrap { try repository.updateReference(branch, to: new, expecting: old, logMessage: reason) }
     }
 
     func tagGeneration(_ number: Int, commit: ObjectID, tagger: GitSignature, message: String) throws {
@@ -99,8 +106,8 @@ final class HistoryStore {
     /// Generation numbers and the commits they tag, ascending.
     func generationTags() throws -> [(number: Int, commit: ObjectID)] {
         try wrap {
-            try repository.references(matching: "refs/tags/gen/*").compactMap { ref -> (Int, ObjectID)? in
-                guard let n = Int(ref.name.dropFirst("refs/tags/gen/".count)) else { return nil }
+            try repository.references(matching: generationTagPrefix + "*").compactMap { ref -> (Int, ObjectID)? in
+                guard let n = Int(ref.name.dropFirst(generationTagPrefix.count)) else { return nil }
                 return (n, try repository.peeledCommit(of: ref.name))
             }.sorted { $0.0 < $1.0 }
         }

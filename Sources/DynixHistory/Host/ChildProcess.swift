@@ -18,10 +18,16 @@ struct ChildProcess {
 
     let argv: [String]
     var timeout: Double = 600
+    /// The whole environment, `NAME=value` each; nil: `ChildEnvironment`'s (the programs a manifest names).
+    var environment: [String]?
+    /// A file to read standard input from (default: /dev/null).
+    var input: String?
 
-    init(_ argv: [String], timeout: Double = 600) {
+    init(_ argv: [String], timeout: Double = 600, environment: [String]? = nil, input: String? = nil) {
         self.argv = argv
         self.timeout = timeout
+        self.environment = environment
+        self.input = input
     }
 
     /// Runs to completion; `output` sees each chunk as it arrives. Throws only when the program cannot be started.
@@ -40,7 +46,7 @@ struct ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, input ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
 
@@ -63,7 +69,7 @@ struct ChildProcess {
 
         let cArgs = argv.map { strdup($0) } + [nil]
         defer { for argument in cArgs { free(argument) } }
-        let cEnvironment = ChildEnvironment.entries() + [nil]
+        let cEnvironment = (environment.map { $0.map { strdup($0) } } ?? ChildEnvironment.entries()) + [nil]
         defer { for entry in cEnvironment { free(entry) } }
 
         var pid: pid_t = 0

@@ -14,6 +14,8 @@ package final class ConfigHistory {
     var momentRecordsCache: (head: ObjectID, records: [MomentIndex.Record])?
     /// Events of the rebuild hook that are waiting in the spool (counted by readers, folded by writers).
     package internal(set) var spooledEvents: [SpooledEvent] = []
+    /// A host's history read from a central repository: nothing of this machine (its boot, its files) describes it.
+    var isCentralCopy = false
 
     init(paths: Paths, store: HistoryStore, identity: Identity) {
         self.paths = paths
@@ -129,6 +131,7 @@ package final class ConfigHistory {
     }
 
     package func currentBootID() -> String? {
-        FileSystem.readText(paths.bootID)?.trimmingWhitespace()
+        if isCentralCopy { return nil }
+        return FileSystem.readText(paths.bootID)?.trimmingWhitespace()
     }
 }

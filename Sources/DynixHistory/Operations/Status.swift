@@ -21,6 +21,8 @@ extension ConfigHistory {
         package let hasManifest: Bool
         /// Generations whose `gen/N` tag is gone.
         package let missingTags: [MissingTag]
+        /// How far behind the central copy is; nil when no central side is configured (`etc/dynix/central.json`).
+        package let central: CentralLag?
     }
 
     package func status() throws -> Status {
@@ -41,7 +43,8 @@ extension ConfigHistory {
             lastFailure: try lastFailedApply(),
             staticDrift: try staticDrift(),
             hasManifest: manifest != nil,
-            missingTags: try missingGenerationTags()
+            missingTags: try missingGenerationTags(),
+            central: FileSystem.exists(paths.under(CentralConfiguration.relativePath())) ? try centralLag() : nil
         )
     }
 

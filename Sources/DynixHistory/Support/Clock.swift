@@ -7,7 +7,7 @@ package enum Clock {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
-    static func now() -> Int64 { Int64(time(nil)) }
+    package static func now() -> Int64 { Int64(time(nil)) }
 
     static func sleep(_ seconds: Double) {
         guard seconds > 0 else { return }

@@ -28,6 +28,8 @@ package struct Paths: Sendable {
     package var momentIndex: String { under("var/lib/dynix/moments") }
     /// Present while an activation runs; left behind, it means the running system is in an unknown state.
     package var activating: String { under("var/lib/dynix/activating") }
+    /// The last push the central side acknowledged (`PushRecord`): if lost, the next push says everything again.
+    package var centralPush: String { under("var/lib/dynix/central-push") }
     package var manifest: String { under("etc/dynix/manifest.json") }
     package var systemProfile: String { under("nix/var/nix/profiles/system") }
     package var currentSystem: String { under("run/current-system") }

@@ -17,3 +17,8 @@ package enum Watchdog {
         return try body()
     }
 }
+
+extension Watchdog {
+    /// Before `exec`: an alarm survives it and would end the program dynix becomes.
+    package static func stop() { _ = dynix_watchdog_pause() }
+}
