@@ -67,7 +67,10 @@ extension ConfigHistory {
     /// One line for the error: what ssh or the central side said, else git's last words.
     static func reason(_ result: ChildProcess.Result) -> String {
         if result.timedOut { return "no answer within \(Int(pushTimeout)) s" }
-        let lines: [String] = result.tail.split(separator: "\n").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+        // ssh ends its lines with CRLF, which is one Character: split on both.
+        let lines: [String] = result.tail.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map { String($0).trimmingWhitespace() }.filter {
+            !$0.isEmpty
+        }
         if let refused = lines.first(where: { $0.contains("dynix: refused:") || $0.contains("dynix: error:") }) {
             let said = refused.firstRange(of: "dynix: ").map { String(refused[$0.upperBound...]) } ?? refused
             return said.hasPrefix("error: ") ? String(said.dropFirst("error: ".count)) : said

@@ -14,12 +14,22 @@ package struct CentralRepository: Sendable {
 
     /// Opens DIR, which `fleet init` must have made.
     package static func open(_ path: String) throws -> CentralRepository {
-        let central = CentralRepository(path: Paths(root: path).root)
+        let central = CentralRepository(path: CentralRepository.absolute(path))
         guard central.isCentral else { throw DynixError.fleet(.notCentral(path: central.path)) }
         return central
     }
 
     init(path: String) { self.path = path }
+
+    /// The hooks, the forced command and `file://` URLs need the path from `/`, whatever directory dynix ran in.
+    static func absolute(_ path: String) -> String {
+        let trimmed = Paths(root: path).root
+        if trimmed.hasPrefix("/") { return trimmed }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return trimmed }
+        let directory = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return Paths(root: (directory == "/" ? "" : directory) + "/" + (trimmed.hasPrefix("./") ? String(trimmed.dropFirst(2)) : trimmed)).root
+    }
 
     var isCentral: Bool { FileSystem.exists(path + "/config") && FileSystem.exists(allowedSigners) }
 
@@ -28,7 +38,7 @@ package struct CentralRepository: Sendable {
     /// Creates the central repository at `path`, or brings an existing one's policy and hooks up to date (as
     /// `git init` does): the hooks name `program`, the dynix that runs them.
     package static func initialize(at path: String, program: String) throws -> (CentralRepository, InitOutcome) {
-        let central = CentralRepository(path: Paths(root: path).root)
+        let central = CentralRepository(path: CentralRepository.absolute(path))
         let outcome: InitOutcome
         if central.isCentral {
             outcome = .reinitialized

@@ -10,12 +10,6 @@ struct GitCommand {
     var extraEnvironment: [String] = []
     var timeout: Double = 120
 
-    init(gitDirectory: String, extraEnvironment: [String] = [], timeout: Double = 120) {
-        self.gitDirectory = gitDirectory
-        self.extraEnvironment = extraEnvironment
-        self.timeout = timeout
-    }
-
     static func environmentValue(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
 
     static var searchPath: String {
