@@ -1,5 +1,6 @@
-# dynix itself: the command, its state directory, the framework, and the
-# four service modules. Import this one file:
+# dynix itself: the command, its state directory, the framework, the four
+# service modules, and both sides of a fleet (central.nix: this host pushes
+# its history; fleet.nix: the central repository). Import this one file:
 #
 #   imports = [ /path/to/dynix/modules/dynix.nix ];
 #   programs.dynix.enable = true;
@@ -15,6 +16,8 @@ in
     ./dynamicism/harmonia.nix
     ./dynamicism/distccd.nix
     ./dynamicism/memcached.nix
+    ./central.nix
+    ./fleet.nix
   ];
 
   options.programs.dynix = {

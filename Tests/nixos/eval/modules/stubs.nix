@@ -127,6 +127,13 @@ in
       nix.package = lib.mkOption { type = lib.types.anything; default = pkgs.nix; };
       systemd.package = lib.mkOption { type = lib.types.anything; default = pkgs.systemd; };
       systemd.tmpfiles.rules = lib.mkOption { type = lib.types.listOf lib.types.str; default = [ ]; };
+      # Defined by modules/central.nix and modules/fleet.nix: under a false
+      # mkIf too, a definition of an option nobody declares fails the
+      # evaluation. Tests/nixos/eval/fleet.sh reads what they hold.
+      systemd.paths = anyAttrs;
+      systemd.timers = anyAttrs;
+      users.users = anyAttrs;
+      users.groups = anyAttrs;
       systemd.services = lib.mkOption {
         type = lib.types.attrsOf (lib.types.submodule {
           options = {
