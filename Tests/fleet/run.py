@@ -543,7 +543,7 @@ class Fleet:
             text = read_text(path) if os.path.exists(path) else ""
             self.check(
                 f"hook {hook} execs `dynix fleet hook {hook}`",
-                os.access(path, os.X_OK) and f"fleet hook {hook}" in text and self.dynix in text,
+                os.access(path, os.X_OK) and f"fleet hook {hook}" in text and self.names_this_dynix(text),
                 text or "missing",
             )
         again = self.fleet_cmd("init", "--central", self.central)
@@ -552,6 +552,11 @@ class Fleet:
             again.rc == 0 and "reinitialized" in again.out + again.err,
             again.text(),
         )
+
+    def names_this_dynix(self, text):
+        """Whether text names this dynix binary by an absolute path (any path that resolves to it)."""
+        paths = re.findall(r"(/[^\s'\"]+)", text)
+        return any(os.path.realpath(p) == os.path.realpath(self.dynix) for p in paths)
 
     def register_hosts(self):
         signers = f"{self.central}/fleet/allowed-signers"
@@ -873,9 +878,12 @@ class Fleet:
     def refused(self, name, before, r, words=("refused", "rejected")):
         after = self.central_refs()
         said = r.out + r.err
+        # The line that says it, on the check's own line: a refusal for another reason than the one tried shows.
+        lines = said.splitlines()
+        reason = next((line.strip() for w in words for line in lines if w in line), "")
         self.check(f"refusal: {name}: the push fails", r.rc != 0 and not r.timed_out, r.text())
         self.check(
-            f"refusal: {name}: the pusher reads {' or '.join(words)}", any(w in said for w in words), said[-1500:]
+            f"refusal: {name}: the pusher reads {reason[:150] or ' or '.join(words)}", bool(reason), said[-1500:]
         )
         self.check(
             f"refusal: {name}: no central ref changed (receipts included)", before == after, diff_refs(before, after)
@@ -1018,7 +1026,8 @@ class Fleet:
     def unpushed(self, host):
         central = self.central_main(host.name)
         r = host.git("rev-list", "--count", f"{central}..refs/heads/main" if central else "refs/heads/main")
-        return int(r.out.strip())
+        # None when the central main is no commit of the host's: the count then cannot match.
+        return int(r.out.strip()) if r.rc == 0 else None
 
     def outage(self):
         self.stop_sshd()
