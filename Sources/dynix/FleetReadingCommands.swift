@@ -44,7 +44,7 @@ struct FleetStatusCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    @Flag(help: "Print Prometheus text (dynix_fleet_last_received_timestamp_seconds{host=\"H\"} …).")
+    @Flag(help: "Print Prometheus text: dynix_fleet_last_received_timestamp_seconds{host=\"H\"}, and the stale and clock-skew flags.")
     var prometheus = false
 
     @Option(help: ArgumentHelp("A host not heard from for this long is stale (default: 3600).", valueName: "SECONDS"))
