@@ -498,6 +498,7 @@ class Fleet:
         self.bundles()
         self.forgeries()
         self.reading_side()
+        self.clock_skew()
         self.end_checks()
 
     def next_second(self):
@@ -1171,6 +1172,16 @@ class Fleet:
         before = self.central_refs()
         r = self.fleet_cmd("import", "--central", self.central, "h3", rewrite)
         self.refused("import of a signed bundle that rewrites h3's history", before, r)
+        # A bundle goes through the hooks like a push: h3's new main with its new gen tag made lightweight.
+        m = self.mirror(h3, "h3-lightweight")
+        newest = max(h3.tags(), key=lambda t: int(t.rsplit("/", 1)[1]))
+        self.in_mirror(m, "update-ref", newest, self.in_mirror(m, "rev-parse", f"{newest}^{{commit}}"))
+        lightweight = f"{self.base}/attack/h3-lightweight.bundle"
+        self.in_mirror(m, "bundle", "create", lightweight, "refs/heads/main", newest)
+        self.sign(lightweight, f"{self.base}/keys/h3")
+        before = self.central_refs()
+        r = self.fleet_cmd("import", "--central", self.central, "h3", lightweight)
+        self.refused(f"import of a signed bundle whose {newest.removeprefix('refs/tags/')} is lightweight", before, r)
         before = self.central_refs()
         started = time.time()
         r = self.fleet_cmd("import", "--central", self.central, "h3", bundle)
@@ -1425,6 +1436,28 @@ class Fleet:
             "chromium draws the page (a screenshot with colors)",
             shot.rc == 0 and colors is not None and colors.rc == 0 and len(fields) >= 3 and int(fields[2]) >= 6,
             (colors.out if colors else "") + shot.text()[-800:],
+        )
+
+    def clock_skew(self):
+        """A host whose clock runs an hour ahead: its newest event is later than the receipt of its push."""
+        if not shutil.which("faketime"):
+            print("fleet: skip clock skew (faketime is not installed)")
+            return
+        h3 = self.hosts["h3"]
+        r = self.run(
+            ["faketime", "-f", "+1h", self.dynix, "append", "services.t.o0", "95"], env={"DYNIX_ROOT": h3.root}
+        )
+        self.check("h3: an append with the clock an hour ahead", r.rc == 0, r.text())
+        self.push(h3, "of an event an hour ahead")
+        out = self.fleet_cmd("status", "--central", self.central, "--json", "--stale-after", "3600")
+        try:
+            skew = {e["host"]: e["clockSkew"] for e in json.loads(out.out)["hosts"]}
+        except (ValueError, KeyError, TypeError):
+            skew = {}
+        self.check(
+            "fleet status flags h3's clock skew, and no other host's",
+            bool(skew.get("h3")) and not any(skew.get(h) for h in ("h1", "h2")),
+            out.text(),
         )
 
     # ---- the end -------------------------------------------------------------------------------------------------
