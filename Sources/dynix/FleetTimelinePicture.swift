@@ -5,7 +5,7 @@ import DynixHistory
 /// palette it shares); a bar's color says which settings were live (the same settings on two hosts, the same color),
 /// and every interval keeps its own bar (`data-host`, `data-state`, `data-from`, `data-to`), however narrow.
 struct FleetTimelinePicture {
-    typealias Row = (host: HostName, timeline: ConfigHistory.LiveTimeline?, settings: [Int: ObjectID], receipts: [Receipt])
+    typealias Row = (host: HostName, timeline: ConfigHistory.LiveTimeline?, settings: [Int: String], receipts: [Receipt])
 
     let rows: [Row]
     let from: Int64
@@ -25,20 +25,21 @@ struct FleetTimelinePicture {
         TimelinePicture.labelWidth + TimelinePicture.chartWidth * Double(time - from) / Double(max(1, to - from))
     }
 
-    /// The settings' color: one palette entry per distinct set of settings, in order of first appearance.
-    func colors() -> [ObjectID: String] {
-        var colors: [ObjectID: String] = [:]
+    /// Each distinct set of settings in order of first appearance, with its color (the palette repeats past its
+    /// six colors; the legend and every bar's title say the settings).
+    func legend() -> [(settings: String, color: String)] {
+        var seen: [String] = []
         for row in rows {
             for interval in row.timeline?.intervals ?? [] {
-                guard case .generation(let number) = interval.state, let tree = row.settings[number], colors[tree] == nil else { continue }
-                colors[tree] = TimelinePicture.palette[colors.count % TimelinePicture.palette.count]
+                guard case .generation(let number) = interval.state, let settings = row.settings[number], !seen.contains(settings) else { continue }
+                seen.append(settings)
             }
         }
-        return colors
+        return seen.enumerated().map { ($1, TimelinePicture.palette[$0 % TimelinePicture.palette.count]) }
     }
 
     func svg() -> String {
-        let colors = colors()
+        let colors = Dictionary(legend().map { ($0.settings, $0.color) }, uniquingKeysWith: { first, _ in first })
         var body = ""
         var y = 40.0
         for row in rows {
@@ -48,7 +49,9 @@ struct FleetTimelinePicture {
                 let fill: String
                 let label: String
                 switch interval.state {
-                case .generation(let number): (fill, label) = (row.settings[number].flatMap { colors[$0] } ?? "#777777", "gen \(number)")
+                case .generation(let number):
+                    let settings = row.settings[number] ?? ""
+                    (fill, label) = (colors[settings] ?? "#777777", "gen \(number)" + (settings.isEmpty ? "" : "\n" + settings))
                 case .staticConfiguration: (fill, label) = ("url(#static)", "static")
                 case .unknown: (fill, label) = ("url(#unknown)", "UNKNOWN")
                 }
@@ -76,18 +79,31 @@ struct FleetTimelinePicture {
             + TimelinePicture.axisMarks(from: from, to: to, top: 8, x: x) + body + "</svg>\n"
     }
 
+    /// The settings behind each color, at most 24 of them (past that, the bars' titles say them).
+    func legendHTML() -> String {
+        let entries = legend()
+        guard !entries.isEmpty else { return "" }
+        let items = entries.prefix(24).map { entry in
+            "<li><svg width=\"14\" height=\"14\"><rect width=\"14\" height=\"14\" fill=\"\(entry.color)\" stroke=\"#333333\"/></svg> "
+                + "<code>\(TimelinePicture.escape(entry.settings).replacing("\n", with: "; "))</code></li>"
+        }
+        let more = entries.count > 24 ? "<li>and \(entries.count - 24) more sets of settings</li>" : ""
+        return "<ul class=\"legend\">" + items.joined() + more + "</ul>"
+    }
+
     func html() -> String {
         """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">
         <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
         <title>dynix fleet timeline</title>
-        <style>body{font-family:sans-serif;margin:16px;color:#000;background:#fff}p{max-width:70em}</style>
+        <style>body{font-family:sans-serif;margin:16px;color:#000;background:#fff}p{max-width:70em}ul.legend{list-style:none;padding:0;columns:3}</style>
         </head><body>
         <h1>dynix fleet timeline — \(counted(rows.count, "host", "hosts"))</h1>
         <p>\(TimelinePicture.escape("\(Clock.localText(from)) – \(Clock.localText(to))")). One row per host: what was live there, by its own \
         history (a color per set of settings made live, the same on every host; hatched grey: the static configuration; yellow crossed: \
         unknown); a black triangle under a row: the central side accepted a push from that host. Hover over a bar for its details.</p>
+        \(legendHTML())
         \(svg())</body></html>
 
         """

@@ -40,21 +40,38 @@ extension CentralRepository {
 
     /// Each host's intervals from `since` to `until`, with its receipts; hosts not heard from yet have none.
     package func timelines(of hosts: [HostName], since: Int64?, until: Int64?) throws -> [(
-        host: HostName, timeline: ConfigHistory.LiveTimeline?, settings: [Int: ObjectID], receipts: [Receipt]
+        host: HostName, timeline: ConfigHistory.LiveTimeline?, settings: [Int: String], receipts: [Receipt]
     )] {
         try hosts.map { host in
             let receipts = try receipts(of: host)
             guard let history = try? ConfigHistory.openCentral(self, host: host) else { return (host, nil, [:], receipts) }
             let timeline = try history.liveTimeline(since: since, until: until)
-            // The settings each generation made live, by the tree of its apply commit: the same settings, on any
-            // host, get the same color.
-            var settings: [Int: ObjectID] = [:]
+            // The settings each generation made live, as text: the same settings, on any host, get the same color.
+            var settings: [Int: String] = [:]
             for interval in timeline.intervals {
-                if case .generation(let number) = interval.state, let event = interval.event {
-                    settings[number] = try history.store.commit(event.commit).tree
+                if case .generation(let number) = interval.state, let event = interval.event, settings[number] == nil {
+                    settings[number] = CentralRepository.settingsText(try history.effective(atCommit: event.commit))
                 }
             }
             return (host, timeline, settings, receipts)
         }
+    }
+}
+
+extension CentralRepository {
+    /// `a.b = VALUE` lines, sorted: one text for one set of effective values, whatever file held them.
+    static func settingsText(_ values: EffectiveValues) -> String {
+        var lines: [String] = []
+        func walk(_ set: [String: NixValue], _ prefix: [String]) {
+            for (name, value) in set {
+                if case .attrs(let inner) = value, !inner.isEmpty {
+                    walk(inner, prefix + [name])
+                } else {
+                    lines.append("\(OptionPath(prefix + [name]).description) = \(NixSyntax.render(value))")
+                }
+            }
+        }
+        walk(values.tree, [])
+        return lines.sorted().joined(separator: "\n")
     }
 }
