@@ -85,7 +85,8 @@ package struct PushPolicy {
         guard status == "G", signer == host.text else {
             throw refusal("the push certificate is not signed by \(host)'s key (git said \(status.isEmpty ? "nothing" : status), signer '\(signer)')")
         }
-        guard GitCommand.environmentValue("GIT_PUSH_CERT_NONCE_STATUS") == "OK" else {
+        // SLOP: a nonce this repository issued within `receive.certNonceSlop` seconds (a retried connection).
+        guard ["OK", "SLOP"].contains(GitCommand.environmentValue("GIT_PUSH_CERT_NONCE_STATUS") ?? "") else {
             throw refusal("the push certificate's nonce is not this repository's (a replayed or stale certificate)")
         }
         let text = try git.output(["cat-file", "blob", certificateID])
