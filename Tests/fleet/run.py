@@ -439,6 +439,7 @@ class Fleet:
             stdout=log,
             stderr=log,
             start_new_session=True,
+            preexec_fn=die_with_parent,  # noqa: PLW1509 (no thread runs then: the silent listener is joined first)
         )
         self.sshd_log = log
         end = time.monotonic() + 10
@@ -1525,6 +1526,12 @@ def become_subreaper():
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def die_with_parent():
+    """In sshd before it runs: a SIGKILL of this test, which no handler sees, still stops the server."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
 def parse_arguments():
