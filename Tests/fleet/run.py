@@ -21,6 +21,7 @@ import datetime
 import html.parser
 import json
 import os
+import pwd
 import re
 import shlex
 import shutil
@@ -31,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -300,8 +302,6 @@ class Fleet:
 
     @staticmethod
     def login_name():
-        import pwd
-
         return pwd.getpwuid(os.geteuid()).pw_name
 
     # ---- running things, bounded ------------------------------------------------------------------------------
@@ -1010,7 +1010,11 @@ class Fleet:
         last_success = self.metric(host, "dynix_central_last_push_success_timestamp_seconds")
         r = host.dynix("push", timeout=limit + 20)
         errors = [line for line in r.err.splitlines() if line.startswith("dynix: error:")]
-        self.check(f"{host.name}: push {label} fails within {limit} s", r.rc != 0 and r.seconds <= limit, r.text())
+        self.check(
+            f"{host.name}: push {label} fails within {limit} s ({r.seconds:.1f} s)",
+            r.rc != 0 and r.seconds <= limit,
+            r.text(),
+        )
         self.check(
             f"{host.name}: push {label} says one dynix: error: line naming the URL",
             len(errors) == 1 and self.url in errors[0],
@@ -1040,7 +1044,7 @@ class Fleet:
             r = self.apply(host, label=" during the outage")
             self.check(
                 f"{host.name}: apply during the outage is not slower ({r.seconds:.2f} s, median {baseline:.2f} s)",
-                r.seconds <= max(3 * baseline, baseline + 1.0),
+                r.seconds <= max(3 * baseline, baseline + 2.0),
             )
         self.moment("round 11: an apply during the outage")
         for host in self.hosts.values():
@@ -1062,7 +1066,7 @@ class Fleet:
             r = self.apply(host, label=" during the outage, second")
             self.check(
                 f"{host.name}: the second apply during the outage is not slower ({r.seconds:.2f} s)",
-                r.seconds <= max(3 * baseline, baseline + 1.0),
+                r.seconds <= max(3 * baseline, baseline + 2.0),
             )
         self.moment("round 13: a second apply during the outage")
 
@@ -1075,7 +1079,7 @@ class Fleet:
         r = self.apply(h2, label=" while the central side hangs")
         self.check(
             f"h2: apply while the central side hangs is not slower ({r.seconds:.2f} s)",
-            r.seconds <= max(3 * baseline, baseline + 1.0),
+            r.seconds <= max(3 * baseline, baseline + 2.0),
         )
         self.moment("round 14: h2 applies while the central side hangs")
         self.failed_push(self.hosts["h1"], "to a listener that never answers", 20)
@@ -1492,7 +1496,7 @@ class Fleet:
             with contextlib.suppress(ProcessLookupError, PermissionError, ValueError):
                 os.kill(int(line.split()[0]), signal.SIGKILL)
         if self.args.keep:
-            print(f"fleet: kept {self.base}")
+            print(f"fleet: kept {self.base} (the page: timeline.html, its screenshot: timeline.png)")
         else:
             shutil.rmtree(self.base, ignore_errors=True)
 
@@ -1565,8 +1569,6 @@ def main():
     except (Deadline, Interrupted) as e:
         fleet.check("the run ends in time and uninterrupted", False, str(e))
     except Exception as e:  # noqa: BLE001 (a crash of the test is one failed check, and the cleanup still runs)
-        import traceback
-
         fleet.check("the test itself runs without an exception", False, f"{e!r}\n{traceback.format_exc()}")
     finally:
         fleet.tear_down()
