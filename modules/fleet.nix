@@ -49,6 +49,8 @@ let
 
   setup = pkgs.writeShellScript "dynix-fleet-setup" ''
     set -euo pipefail
+    # A file registration cannot read stops the program, not reads as empty.
+    shopt -s inherit_errexit
     dir=${lib.escapeShellArg cfg.directory}
     signers=$dir/fleet/allowed-signers
     status=0
@@ -76,7 +78,9 @@ let
     # never replaced, since the signatures stored with the history are
     # verified with it; a changed option is reported instead.
     register() {
-      case $(registration "$1" "$2") in
+      local found
+      found=$(registration "$1" "$2")
+      case $found in
         none) ${dynixBin} fleet add-host --central "$dir" "$1" --key "$2" >/dev/null ;;
         other)
           echo "dynix-fleet-setup: host $1 is registered in $signers with another key than programs.dynix.fleet.hosts.$1.key; its pushes are refused until the two agree" >&2
