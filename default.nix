@@ -1,4 +1,4 @@
-# nix-build -A tests.gotosocial   (or harmonia, distccd, history)
+# nix-build -A tests.gotosocial   (or harmonia, distccd, history, fleet)
 # nix-build -A allTests
 # nix-build -A dynix
 #
@@ -11,7 +11,7 @@ let
 
   dynix = pkgs.callPackage ./package.nix { };
 
-  tests = lib.genAttrs [ "gotosocial" "harmonia" "distccd" "history" ]
+  tests = lib.genAttrs [ "gotosocial" "harmonia" "distccd" "history" "fleet" ]
     (name: import (./Tests/nixos/vm + "/${name}") { inherit pkgs dynix; });
 
   allTests = pkgs.linkFarm "dynix-all-tests"

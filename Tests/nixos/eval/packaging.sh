@@ -29,14 +29,14 @@ expect_json "packaging: Package.resolved pins swift-argument-parser 1.8.2 by com
 
 if [ -n "${NIXPKGS_LIB:-}" ] && [ -f "$NIXPKGS_LIB/lib/default.nix" ]; then
   expect_json "packaging: default.nix layout; fetchSwiftPMDeps + swiftpm hooks, real hash; libgit2 as an archive; refusals" \
-    '{"allTests":["distccd","gotosocial","harmonia","history"],"defaultHasTests":["distccd","gotosocial","harmonia","history"],
+    '{"allTests":["distccd","fleet","gotosocial","harmonia","history"],"defaultHasTests":["distccd","fleet","gotosocial","harmonia","history"],
       "deps":{"fetcher":"fetchSwiftPMDeps","named":"dynix-0.1.0","realHash":true,"sameSource":true},
       "hooks":{"flags":["--product","dynix"],
         "mentionsWorkspaceState":false,"nativeBuildInputs":["swift-6.2.4","swiftpm","pkg-config","installShellFiles"],"ownPhases":[]},
       "libgit2":{"archiveOnly":true,"buildInputs":["zlib"],"doCheck":false,"flags":true,"linked":true},
       "pin":{"identity":"swift-argument-parser","revisionIsCommit":true,"version":"1.8.2"},
       "refusedOldSwift":true,"refusedWithoutFetcher":true,"sameSourceAsRecipe":true,"scriptHasHelpers":true,
-      "testName":"dynix-history","testNames":["distccd","gotosocial","harmonia","history"]}' \
+      "testName":"dynix-history","testNames":["distccd","fleet","gotosocial","harmonia","history"]}' \
     "builtins.removeAttrs (import ./Tests/nixos/eval/modules/packaging.nix { nixpkgsLib = $NIXPKGS_LIB; }) [ \"sourcePath\" ]"
 else
   echo "skip  packaging: NIXPKGS_LIB is not set; package.nix under nixpkgs' lib skipped"

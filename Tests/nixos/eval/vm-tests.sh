@@ -34,8 +34,8 @@ standin_pkgs='let lib = {
 top="import ./default.nix { pkgs = $standin_pkgs; }"
 
 expect_json "default.nix: tests.<name>, allTests, nixosModules (stand-in pkgs)" \
-  '{"tests":["distccd","gotosocial","harmonia","history"],"names":["dynix-distccd","dynix-gotosocial","dynix-harmonia","dynix-history"],
-    "allTests":["distccd","gotosocial","harmonia","history"],"modules":["default","dynamicism"],"modulesExist":true}' \
+  '{"tests":["distccd","fleet","gotosocial","harmonia","history"],"names":["dynix-distccd","dynix-fleet","dynix-gotosocial","dynix-harmonia","dynix-history"],
+    "allTests":["distccd","fleet","gotosocial","harmonia","history"],"modules":["default","dynamicism"],"modulesExist":true}' \
   "let t = $top; in { tests = builtins.attrNames t.tests; names = map (n: t.tests.\${n}.name) (builtins.attrNames t.tests);
      allTests = map (e: e.name) t.allTests.entries; modules = builtins.attrNames t.nixosModules;
      modulesExist = builtins.pathExists t.nixosModules.default && builtins.pathExists t.nixosModules.dynamicism; }"
@@ -68,18 +68,20 @@ for name in $(nix_eval -E "builtins.attrNames ($top).tests" | python3 -c 'import
     pass "Tests/nixos/vm: $name: testScript compiles"
   else fail "Tests/nixos/vm: $name: testScript compiles" "$output"; fi
 
-  # pyflakes, as driver.nix: PYFLAKES_BUILTINS="machine,<driver-symbols>"
-  # (the test's one node is `machine`), any output fails the build.
+  # The test's nodes, comma-separated: `machine`, and the fleet test's `central`.
+  nodes=$(nix_eval -E "builtins.concatStringsSep \",\" (builtins.attrNames ($top).tests.$name.nodes)" | python3 -c 'import json,sys; print(json.load(sys.stdin))')
+  # pyflakes, as driver.nix: PYFLAKES_BUILTINS="<nodes>,<driver-symbols>",
+  # any output fails the build.
   if [ ${#pyflakes[@]} -gt 0 ]; then
-    if output=$(PYFLAKES_BUILTINS="machine,$(cat "$drv_types/driver-symbols")" "${pyflakes[@]}" "$script" 2>&1); then
+    if output=$(PYFLAKES_BUILTINS="$nodes,$(cat "$drv_types/driver-symbols")" "${pyflakes[@]}" "$script" 2>&1); then
       pass "Tests/nixos/vm: $name: pyflakes as the driver runs it"
     else fail "Tests/nixos/vm: $name: pyflakes as the driver runs it" "$output"; fi
   else fail "Tests/nixos/vm: $name: pyflakes" "pyflakes is not installed (Debian: apt-get install pyflakes3)"; fi
 
-  # mypy, as driver.nix: the declarations, the node's type, the (empty)
-  # container and vlan hints, then the script.
+  # mypy, as driver.nix: the declarations, the nodes' types on one line, the
+  # (empty) container and vlan hints, then the script.
   if [ -n "$have_mypy" ]; then
-    { cat "$drv_types/prepend.py"; echo "machine: QemuMachine;"; echo ""; echo ""; cat "$script"; } > "$vmwork/$name/testScriptWithTypes"
+    { cat "$drv_types/prepend.py"; echo "${nodes//,/: QemuMachine; }: QemuMachine;"; echo ""; echo ""; cat "$script"; } > "$vmwork/$name/testScriptWithTypes"
     if output=$(cd "$vmwork/$name" && MYPYPATH=$OLDPWD/$drv_types mypy --no-implicit-optional --pretty --no-color-output \
                   --cache-dir "$vmwork/mypy-cache" testScriptWithTypes 2>&1); then
       pass "Tests/nixos/vm: $name: mypy with the driver's declarations"
