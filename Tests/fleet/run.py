@@ -999,6 +999,21 @@ class Fleet:
             bool(advertised) and not leaked,
             "\n".join(leaked or advertised[:5] or [r.text()]),
         )
+        # A central side whose host key is not the one h1 knows (a man in the middle): h1 does not push to it.
+        path = f"{h1.root}/etc/dynix/central.json"
+        good = read_text(path)
+        impostor = f"{self.base}/known_hosts.impostor"
+        write_file(impostor, f"[127.0.0.1]:{self.port} {self.pubkeys['stranger']}\n")
+        write_file(path, json.dumps(dict(json.loads(good), knownHostsFile=impostor)))
+        before = self.central_refs()
+        r = h1.dynix("push", timeout=30)
+        errors = [line for line in r.err.splitlines() if line.startswith("dynix: error:")]
+        self.check(
+            "h1: push to a server whose host key is not in its known-hosts file fails, one dynix: error: line",
+            r.rc != 0 and len(errors) == 1 and self.central_refs() == before,
+            r.text(),
+        )
+        write_file(path, good)
         # The forged pushes carried exactly what dynix push now sends: it is accepted.
         self.push(h1, "after the refusals")
         self.check("h2 unchanged by everything h1 tried", self.central_main("h2") == h2.main())
