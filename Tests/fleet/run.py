@@ -379,6 +379,11 @@ class Fleet:
         if not self.check(name, ok, detail):
             raise Abort(name)
 
+    def need(self, name, ok, detail=""):
+        """A step of the test's own set-up: silent when it works, a failed check and the end when not."""
+        if not ok:
+            self.must(name, ok, detail)
+
     # ---- the central side and sshd -----------------------------------------------------------------------------
 
     def central_refs(self):
@@ -403,7 +408,7 @@ class Fleet:
 
     def keygen(self, path, comment):
         r = self.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", path])
-        self.must(f"ssh-keygen {os.path.basename(path)}", r.rc == 0, r.text())
+        self.need(f"ssh-keygen {os.path.basename(path)}", r.rc == 0, r.text())
         return read_text(path + ".pub").strip()
 
     def write_sshd_config(self):
@@ -431,7 +436,7 @@ class Fleet:
         if os.geteuid() == 0:
             os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
         test = self.run(["/usr/sbin/sshd", "-t", "-f", self.sshd_config])
-        self.must("sshd -t accepts the test's configuration", test.rc == 0, test.text())
+        self.need("sshd -t accepts the test's configuration", test.rc == 0, test.text())
         log = open(f"{self.base}/sshd/log", "ab")  # noqa: SIM115 (closed in stop_sshd)
         self.sshd = subprocess.Popen(
             ["/usr/sbin/sshd", "-D", "-e", "-f", self.sshd_config],
@@ -843,12 +848,12 @@ class Fleet:
     def mirror(self, host, name):
         path = f"{self.base}/attack/{name}.git"
         r = self.run(["git", "clone", "--quiet", "--mirror", host.git_dir, path])
-        self.must(f"a copy of {host.name}'s history to push from ({name})", r.rc == 0, r.text())
+        self.need(f"a copy of {host.name}'s history to push from ({name})", r.rc == 0, r.text())
         return path
 
     def in_mirror(self, mirror, *args, stdin=None):
         r = self.run(["git", "--git-dir", mirror, *args], stdin=stdin)
-        self.must(f"git {args[0]} in the attack copy", r.rc == 0, r.text())
+        self.need(f"git {args[0]} in the attack copy", r.rc == 0, r.text())
         return r.out.strip()
 
     def commit_on(self, mirror, parents, message):
@@ -1141,7 +1146,7 @@ class Fleet:
 
     def sign(self, path, key):
         r = self.run(["ssh-keygen", "-q", "-Y", "sign", "-n", "dynix-bundle", "-f", key, path])
-        self.must(f"ssh-keygen -Y sign {os.path.basename(path)}", r.rc == 0, r.text())
+        self.need(f"ssh-keygen -Y sign {os.path.basename(path)}", r.rc == 0, r.text())
 
     def bundles(self):
         h3 = self.hosts["h3"]
