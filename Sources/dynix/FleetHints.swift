@@ -10,6 +10,7 @@ extension FleetError {
         case .centralInTheWay: return "choose an empty or new directory"
         case .hostAlreadyRegistered:
             return "a host's key is registered once; the central administrator edits fleet/allowed-signers and authorized_keys to change it"
+        case .notOwner(_, let owner): return "run it as that user: `sudo -u \(owner) dynix fleet …` (files of another user would stop the hosts' pushes)"
         case .unknownHost(_, let central): return "register it with `dynix fleet add-host --central \(central) HOST --key KEY.pub`"
         case .notAPush: return "this key pushes with `dynix push`; it cannot log in, list or fetch"
         case .pushRefused: return "the central side keeps each host's history as the host made it: linear, complete, signed by its key"

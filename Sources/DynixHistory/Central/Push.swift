@@ -15,13 +15,34 @@ extension ConfigHistory {
     static let pushTimeout = 100.0
 
     package func push(to central: CentralConfiguration) throws -> PushOutcome {
-        let head = try head()
+        var changed = false
+        var warnings: [String] = []
+        // A change made while a push runs is missed by the path unit (systemd does not start a unit that is still
+        // running), so the push goes again while the branch moved under it, a few times at most.
+        for _ in 0..<3 {
+            let head = try head()
+            let round = try pushOnce(head: head, to: central)
+            changed = changed || round.changed
+            warnings += round.warnings
+            if try self.head() == head { break }
+        }
+        return PushOutcome(changed: changed, warnings: warnings)
+    }
+
+    /// One push of `head` and the generation tags on it. `apply` writes a generation's tag before main reaches its
+    /// commit: a tag whose commit is not on `head` yet is left for the next push (a negative refspec), since the
+    /// central side refuses a tag off main, and with it the whole atomic push.
+    private func pushOnce(head: ObjectID, to central: CentralConfiguration) throws -> PushOutcome {
+        var ahead: [Int] = []
+        for tag in try store.generationTags().reversed() {
+            if try store.isOnBranch(tag.commit, head: head) { break }
+            ahead.append(tag.number)
+        }
         let git = GitCommand(gitDirectory: paths.history, extraEnvironment: Self.sshEnvironment(central), timeout: Self.pushTimeout)
+        let refspecs = ["\(head.hex):\(HistoryStore.branch)", "refs/tags/gen/*:refs/tags/gen/*"] + ahead.map { "^refs/tags/gen/\($0)" }
         let result = try git.run(
-            [
-                "-c", "gpg.format=ssh", "-c", "user.signingKey=\(central.identityFile)", "push", "--atomic", "--signed=yes", "--porcelain",
-                central.url, "\(HistoryStore.branch):\(HistoryStore.branch)", "refs/tags/gen/*:refs/tags/gen/*",
-            ])
+            ["-c", "gpg.format=ssh", "-c", "user.signingKey=\(central.identityFile)", "push", "--atomic", "--signed=yes", "--porcelain", central.url]
+                + refspecs)
         let lines = result.stdoutText.split(separator: "\n")
         guard result.succeeded else {
             try? writeMetrics(central)

@@ -5,6 +5,7 @@ import Glibc
 extension CentralRepository {
     /// Whether any central ref changed.
     package func importBundle(_ file: String, host: HostName) throws -> Bool {
+        try checkOwner()
         guard try hosts().contains(where: { $0.host == host }) else { throw DynixError.fleet(.unknownHost(host.text, central: path)) }
         var resolved = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         guard realpath(file, &resolved) != nil else { throw DynixError.io(path: file, errno: errno) }

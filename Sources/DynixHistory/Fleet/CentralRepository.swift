@@ -41,6 +41,7 @@ package struct CentralRepository: Sendable {
         let central = CentralRepository(path: CentralRepository.absolute(path))
         let outcome: InitOutcome
         if central.isCentral {
+            try central.checkOwner()
             outcome = .reinitialized
         } else {
             if FileSystem.exists(central.path) && (!FileSystem.isDirectory(central.path) || !FileSystem.listDirectory(central.path).isEmpty) {
@@ -91,10 +92,21 @@ package struct CentralRepository: Sendable {
         }
     }
 
+    /// What changes the central repository runs as the user who owns it (the one hosts log in as): files another
+    /// user left there (root's, say) could not be written by the next push.
+    package func checkOwner() throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw DynixError.io(path: path, errno: errno) }
+        guard info.st_uid == geteuid() else {
+            throw DynixError.fleet(.notOwner(path: path, owner: Identity.userName(info.st_uid) ?? "uid \(info.st_uid)"))
+        }
+    }
+
     // MARK: hosts
 
     /// Registers `host` with `key`; the `authorized_keys` line that lets it push (and do nothing else).
     package func addHost(_ host: HostName, key: PublicKey, program: String) throws -> String {
+        try checkOwner()
         if try hosts().contains(where: { $0.host == host }) { throw DynixError.fleet(.hostAlreadyRegistered(host)) }
         let existing = try FileSystem.readBytes(allowedSigners) ?? []
         var text = String(decoding: existing, as: UTF8.self)

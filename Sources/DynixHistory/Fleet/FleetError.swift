@@ -7,6 +7,8 @@ package enum FleetError: Error, Equatable, Sendable {
     /// `fleet init` found something else at DIR.
     case centralInTheWay(path: String)
     case hostAlreadyRegistered(HostName)
+    /// A command that changes the central repository, run by another user than its owner.
+    case notOwner(path: String, owner: String)
     case unknownHost(String, central: String)
     /// The forced command was asked for something other than a push (`SSH_ORIGINAL_COMMAND`).
     case notAPush(requested: String?)
@@ -30,6 +32,7 @@ package enum FleetError: Error, Equatable, Sendable {
         case .notCentral(let path): return "\(path) is not a dynix central repository"
         case .centralInTheWay(let path): return "\(path) exists and is not a dynix central repository; refusing to initialize over it"
         case .hostAlreadyRegistered(let host): return "host \(host) is already registered"
+        case .notOwner(let path, let owner): return "\(path) belongs to \(owner); what changes it runs as \(owner)"
         case .unknownHost(let name, let central): return "no host \(quoted(name)) in \(central)"
         case .notAPush(let requested):
             return requested.map { "refused: only a push (git-receive-pack) is served here, not \(quoted(String($0.prefix(80))))" }

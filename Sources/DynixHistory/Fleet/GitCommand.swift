@@ -20,7 +20,11 @@ struct GitCommand {
     static func baseEnvironment(gitDirectory: String?) -> [String] {
         var entries = ["PATH=\(searchPath)", "LC_ALL=C", "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_TERMINAL_PROMPT=0"]
         if let home = GitCommand.environmentValue("HOME") { entries.append("HOME=\(home)") }
-        if let gitDirectory { entries.append("GIT_DIR=\(gitDirectory)") }
+        if let gitDirectory {
+            // git refuses a repository another user owns (`safe.directory`); dynix names the repository itself, and
+            // reading the central copy as root, or as its administrator, is meant.
+            entries += ["GIT_DIR=\(gitDirectory)", "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=safe.directory", "GIT_CONFIG_VALUE_0=\(gitDirectory)"]
+        }
         return entries
     }
 

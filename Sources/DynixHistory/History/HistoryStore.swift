@@ -113,6 +113,18 @@ final class HistoryStore {
         }
     }
 
+    /// Whether `commit` is on the branch as it was at `head` (a first-parent walk from there).
+    func isOnBranch(_ commit: ObjectID, head: ObjectID) throws -> Bool {
+        var found = false
+        try wrap {
+            try repository.walkFirstParent(from: head) { visited in
+                found = visited.id == commit
+                return !found
+            }
+        }
+        return found
+    }
+
     /// Events newest first, until `visit` returns false.
     func walk(_ visit: (HistoryEvent) throws -> Bool) throws {
         guard let head = try head() else { return }
