@@ -755,8 +755,9 @@ class Fleet:
         }
         updates = set()
         for line in self.git_central("show", f"{receipt}:updates").out.splitlines():
-            old, new, ref = line.split(" ", 2)
-            updates.add((old, new, ref.removeprefix(prefix)))
+            fields = line.split(" ", 2)
+            # A line not shaped "OLD NEW REF" stays whole, so the comparison shows it.
+            updates.add((fields[0], fields[1], fields[2].removeprefix(prefix)) if len(fields) == 3 else (line,))
         self.check(
             f"{name}: the receipt's updates are the refs the push changed",
             updates == changed,
