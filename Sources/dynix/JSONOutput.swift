@@ -234,12 +234,24 @@ struct StatusJSON: Encodable {
     let staticDrift: StaticDrift?
     /// Generations whose `gen/N` tag is gone, with their apply commit when the history has it.
     let missingTags: [MissingTag]
-    /// When a central side is configured: commits not pushed yet, and when the last push was acknowledged.
-    let central: Central?
+    /// When a central side is configured: commits not pushed yet, and when the last push was acknowledged; null
+    /// when none is (a reader tells "not configured" from a missing key of an older dynix).
+    let central: Central
 
     struct Central: Encodable {
-        let unpushed: Int
-        let lastPush: String?
+        let lag: (unpushed: Int, lastPush: String?)?
+
+        enum CodingKeys: String, CodingKey { case unpushed, lastPush }
+
+        func encode(to encoder: Encoder) throws {
+            guard let lag else {
+                var container = encoder.singleValueContainer()
+                return try container.encodeNil()
+            }
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(lag.unpushed, forKey: .unpushed)
+            try container.encodeIfPresent(lag.lastPush, forKey: .lastPush)
+        }
     }
 
     struct StaticDrift: Encodable {

@@ -121,7 +121,7 @@ struct StatusCommand: ReadingCommand {
             lastFailure: status.lastFailure.map { EventJSON($0) },
             staticDrift: status.staticDrift.map { StatusJSON.StaticDrift(built: $0.built, running: $0.running) },
             missingTags: status.missingTags.map { StatusJSON.MissingTag(generation: $0.number, commit: $0.commit?.hex) },
-            central: status.central.map { StatusJSON.Central(unpushed: $0.unpushed, lastPush: $0.lastPush.map { Formatting.isoTime($0.time) }) }
+            central: StatusJSON.Central(lag: status.central.map { ($0.unpushed, $0.lastPush.map { Formatting.isoTime($0.time) }) })
         )
     }
 }

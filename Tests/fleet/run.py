@@ -1278,7 +1278,7 @@ class Fleet:
         central = self.live_of(r) or {}
         self.check(
             "fleet live before the histories start says absent for each host",
-            all(central.get(h) == {"kind": "absent"} for h in HOSTS),
+            all(central.get(h) == {"state": "absent"} for h in HOSTS),
             r.text(),
         )
         label, at, lives = self.moments[len(self.moments) // 2]

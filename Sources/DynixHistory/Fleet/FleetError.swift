@@ -46,7 +46,7 @@ package enum FleetError: Error, Equatable, Sendable {
         case .pushFailed(let url, let reason): return "push to \(url) failed: \(reason)"
         case .bundleSignature(let path, let output):
             let said = output.split(separator: "\n").last.map { ": \($0)" } ?? ""
-            return "the signature of \(path) does not verify\(said)"
+            return "refused: the signature of \(path) does not verify\(said)"
         case .unvouchedReferences(let lines): return lines.joined(separator: "\ndynix: error: ")
         case .noHistory(let host, let central): return "\(central) holds no history of host \(host) yet"
         }
