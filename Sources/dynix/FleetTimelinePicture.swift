@@ -61,7 +61,17 @@ struct FleetTimelinePicture {
                     "<rect x=\"\(TimelinePicture.format(left))\" y=\"\(TimelinePicture.format(y))\" width=\"\(TimelinePicture.format(width))\" "
                     + "height=\"\(TimelinePicture.format(rowHeight - 4))\" fill=\"\(fill)\" stroke=\"#333333\" stroke-width=\"0.5\" "
                     + "data-host=\"\(host)\" data-state=\"\(interval.state.label)\" data-from=\"\(interval.from)\" data-to=\"\(interval.to)\">"
-                    + "<title>\(host): \(label), \(TimelinePicture.escape("\(Clock.localText(interval.from)) – \(Clock.localText(interval.to))"))</title></rect>\n"
+                    + "<title>\(host): \(TimelinePicture.escape(label)), \(TimelinePicture.escape("\(Clock.localText(interval.from)) – \(Clock.localText(interval.to))"))</title></rect>\n"
+                // Where the bar is wide enough, its generation is written on it: the palette repeats past six sets.
+                let short = String(label.prefix { $0 != "\n" })
+                if rowHeight > 20, width > Double(short.count) * 7 + 6 {
+                    body += "<text x=\"\(TimelinePicture.format(left + 3))\" y=\"\(TimelinePicture.format(y + 15))\" fill=\"#000000\">\(short)</text>\n"
+                }
+            }
+            if row.timeline == nil {
+                body +=
+                    "<text x=\"\(TimelinePicture.format(TimelinePicture.labelWidth))\" y=\"\(TimelinePicture.format(y + rowHeight * 0.7))\" fill=\"#555555\" "
+                    + "font-size=\"\(rowHeight > 20 ? 12 : 9)\">no history here yet</text>\n"
             }
             for receipt in row.receipts where receipt.received >= from && receipt.received <= to {
                 let at = TimelinePicture.format(x(receipt.received))
@@ -97,7 +107,7 @@ struct FleetTimelinePicture {
         <html lang="en"><head><meta charset="utf-8">
         <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
         <title>dynix fleet timeline</title>
-        <style>body{font-family:sans-serif;margin:16px;color:#000;background:#fff}p{max-width:70em}ul.legend{list-style:none;padding:0;columns:3}</style>
+        <style>body{font-family:sans-serif;margin:16px;color:#000;background:#fff}p{max-width:70em}ul.legend{list-style:none;padding:0;columns:2;font-size:12px}ul.legend li{break-inside:avoid}</style>
         </head><body>
         <h1>dynix fleet timeline — \(counted(rows.count, "host", "hosts"))</h1>
         <p>\(TimelinePicture.escape("\(Clock.localText(from)) – \(Clock.localText(to))")). One row per host: what was live there, by its own \
