@@ -118,6 +118,9 @@ in
       pkgs.writeText "dynix-central.json" (builtins.toJSON centralJson);
     environment.etc."dynix/central-known-hosts".text = lib.concatMapStrings (line: line + "\n") cfg.knownHosts;
 
+    # `sudo dynix push` by hand goes through the same git and OpenSSH.
+    environment.systemPackages = [ pkgs.git pkgs.openssh ];
+
     systemd.services.dynix-push = {
       description = "dynix: push this host's history to the central repository";
       after = [ "network-online.target" ];

@@ -12,8 +12,12 @@ struct GitCommand {
 
     static func environmentValue(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
 
+    /// The caller's search path, then NixOS's system profile: the fleet modules install git and OpenSSH there,
+    /// and sshd may give a forced command a path without it.
     static var searchPath: String {
-        GitCommand.environmentValue("PATH").flatMap { $0.isEmpty ? nil : $0 } ?? "/run/current-system/sw/bin:/usr/local/bin:/usr/bin:/bin"
+        let system = "/run/current-system/sw/bin"
+        guard let path = GitCommand.environmentValue("PATH"), !path.isEmpty else { return system + ":/usr/local/bin:/usr/bin:/bin" }
+        return path.split(separator: ":").contains(Substring(system)) ? path : path + ":" + system
     }
 
     /// The environment every git and ssh-keygen run gets, before `extraEnvironment`.
