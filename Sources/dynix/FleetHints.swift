@@ -9,7 +9,9 @@ extension FleetError {
         case .notCentral(let path): return "create it with `dynix fleet init --central \(path)`"
         case .centralInTheWay: return "choose an empty or new directory"
         case .hostAlreadyRegistered:
-            return "a host's key is registered once; the central administrator edits fleet/allowed-signers and authorized_keys to change it"
+            return "a host is registered once; changing a host's key is not supported yet (the stored signatures are checked against the key it has)"
+        case .unsafePath: return "use an absolute path of letters, digits, '.', '_', '+', '-' and '/'"
+        case .keyAlreadyRegistered: return "each host signs with a key of its own: make one on the host (`ssh-keygen -t ed25519`)"
         case .notOwner(_, let owner): return "run it as that user: `sudo -u \(owner) dynix fleet …` (files of another user would stop the hosts' pushes)"
         case .unknownHost(_, let central): return "register it with `dynix fleet add-host --central \(central) HOST --key KEY.pub`"
         case .notAPush: return "this key pushes with `dynix push`; it cannot log in, list or fetch"
@@ -20,6 +22,8 @@ extension FleetError {
         case .pushFailed:
             return
                 "the history stays here and the next push (dynix-push.timer, every 15 minutes) sends everything since; `dynix status` shows how far behind the central copy is"
+        case .receiptNotStored:
+            return "the history is there; tell the central side's administrator: `dynix fleet verify` names the refs no receipt vouches for"
         case .bundleSignature: return "sign it on the host with `dynix push --bundle FILE`, which writes FILE.sig with the host's key"
         case .unvouchedReferences:
             return

@@ -126,7 +126,8 @@ enum FleetText {
     }
 
     static func prometheus(_ rows: [FleetStatusJSON.Host]) -> String {
-        var text = "# HELP dynix_fleet_last_received_timestamp_seconds When the central side last accepted a push from the host.\n"
+        // A host never heard from says 0: `time() - x > age` alerts on it as on any stale host.
+        var text = "# HELP dynix_fleet_last_received_timestamp_seconds When the central side last accepted a push from the host (0: never).\n"
         text += "# TYPE dynix_fleet_last_received_timestamp_seconds gauge\n"
         for row in rows { text += "dynix_fleet_last_received_timestamp_seconds{host=\"\(row.host)\"} \(row.receivedSeconds ?? 0)\n" }
         text += "# HELP dynix_fleet_generations Dynamic generations of the host's history held centrally.\n# TYPE dynix_fleet_generations gauge\n"
@@ -179,6 +180,19 @@ struct FleetStatusJSON: Encodable {
 
         enum CodingKeys: String, CodingKey { case host, head, live, generations, pushes, received, stale, clockSkew }
 
+        /// Every key, `head` and `received` null for a host not heard from yet: readers index them by name.
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(host, forKey: .host)
+            try container.encode(head, forKey: .head)
+            try container.encode(live, forKey: .live)
+            try container.encode(generations, forKey: .generations)
+            try container.encode(pushes, forKey: .pushes)
+            try container.encode(received, forKey: .received)
+            try container.encode(stale, forKey: .stale)
+            try container.encode(clockSkew, forKey: .clockSkew)
+        }
+
         init(_ overview: CentralRepository.HostOverview, now: Int64, staleAfter: Int64) {
             host = overview.host.text
             head = overview.head?.hex
@@ -189,7 +203,11 @@ struct FleetStatusJSON: Encodable {
             receivedSeconds = overview.receipts.last?.received
             received = receivedSeconds.map(Formatting.isoTime)
             stale = receivedSeconds.map { now - $0 > staleAfter } ?? true
-            clockSkew = zip(overview.newestEvent.map { [$0] } ?? [], receivedSeconds.map { [$0] } ?? []).contains { $0 > $1 }
+            if let newest = overview.newestEvent, let received = receivedSeconds {
+                clockSkew = newest > received
+            } else {
+                clockSkew = false
+            }
         }
     }
 

@@ -250,7 +250,7 @@ struct StatusJSON: Encodable {
             }
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(lag.unpushed, forKey: .unpushed)
-            try container.encodeIfPresent(lag.lastPush, forKey: .lastPush)
+            try container.encode(lag.lastPush, forKey: .lastPush)
         }
     }
 

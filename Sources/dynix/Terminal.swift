@@ -83,7 +83,6 @@ enum Terminal {
         return "\\u{" + String(control.value, radix: 16, uppercase: true) + "}"
     }
 
-    /// `print` for dynix's own output.
     /// All of standard input (a hook's ref updates).
     static func readStandardInput() -> String {
         var bytes: [UInt8] = []
@@ -97,6 +96,7 @@ enum Terminal {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// `print` for dynix's own output.
     static func out(_ text: String = "", terminator: String = "\n") {
         write(Array((rendered(text, for: .standardOutput) + terminator).utf8), toStandardError: false)
     }

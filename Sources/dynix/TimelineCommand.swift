@@ -75,11 +75,7 @@ struct TimelineCommand: ReadingCommand {
         Terminal.page(lines)
     }
 
-    static func hostName() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "this host" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
+    static func hostName() -> String { Identity.hostName() ?? "this host" }
 
     /// A page for people to open: readable by all, whatever the umask (dynix's own is 022).
     static func write(_ text: String, to path: String) throws {

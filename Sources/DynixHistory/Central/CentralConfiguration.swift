@@ -41,7 +41,8 @@ package struct CentralConfiguration: Equatable, Sendable {
             }
         }
         url = try string("url", required: true)!
-        guard url.hasPrefix("ssh://"), url.count > 6, !url.contains(" "), !url.dropFirst(6).hasPrefix("-") else {
+        let printable = url.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7f }
+        guard url.hasPrefix("ssh://"), url.count > 6, printable, !url.dropFirst(6).hasPrefix("-") else {
             throw problem("`url` must be an ssh:// URL (ssh://USER@HOST[:PORT]/PATH)")
         }
         identityFile = try string("identityFile", required: true)!

@@ -30,19 +30,24 @@ extension ConfigHistory {
     }
 
     /// One push of `head` and the generation tags on it. `apply` writes a generation's tag before main reaches its
-    /// commit: a tag whose commit is not on `head` yet is left for the next push (a negative refspec), since the
-    /// central side refuses a tag off main, and with it the whole atomic push.
+    /// commit, and the central side refuses a tag off main (and with it the whole atomic push): every tag is named
+    /// in the push, each on `head`, in a remote of a config file of the push's own (a command line would not hold
+    /// 20,000 of them); a tag not on `head` yet waits for the next push.
     private func pushOnce(head: ObjectID, to central: CentralConfiguration) throws -> PushOutcome {
-        var ahead: [Int] = []
-        for tag in try store.generationTags().reversed() {
-            if try store.isOnBranch(tag.commit, head: head) { break }
-            ahead.append(tag.number)
+        var tags = try store.generationTags()
+        while let last = tags.last, try !store.isOnBranch(last.commit, head: head) { tags.removeLast() }
+        let directory = try TemporaryDirectory.makePrivate(prefix: "dynix-push-")
+        defer {
+            FileSystem.remove(directory + "/config")
+            rmdir(directory)
         }
-        let git = GitCommand(gitDirectory: paths.history, extraEnvironment: Self.sshEnvironment(central), timeout: Self.pushTimeout)
-        let refspecs = ["\(head.hex):\(HistoryStore.branch)", "refs/tags/gen/*:refs/tags/gen/*"] + ahead.map { "^refs/tags/gen/\($0)" }
+        let refspecs = ["\(head.hex):\(HistoryStore.branch)"] + tags.map { "refs/tags/gen/\($0.number):refs/tags/gen/\($0.number)" }
+        let config = "[remote \"central\"]\n\turl = \(Self.configValue(central.url))\n" + refspecs.map { "\tpush = \($0)\n" }.joined()
+        try FileSystem.writeAtomically(directory + "/config", Array(config.utf8), mode: 0o600, durable: false)
+        var git = GitCommand(gitDirectory: paths.history, extraEnvironment: Self.sshEnvironment(central), timeout: Self.pushTimeout)
+        git.globalConfig = directory + "/config"
         let result = try git.run(
-            ["-c", "gpg.format=ssh", "-c", "user.signingKey=\(central.identityFile)", "push", "--atomic", "--signed=yes", "--porcelain", central.url]
-                + refspecs)
+            ["-c", "gpg.format=ssh", "-c", "user.signingKey=\(central.identityFile)", "push", "--atomic", "--signed=yes", "--porcelain", "central"])
         let lines = result.stdoutText.split(separator: "\n")
         guard result.succeeded else {
             try? writeMetrics(central)
@@ -57,8 +62,12 @@ extension ConfigHistory {
             guard fields.count >= 3, let flag = fields[0].first else { continue }
             if flag != "=" { changed = true }
             guard fields[1].hasSuffix(":" + HistoryStore.branch), let record, record.url == central.url, flag != "=" else { continue }
+            // Older: nothing, or a commit before the acknowledged one (an import may have moved it further on).
             let old = flag == "*" ? nil : fields[2].split(separator: ".").first.map(String.init)
-            if old.map({ !record.main.hex.hasPrefix($0) }) ?? true {
+            let older = try old.map { prefix in
+                try !record.main.hex.hasPrefix(prefix) && store.isOnBranch(head: record.main) { $0.hex.hasPrefix(prefix) }
+            }
+            if older ?? true {
                 warnings.append(
                     "the central side showed main at \(old.map { String($0.prefix(12)) } ?? "nothing"), older than \(record.main.short), "
                         + "which it acknowledged at \(Clock.localText(record.time)); pushed it again")
@@ -66,7 +75,18 @@ extension ConfigHistory {
         }
         try PushRecord(main: head, time: Clock.now(), url: central.url).store(paths)
         try writeMetrics(central)
+        // The refs moved before post-receive runs, and git ignores what it says: a receipt it could not store is
+        // said here, or nobody on this side would know.
+        let said = result.tail.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).first { $0.contains("dynix: error:") }
+        if let said, let at = said.firstRange(of: "dynix: error: ") {
+            throw DynixError.fleet(.receiptNotStored(url: central.url, said: String(said[at.upperBound...]).trimmingWhitespace()))
+        }
         return PushOutcome(changed: changed, warnings: warnings)
+    }
+
+    /// A git config value in double quotes: `\\` and `"` escaped (central.json refuses line breaks in the URL).
+    static func configValue(_ text: String) -> String {
+        "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
     }
 
     /// OpenSSH as a service uses it: no agent, no user config, no questions, the given key and known-hosts file only,
@@ -78,11 +98,9 @@ extension ConfigHistory {
             "-o", "UserKnownHostsFile=\(central.knownHostsFile)", "-o", "GlobalKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=yes",
             "-o", "UpdateHostKeys=no",
         ].map(ShellWord.quote).joined(separator: " ")
-        let user = Identity.userName(geteuid()) ?? "root"
-        return [
-            "GIT_SSH_COMMAND=\(command)", "GIT_SSH_VARIANT=ssh", "GIT_COMMITTER_NAME=dynix", "GIT_COMMITTER_EMAIL=\(user)@\(Self.hostName())",
-            "GIT_PROTOCOL=",
-        ]
+        // The push certificate's `pusher` line: who pushed, from where.
+        let pusher = "\(Identity.userName(geteuid()) ?? "root")@\(Identity.hostName() ?? "localhost")"
+        return ["GIT_SSH_COMMAND=\(command)", "GIT_SSH_VARIANT=ssh", "GIT_COMMITTER_NAME=dynix", "GIT_COMMITTER_EMAIL=\(pusher)", "GIT_PROTOCOL="]
     }
 
     /// One line for the error: what ssh or the central side said, else git's last words.
@@ -102,16 +120,10 @@ extension ConfigHistory {
         return lines.last ?? "git exited with status \(result.status)"
     }
 
-    static func hostName() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
     /// node_exporter's textfile collector format, replaced whole (a scrape never sees half a file).
     func writeMetrics(_ central: CentralConfiguration) throws {
         guard let file = central.metricsFile else { return }
-        let lag = try centralLag()
+        let lag = try centralLag(url: central.url)
         var text = ""
         if let last = lag.lastPush {
             text += "# HELP dynix_central_last_push_success_timestamp_seconds When this host's history last reached the central side.\n"
@@ -127,9 +139,13 @@ extension ConfigHistory {
     /// `dynix push --bundle FILE`: the history in one git bundle, and FILE.sig, signed with `identity`, for a host
     /// that cannot reach the central side (`dynix fleet import` on the other end).
     package func writeBundle(to file: String, identity: String) throws {
-        _ = try head()
         let git = GitCommand(gitDirectory: paths.history, timeout: Self.pushTimeout)
-        _ = try git.output(["bundle", "create", "--quiet", file, HistoryStore.branch, "--tags"])
+        // main by name (it only moves forward), and the tags on it now: not one `apply` wrote ahead of main.
+        let head = try head()
+        var tags = try store.generationTags()
+        while let last = tags.last, try !store.isOnBranch(last.commit, head: head) { tags.removeLast() }
+        let names = [HistoryStore.branch] + tags.map { "refs/tags/gen/\($0.number)" }
+        _ = try git.output(["bundle", "create", "--quiet", file, "--stdin"], input: Array((names.joined(separator: "\n") + "\n").utf8))
         try SSHSignature.sign(file: file, identity: identity, namespace: BundleSignature.namespace)
         for path in [file, file + ".sig"] where chmod(path, 0o644) != 0 { throw DynixError.io(path: path, errno: errno) }
     }

@@ -28,8 +28,10 @@ extension ConfigHistory {
         package let lastPush: PushRecord?
     }
 
-    package func centralLag() throws -> CentralLag {
-        let record = PushRecord.load(paths)
+    /// How far behind the central side at `url` is (a record of another URL, an earlier central side, counts for
+    /// nothing).
+    package func centralLag(url: String?) throws -> CentralLag {
+        let record = PushRecord.load(paths).flatMap { url == nil || $0.url == url ? $0 : nil }
         var unpushed = 0
         try store.walk { event in
             if event.commit == record?.main { return false }

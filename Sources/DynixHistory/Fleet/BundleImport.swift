@@ -7,15 +7,19 @@ extension CentralRepository {
     package func importBundle(_ file: String, host: HostName) throws -> Bool {
         try checkOwner()
         guard try hosts().contains(where: { $0.host == host }) else { throw DynixError.fleet(.unknownHost(host.text, central: path)) }
-        var resolved = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        guard realpath(file, &resolved) != nil else { throw DynixError.io(path: file, errno: errno) }
-        let bundle = try ImportedBundle(path: String(decoding: resolved.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
-        guard FileSystem.exists(bundle.signaturePath) else { throw DynixError.fleet(.bundleSignature(path: file, output: "\(file).sig is missing")) }
+        let scratch = try TemporaryDirectory.makePrivate(prefix: "dynix-import-")
+        defer { removeTree(scratch) }
+        // One private copy, read once: what the signature was checked on is what the hooks and the receipt take in.
+        guard let bytes = try FileSystem.readBytes(file) else { throw DynixError.io(path: file, errno: ENOENT) }
+        guard let signature = try FileSystem.readBytes(file + ".sig") else {
+            throw DynixError.fleet(.bundleSignature(path: file, output: "\(file).sig is missing"))
+        }
+        try FileSystem.writeAtomically(scratch + "/bundle", bytes, mode: 0o600, durable: false)
+        try FileSystem.writeAtomically(scratch + "/bundle.sig", signature, mode: 0o600, durable: false)
+        let bundle = try ImportedBundle(path: scratch + "/bundle")
         guard try bundle.verifies(for: host, allowedSigners: allowedSigners) else {
             throw DynixError.fleet(.bundleSignature(path: file, output: "it is not signed by \(host)'s key"))
         }
-        let scratch = try TemporaryDirectory.makePrivate(prefix: "dynix-import-")
-        defer { removeTree(scratch) }
         let staging = GitCommand(gitDirectory: scratch + "/staging.git")
         _ = try staging.output(["init", "--bare", "--quiet"])
         _ = try staging.output(["fetch", "--quiet", "--no-tags", bundle.path, "refs/heads/main:refs/heads/main", "refs/tags/*:refs/tags/*"])

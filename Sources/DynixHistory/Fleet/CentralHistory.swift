@@ -14,9 +14,3 @@ extension ConfigHistory {
         return history
     }
 }
-
-extension CentralRepository {
-    func repository() throws -> GitRepository {
-        do { return try GitRepository.open(at: path) } catch let error as GitError { throw error.refusal(at: path) }
-    }
-}

@@ -21,13 +21,21 @@ package struct CentralRepository: Sendable {
 
     init(path: String) { self.path = path }
 
+    /// The central path and the program's become words of a shell command (the forced command, which sshd runs
+    /// through the login shell) and of a double-quoted `authorized_keys` option: only characters that mean nothing
+    /// to either are taken (those of Nix store paths among them).
+    static func checkCommandWord(_ path: String) throws {
+        let allowed = path.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || "._/+-".utf8.contains(byte)
+        }
+        guard allowed, path.hasPrefix("/") else { throw DynixError.fleet(.unsafePath(path)) }
+    }
+
     /// The hooks, the forced command and `file://` URLs need the path from `/`, whatever directory dynix ran in.
     static func absolute(_ path: String) -> String {
         let trimmed = Paths(root: path).root
         if trimmed.hasPrefix("/") { return trimmed }
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        guard getcwd(&buffer, buffer.count) != nil else { return trimmed }
-        let directory = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let directory = FileSystem.currentDirectory() else { return trimmed }
         return Paths(root: (directory == "/" ? "" : directory) + "/" + (trimmed.hasPrefix("./") ? String(trimmed.dropFirst(2)) : trimmed)).root
     }
 
@@ -39,6 +47,8 @@ package struct CentralRepository: Sendable {
     /// `git init` does): the hooks name `program`, the dynix that runs them.
     package static func initialize(at path: String, program: String) throws -> (CentralRepository, InitOutcome) {
         let central = CentralRepository(path: CentralRepository.absolute(path))
+        try checkCommandWord(central.path)
+        try checkCommandWord(program)
         let outcome: InitOutcome
         if central.isCentral {
             try central.checkOwner()
@@ -77,6 +87,8 @@ package struct CentralRepository: Sendable {
         if try git.run(["config", "receive.certNonceSeed"]).status != 0 {
             _ = try git.output(["config", "receive.certNonceSeed", try CentralRepository.randomHex(bytes: 32)])
         }
+        // One host must not fill the disk every host's history shares; an administrator's own limit is kept.
+        if try git.run(["config", "receive.maxInputSize"]).status != 0 { _ = try git.output(["config", "receive.maxInputSize", "256m"]) }
     }
 
     private func writeHooks(program: String) throws {
@@ -107,7 +119,11 @@ package struct CentralRepository: Sendable {
     /// Registers `host` with `key`; the `authorized_keys` line that lets it push (and do nothing else).
     package func addHost(_ host: HostName, key: PublicKey, program: String) throws -> String {
         try checkOwner()
-        if try hosts().contains(where: { $0.host == host }) { throw DynixError.fleet(.hostAlreadyRegistered(host)) }
+        try CentralRepository.checkCommandWord(path)
+        try CentralRepository.checkCommandWord(program)
+        let registered = try hosts()
+        if registered.contains(where: { $0.host == host }) { throw DynixError.fleet(.hostAlreadyRegistered(host)) }
+        if let owner = registered.first(where: { $0.key == key }) { throw DynixError.fleet(.keyAlreadyRegistered(owner.host)) }
         let existing = try FileSystem.readBytes(allowedSigners) ?? []
         var text = String(decoding: existing, as: UTF8.self)
         if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
@@ -116,18 +132,21 @@ package struct CentralRepository: Sendable {
         return authorizedKeysLine(host: host, key: key, program: program)
     }
 
-    package func authorizedKeysLine(host: HostName, key: PublicKey, program: String) -> String {
-        // Inside the option's double quotes sshd takes `\"` only; host names and the paths dynix is given hold none.
+    /// sshd runs the forced command through the user's shell: every word of it is checked (`checkCommandWord`,
+    /// `HostName`, `PublicKey`) before it is written.
+    func authorizedKeysLine(host: HostName, key: PublicKey, program: String) -> String {
         "restrict,command=\"\(program) fleet receive --central \(path) \(host)\" \(key.text)"
     }
 
     /// The registered hosts and their keys, in the order they were added.
     package func hosts() throws -> [(host: HostName, key: PublicKey)] {
         guard let bytes = try FileSystem.readBytes(allowedSigners) else { throw DynixError.fleet(.notCentral(path: path)) }
+        var seen: Set<HostName> = []
+        // A host named twice (a hand edit) counts once, with its first key, as sshd and ssh-keygen read the file.
         return String(decoding: bytes, as: UTF8.self).split(separator: "\n").compactMap { line in
             let words = line.split(separator: " ")
             guard words.count >= 4, let host = try? HostName(String(words[0])),
-                let key = try? PublicKey(words[(words.count - 2)...].joined(separator: " "))
+                let key = try? PublicKey(words[(words.count - 2)...].joined(separator: " ")), seen.insert(host).inserted
             else { return nil }
             return (host, key)
         }
@@ -143,6 +162,10 @@ package struct CentralRepository: Sendable {
         }
     }
 
+    func repository() throws -> GitRepository {
+        do { return try GitRepository.open(at: path) } catch let error as GitError { throw error.refusal(at: path) }
+    }
+
     static func randomHex(bytes count: Int) throws -> String {
         let fd = Glibc.open("/dev/urandom", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw DynixError.io(path: "/dev/urandom", errno: errno) }
@@ -151,9 +174,4 @@ package struct CentralRepository: Sendable {
         guard read(fd, &bytes, count) == count else { throw DynixError.io(path: "/dev/urandom", errno: errno) }
         return bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
     }
-}
-
-/// A word for `sh`: single-quoted, a `'` inside written as `'\''`.
-enum ShellWord {
-    static func quote(_ word: String) -> String { "'" + word.replacing("'", with: "'\\''") + "'" }
 }

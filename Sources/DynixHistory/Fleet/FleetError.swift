@@ -7,6 +7,10 @@ package enum FleetError: Error, Equatable, Sendable {
     /// `fleet init` found something else at DIR.
     case centralInTheWay(path: String)
     case hostAlreadyRegistered(HostName)
+    /// A path that would become a word of the forced command holds a character a shell or sshd reads.
+    case unsafePath(String)
+    /// `add-host` with a key another host has: sshd would take the first line for both.
+    case keyAlreadyRegistered(HostName)
     /// A command that changes the central repository, run by another user than its owner.
     case notOwner(path: String, owner: String)
     case unknownHost(String, central: String)
@@ -19,6 +23,8 @@ package enum FleetError: Error, Equatable, Sendable {
     case centralConfiguration(path: String, problem: String)
     /// `dynix push` could not reach the central side, or it did not take the push.
     case pushFailed(url: String, reason: String)
+    /// The central side took the push, and its post-receive hook said it could not store the receipt.
+    case receiptNotStored(url: String, said: String)
     case bundleSignature(path: String, output: String)
     /// `fleet verify`: refs no stored signature vouches for, one line each (`host H: …`).
     case unvouchedReferences([String])
@@ -32,6 +38,8 @@ package enum FleetError: Error, Equatable, Sendable {
         case .notCentral(let path): return "\(path) is not a dynix central repository"
         case .centralInTheWay(let path): return "\(path) exists and is not a dynix central repository; refusing to initialize over it"
         case .hostAlreadyRegistered(let host): return "host \(host) is already registered"
+        case .unsafePath(let path): return "\(quoted(path)) cannot go into the forced command: a shell or sshd would read some of its characters"
+        case .keyAlreadyRegistered(let host): return "this key is already host \(host)'s"
         case .notOwner(let path, let owner): return "\(path) belongs to \(owner); what changes it runs as \(owner)"
         case .unknownHost(let name, let central): return "no host \(quoted(name)) in \(central)"
         case .notAPush(let requested):
@@ -44,10 +52,11 @@ package enum FleetError: Error, Equatable, Sendable {
         case .noCentralConfiguration(let path): return "no central side is configured: \(path) does not exist"
         case .centralConfiguration(let path, let problem): return "\(path): \(problem)"
         case .pushFailed(let url, let reason): return "push to \(url) failed: \(reason)"
+        case .receiptNotStored(let url, let said): return "\(url) took the push but could not store its receipt: \(said)"
         case .bundleSignature(let path, let output):
             let said = output.split(separator: "\n").last.map { ": \($0)" } ?? ""
             return "refused: the signature of \(path) does not verify\(said)"
-        case .unvouchedReferences(let lines): return lines.joined(separator: "\ndynix: error: ")
+        case .unvouchedReferences(let lines): return ([lines[0]] + lines.dropFirst().map { "  " + $0 }).joined(separator: "\n")
         case .noHistory(let host, let central): return "\(central) holds no history of host \(host) yet"
         }
     }

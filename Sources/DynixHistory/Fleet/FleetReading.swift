@@ -12,10 +12,19 @@ extension CentralRepository {
         package let newestEvent: Int64?
     }
 
+    /// The host's history here, or nil when it has not pushed yet; any other failure is the command's.
+    func centralHistory(_ host: HostName) throws -> ConfigHistory? {
+        do {
+            return try ConfigHistory.openCentral(self, host: host)
+        } catch DynixError.fleet(.noHistory) {
+            return nil
+        }
+    }
+
     package func overview(of hosts: [HostName]) throws -> [HostOverview] {
         try hosts.map { host in
             let receipts = try receipts(of: host)
-            guard let history = try? ConfigHistory.openCentral(self, host: host) else {
+            guard let history = try centralHistory(host) else {
                 return HostOverview(host: host, head: nil, live: nil, generations: 0, receipts: receipts, newestEvent: nil)
             }
             let head = try history.head()
@@ -29,7 +38,7 @@ extension CentralRepository {
     /// `show --at` on the host.
     package func live(at time: Int64, of hosts: [HostName]) throws -> [(host: HostName, live: ConfigHistory.LiveState?)] {
         try hosts.map { host in
-            guard let history = try? ConfigHistory.openCentral(self, host: host) else { return (host, nil) }
+            guard let history = try centralHistory(host) else { return (host, nil) }
             do {
                 return (host, try history.moment(at: time).live)
             } catch DynixError.beforeHistory {
@@ -44,7 +53,7 @@ extension CentralRepository {
     )] {
         try hosts.map { host in
             let receipts = try receipts(of: host)
-            guard let history = try? ConfigHistory.openCentral(self, host: host) else { return (host, nil, [:], receipts) }
+            guard let history = try centralHistory(host) else { return (host, nil, [:], receipts) }
             let timeline = try history.liveTimeline(since: since, until: until)
             // The settings each generation made live, as text: the same settings, on any host, get the same color.
             var settings: [Int: String] = [:]

@@ -13,29 +13,67 @@ extension CentralRepository {
         var problems: [String] = []
         var receiptCount = 0
         var referenceCount = 0
-        for (host, _) in try hosts() {
-            var vouched: [String: String] = [:]
-            for receipt in try receipts(of: host, withProof: true) {
-                receiptCount += 1
+        let hosts = try hosts().map(\.host)
+        for host in hosts {
+            let receipts = try receipts(of: host, withProof: true)
+            receiptCount += receipts.count
+            var signed: [String: [RefUpdate]] = [:]
+            for receipt in receipts {
                 if let why = try problem(with: receipt, of: host) {
                     problems.append("host \(host): receipt \(receipt.commit.short): \(why)")
                     continue
                 }
-                for update in receipt.updates { vouched[update.ref] = update.new }
+                for update in receipt.updates { signed[update.ref, default: []].append(update) }
             }
-            let current = try repository.references(matching: host.refPrefix + "*").map { (String($0.name.dropFirst(host.refPrefix.count)), $0.target.hex) }
+            problems += try receiptsMovedBack(host, holding: Set(receipts.map(\.commit.hex)))
+            let current = Dictionary(
+                try repository.references(matching: host.refPrefix + "*").map { (String($0.name.dropFirst(host.refPrefix.count)), $0.target.hex) },
+                uniquingKeysWith: { first, _ in first })
             referenceCount += current.count
-            for (ref, target) in current.sorted(by: { $0.0 < $1.0 }) where vouched[ref] != target {
-                problems.append(
-                    "host \(host): \(ref) is \(target.prefix(12)), "
-                        + (vouched[ref].map { "but the last signed push left it at \($0.prefix(12))" } ?? "and no signed push made it"))
-            }
-            for ref in vouched.keys.sorted() where !current.contains(where: { $0.0 == ref }) {
-                problems.append("host \(host): \(ref) is gone, but a signed push made it")
+            for ref in Set(current.keys).union(signed.keys).sorted() {
+                let vouched = CentralRepository.follow(signed[ref] ?? [])
+                let now = current[ref] ?? RefUpdate.none
+                guard now != vouched else { continue }
+                if now == RefUpdate.none {
+                    problems.append("host \(host): \(ref) is gone, but signed pushes left it at \(vouched.prefix(12))")
+                } else if vouched == RefUpdate.none {
+                    problems.append("host \(host): \(ref) is \(now.prefix(12)), and no signed push made it")
+                } else {
+                    problems.append("host \(host): \(ref) is \(now.prefix(12)), but signed pushes left it at \(vouched.prefix(12))")
+                }
             }
         }
+        // A namespace no registered host has: refs nobody's key could have pushed.
+        let strays = Set(
+            try repository.references(matching: "refs/namespaces/*").compactMap { ref -> String? in
+                let name = ref.name.dropFirst("refs/namespaces/".count).prefix { $0 != "/" }
+                return hosts.contains { $0.text == name } ? nil : String(name)
+            })
+        for name in strays.sorted() { problems.append("host \(name): refs under refs/namespaces/\(name), and no such host is registered") }
         guard problems.isEmpty else { throw DynixError.fleet(.unvouchedReferences(problems)) }
-        return Verification(hosts: try hosts().count, receipts: receiptCount, references: referenceCount)
+        return Verification(hosts: hosts.count, receipts: receiptCount, references: referenceCount)
+    }
+
+    /// Where the signed updates of one ref leave it: each moves it on from where it stands (the first from nothing),
+    /// in whatever order their receipts were stored (two pushes' post-receive hooks may finish the other way round).
+    static func follow(_ updates: [RefUpdate]) -> String {
+        var at = RefUpdate.none
+        var left = updates
+        while let next = left.firstIndex(where: { $0.old == at }) {
+            at = left[next].new
+            left.remove(at: next)
+        }
+        return at
+    }
+
+    /// The receipts ref only ever grows; its reflog (kept forever, `fleet init`) names every receipt it held.
+    private func receiptsMovedBack(_ host: HostName, holding receipts: Set<String>) throws -> [String] {
+        guard let log = FileSystem.readText(path + "/logs/" + host.receiptsRef) else { return [] }
+        return log.split(separator: "\n").compactMap { line in
+            let words = line.split(separator: " ", maxSplits: 2)
+            guard words.count >= 2, words[1] != Substring(RefUpdate.none), !receipts.contains(String(words[1])) else { return nil }
+            return "host \(host): \(host.receiptsRef) once held receipt \(words[1].prefix(12)), which it no longer has"
+        }
     }
 
     /// Why `receipt`'s proof does not vouch for its updates, or nil when it does.
@@ -51,33 +89,10 @@ extension CentralRepository {
         }
         guard let bytes = receipt.certificate, let certificate = PushCertificate(bytes) else { return "it holds no push certificate" }
         guard try certificate.verifies(for: host, allowedSigners: allowedSigners) else { return "its push certificate is not signed by \(host)'s key" }
-        guard certificate.updates.map(\.line).sorted() == receipt.updates.map(\.line).sorted() else {
+        // A push made without --atomic may have taken fewer updates than it signed, never others.
+        guard Set(receipt.updates.map(\.line)).isSubset(of: certificate.updates.map(\.line)) else {
             return "its push certificate names other updates"
         }
         return nil
-    }
-}
-
-/// The refs a git bundle's header lists (`# v2 git bundle` or v3): `OID REF` lines up to the first empty line.
-enum BundleHeader {
-    static func heads(_ bytes: [UInt8]) -> [String: String] {
-        var heads: [String: String] = [:]
-        var index = bytes.startIndex
-        var first = true
-        while index < bytes.endIndex {
-            let end = bytes[index...].firstIndex(of: 0x0a) ?? bytes.endIndex
-            let line = String(decoding: bytes[index..<end], as: UTF8.self)
-            index = end + 1
-            if first {
-                guard line.hasPrefix("# v2 git bundle") || line.hasPrefix("# v3 git bundle") else { return [:] }
-                first = false
-                continue
-            }
-            if line.isEmpty { break }
-            if line.hasPrefix("-") || line.hasPrefix("@") { continue }
-            let words = line.split(separator: " ", maxSplits: 1)
-            if words.count == 2 { heads[String(words[1])] = String(words[0]) }
-        }
-        return heads
     }
 }

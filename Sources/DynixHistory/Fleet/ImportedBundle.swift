@@ -21,3 +21,9 @@ struct ImportedBundle {
             payload: bundle, signature: signature, principal: host, namespace: BundleSignature.namespace, allowedSigners: allowedSigners)
     }
 }
+
+/// The namespace of a bundle's signature, so no signature made for something else (a git commit, a push) passes
+/// for one.
+enum BundleSignature {
+    static let namespace = "dynix-bundle"
+}

@@ -19,9 +19,8 @@ package struct PushPolicy {
     /// The policy for the push a hook runs in: receive-pack runs hooks in the repository's directory, with
     /// `GIT_NAMESPACE` as `fleet receive` set it from the key.
     package static func forHook() throws -> PushPolicy {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        guard getcwd(&buffer, buffer.count) != nil else { throw DynixError.io(path: ".", errno: errno) }
-        let central = try CentralRepository.open(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        guard let directory = FileSystem.currentDirectory() else { throw DynixError.io(path: ".", errno: errno) }
+        let central = try CentralRepository.open(directory)
         guard let namespace = GitCommand.environmentValue("GIT_NAMESPACE"), !namespace.isEmpty else {
             throw DynixError.fleet(.pushRefused("no host namespace: pushes reach this repository only through `dynix fleet receive`"))
         }
@@ -167,8 +166,4 @@ package struct PushPolicy {
     }
 
     private func refusal(_ why: String) -> DynixError { .fleet(.pushRefused("\(host): \(why)")) }
-}
-
-extension Character {
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

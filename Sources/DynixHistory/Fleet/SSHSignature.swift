@@ -27,9 +27,3 @@ enum SSHSignature {
         guard result.succeeded else { throw DynixError.fleet(.gitFailed(command: "ssh-keygen -Y sign -f \(identity)", output: result.tail)) }
     }
 }
-
-/// The namespace of a bundle's signature, so no signature made for something else (a git commit, a push) passes
-/// for one.
-enum BundleSignature {
-    static let namespace = "dynix-bundle"
-}

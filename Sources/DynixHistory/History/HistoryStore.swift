@@ -114,11 +114,14 @@ final class HistoryStore {
     }
 
     /// Whether `commit` is on the branch as it was at `head` (a first-parent walk from there).
-    func isOnBranch(_ commit: ObjectID, head: ObjectID) throws -> Bool {
+    func isOnBranch(_ commit: ObjectID, head: ObjectID) throws -> Bool { try isOnBranch(head: head) { $0 == commit } }
+
+    /// Whether a commit `matches` on the branch as it was at `head` (git's abbreviated ids, say).
+    func isOnBranch(head: ObjectID, where matches: (ObjectID) -> Bool) throws -> Bool {
         var found = false
         try wrap {
             try repository.walkFirstParent(from: head) { visited in
-                found = visited.id == commit
+                found = matches(visited.id)
                 return !found
             }
         }

@@ -167,6 +167,20 @@ enum FileSystem {
         return version.modified == stampedTime ? version : nil
     }
 
+    /// The working directory, or nil when it cannot be named.
+    static func currentDirectory() -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return nil }
+        return String(nulTerminated: buffer)
+    }
+
+    /// `path` with every link and `..` resolved; throws when it does not exist.
+    static func realPath(_ path: String) throws -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard realpath(path, &buffer) != nil else { throw DynixError.io(path: path, errno: errno) }
+        return String(nulTerminated: buffer)
+    }
+
     static func baseName(_ path: String) -> String {
         path.split(separator: "/").last.map(String.init) ?? path
     }

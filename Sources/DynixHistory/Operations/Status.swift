@@ -44,7 +44,7 @@ extension ConfigHistory {
             staticDrift: try staticDrift(),
             hasManifest: manifest != nil,
             missingTags: try missingGenerationTags(),
-            central: FileSystem.exists(paths.under(CentralConfiguration.relativePath())) ? try centralLag() : nil
+            central: try centralLagIfConfigured()
         )
     }
 
@@ -68,6 +68,13 @@ extension ConfigHistory {
             return event.commit != boundary.commit
         }
         return failure
+    }
+
+    /// nil when no central side is configured; with a central.json that cannot be read, the last push's record
+    /// stands (status still answers; `dynix push` names the problem).
+    func centralLagIfConfigured() throws -> CentralLag? {
+        guard FileSystem.exists(paths.under(CentralConfiguration.relativePath())) else { return nil }
+        return try centralLag(url: (try? CentralConfiguration.load(paths))??.url)
     }
 
     func staticDrift() throws -> (built: String, running: String)? {

@@ -21,4 +21,11 @@ package struct Identity: Equatable, Sendable {
     }
 
     var signatureEmail: String { "\(user)@localhost" }
+
+    /// This machine's name (`gethostname`), or nil.
+    package static func hostName() -> String? {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return nil }
+        return String(nulTerminated: buffer)
+    }
 }

@@ -126,4 +126,59 @@ final class FleetLocalPushTests: XCTestCase {
         XCTAssertEqual(before.enumerated().filter { $0.offset != 1 }.map(\.element), after.enumerated().filter { $0.offset != 1 }.map(\.element))
         XCTAssertTrue(after[0].contains("\"events\""), after[0])
     }
+
+    func testVerifyFollowsTheSignedUpdatesNotTheLastReceipt() throws {
+        let central = makeCentral(hosts: ["h1"])
+        let h1 = rootAtGeneration1()
+        for value in ["a", "b"] {
+            dynix(h1, "append", "services.gotosocial.settings.application-name", value)
+            XCTAssertEqual(push(h1, to: central, as: "h1").status, 0)
+        }
+        XCTAssertEqual(Run.program([Run.dynixBinary, "fleet", "verify", "--central", central.path]).status, 0)
+        // The administrator moves main back one push and adds a copy of that push's receipt on top: every receipt
+        // is still signed, and the newest one names where main is now.
+        let main = "refs/namespaces/h1/refs/heads/main"
+        let receipts = "refs/receipts/h1"
+        func revision(_ name: String) -> String {
+            Run.program(central.git + ["rev-parse", name]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let copy = Run.program(
+            central.git + ["commit-tree", revision(receipts + "~1^{tree}"), "-p", revision(receipts), "-m", "push from h1"],
+            environment: ["GIT_AUTHOR_NAME": "x", "GIT_AUTHOR_EMAIL": "x@x", "GIT_COMMITTER_NAME": "x", "GIT_COMMITTER_EMAIL": "x@x"]
+        ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(Run.program(central.git + ["update-ref", receipts, copy]).status, 0)
+        XCTAssertEqual(Run.program(central.git + ["update-ref", main, revision(main + "~1")]).status, 0)
+        let verify = Run.program([Run.dynixBinary, "fleet", "verify", "--central", central.path])
+        XCTAssertEqual(verify.status, 1, verify.stdout)
+        XCTAssertTrue(verify.stderr.hasPrefix("dynix: error: host h1: refs/heads/main is"), verify.stderr)
+
+        // Receipts taken away: the receipts ref's reflog still names them.
+        let cleared = makeCentral(hosts: ["h1"])
+        let h2 = rootAtGeneration1()
+        XCTAssertEqual(push(h2, to: cleared, as: "h1").status, 0)
+        dynix(h2, "append", "services.gotosocial.settings.application-name", "c")
+        XCTAssertEqual(push(h2, to: cleared, as: "h1").status, 0)
+        let parent = Run.program(cleared.git + ["rev-parse", receipts + "~1"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let previousMain = Run.program(cleared.git + ["rev-parse", main + "~1"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(Run.program(cleared.git + ["update-ref", receipts, parent]).status, 0)
+        XCTAssertEqual(Run.program(cleared.git + ["update-ref", main, previousMain]).status, 0)
+        let truncated = Run.program([Run.dynixBinary, "fleet", "verify", "--central", cleared.path])
+        XCTAssertEqual(truncated.status, 1, truncated.stdout)
+        XCTAssertTrue(truncated.stderr.contains("refs/receipts/h1 once held receipt"), truncated.stderr)
+    }
+
+    func testNothingThatWouldReachAShellOrSshdUnchecked() throws {
+        let directory = TempRoot()
+        let unsafe = directory.file("c x$(touch \(directory.file("pwned")))")
+        let made = Run.program([Run.dynixBinary, "fleet", "init", "--central", unsafe])
+        XCTAssertEqual(made.status, 1)
+        XCTAssertTrue(made.stderr.hasPrefix("dynix: error: "), made.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: unsafe))
+        // One key, one host: sshd would give the second host's pushes to the first.
+        let central = makeCentral(hosts: ["h1"])
+        let again = Run.program([Run.dynixBinary, "fleet", "add-host", "--central", central.path, "h2", "--key", central.key("h1") + ".pub"])
+        XCTAssertEqual(again.status, 1)
+        XCTAssertEqual(again.stderr.split(separator: "\n").first, "dynix: error: this key is already host h1's")
+        XCTAssertEqual(Run.program(["grep", "-c", "", central.path + "/fleet/allowed-signers"]).stdout, "1\n")
+    }
 }
