@@ -37,10 +37,6 @@ enum RunningProgram {
     }
 }
 
-extension HostName: ExpressibleByArgument {
-    public init?(argument: String) { try? self.init(argument) }
-}
-
 struct FleetInitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init", abstract: "Create the central repository, or bring an existing one's policy and hooks up to date.")
