@@ -81,7 +81,7 @@ with subtest("the central side reads the host's history as the host does"):
     assert_equal([h["host"] for h in live["hosts"]], [HOST], "the hosts of fleet live")
     assert_equal(live["hosts"][0]["live"], status["live"], "fleet live against the host's own status")
     before = central_json("fleet", "live", "--central", CENTRAL, "--at", "@1000000000", "--json")
-    assert_equal(before["hosts"][0]["live"], {"kind": "absent"}, "fleet live before the host's history")
+    assert_equal(before["hosts"][0]["live"], {"state": "absent"}, "fleet live before the host's history")
     assert "verified" in on_central("dynix", "fleet", "verify", "--central", CENTRAL)
 
 with subtest("a new generation reaches the central side by itself (dynix-push.path)"):
