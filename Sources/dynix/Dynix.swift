@@ -50,8 +50,16 @@ struct Dynix: ParsableCommand {
             var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
-            exit(reporting: error, command: arguments.first.flatMap { $0.hasPrefix("-") ? nil : $0 })
+            exit(reporting: error, command: commandPath(arguments))
         }
+    }
+
+    /// The command a refused command line was for, as its help names it: `log`, or `fleet live`.
+    static func commandPath(_ arguments: [String]) -> String? {
+        guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
+        let groups = configuration.subcommands.filter { !$0.configuration.subcommands.isEmpty }.map { $0._commandName }
+        guard groups.contains(first), arguments.count > 1, !arguments[1].hasPrefix("-") else { return first }
+        return first + " " + arguments[1]
     }
 
     /// The last `--color WHEN` or `--color=WHEN` before `--`, if WHEN is one.

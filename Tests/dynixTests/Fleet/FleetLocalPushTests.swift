@@ -181,4 +181,10 @@ final class FleetLocalPushTests: XCTestCase {
         XCTAssertEqual(again.stderr.split(separator: "\n").first, "dynix: error: this key is already host h1's")
         XCTAssertEqual(Run.program(["grep", "-c", "", central.path + "/fleet/allowed-signers"]).stdout, "1\n")
     }
+
+    func testARefusedCommandLineNamesTheFleetCommandItWasFor() {
+        let result = Run.program([Run.dynixBinary, "fleet", "live", "--central", "/nonexistent", "--at", "yesterdayish"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.stderr.split(separator: "\n").last, "hint: `dynix fleet live --help` shows its usage", result.stderr)
+    }
 }
