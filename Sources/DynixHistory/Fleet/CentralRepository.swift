@@ -7,6 +7,8 @@ package struct CentralRepository: Sendable {
     package let path: String
 
     package var allowedSigners: String { path + "/fleet/allowed-signers" }
+    /// Receipt trees pre-receive prepared for post-receive (`Receipt.swift`).
+    var pendingReceipts: String { path + "/fleet/pending-receipts" }
     var hooksDirectory: String { path + "/hooks" }
 
     /// The hooks git runs for every push and import; each hands over to `dynix fleet hook NAME`.

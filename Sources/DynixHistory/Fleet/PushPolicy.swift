@@ -38,7 +38,9 @@ package struct PushPolicy {
     package func runHook(_ name: String, arguments: [String], input: String) throws {
         let updates = input.split(separator: "\n").compactMap { RefUpdate(line: $0) }
         switch name {
-        case "pre-receive": try checkPush(updates)
+        case "pre-receive":
+            try checkPush(updates)
+            try prepareReceipt(updates)
         case "update":
             guard arguments.count == 3 else { throw DynixError.internalInconsistency("the update hook without REF OLD NEW") }
             try checkRef(RefUpdate(old: arguments[1], new: arguments[2], ref: arguments[0]))

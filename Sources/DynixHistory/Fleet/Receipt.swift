@@ -38,21 +38,28 @@ extension CentralRepository {
 }
 
 extension PushPolicy {
+    /// pre-receive, once the push is judged: the receipt's tree, written into the push's quarantine, so that a
+    /// central side that cannot store it (a full disk) refuses the push rather than take it without a receipt.
+    /// post-receive, which runs after the refs moved and whose failure git ignores, only commits it.
+    func prepareReceipt(_ updates: [RefUpdate]) throws {
+        let tree = try receiptTree(updates, git: git)
+        try FileSystem.makeDirectory(central.pendingReceipts, mode: 0o755)
+        // What a push that failed after pre-receive left (its refs did not move) is no one's after an hour.
+        for name in FileSystem.listDirectory(central.pendingReceipts) {
+            let file = central.pendingReceipts + "/" + name
+            if let changed = FileSystem.linkModificationTime(file), Clock.now() - changed > 3600 { FileSystem.remove(file) }
+        }
+        try FileSystem.writeAtomically(pendingFile(updates), Array((tree + "\n").utf8), mode: 0o644, durable: false)
+    }
+
     /// post-receive: stores the receipt of the push just accepted. Two pushes of one host at once both land (the
     /// second moves the receipts ref from where the first left it).
     func recordReceipt(_ updates: [RefUpdate]) throws {
         let git = GitCommand(gitDirectory: central.path)
-        var entries: [(name: String, blob: String)] = []
-        func store(_ bytes: [UInt8]) throws -> String { try git.output(["hash-object", "-w", "--stdin"], input: bytes).trimmingWhitespace() }
-        entries.append((Receipt.updatesFile, try store(Array(updates.map { $0.line + "\n" }.joined().utf8))))
-        if let bundle {
-            entries.append((Receipt.bundleFile, try git.output(["hash-object", "-w", "--", bundle]).trimmingWhitespace()))
-            entries.append((Receipt.bundleSignatureFile, try git.output(["hash-object", "-w", "--", bundle + ".sig"]).trimmingWhitespace()))
-        } else if let certificate = GitCommand.environmentValue("GIT_PUSH_CERT"), !certificate.isEmpty {
-            entries.append((Receipt.certificateFile, certificate))
-        }
-        let listing = entries.sorted { $0.name < $1.name }.map { "100644 blob \($0.blob)\t\($0.name)\n" }.joined()
-        let tree = try git.output(["mktree"], input: Array(listing.utf8)).trimmingWhitespace()
+        let pending = pendingFile(updates)
+        defer { FileSystem.remove(pending) }
+        let prepared = FileSystem.readText(pending)?.trimmingWhitespace()
+        let tree = try prepared.flatMap { try git.succeeds(["cat-file", "-e", $0 + "^{tree}"]) ? $0 : nil } ?? receiptTree(updates, git: git)
         let signer = ["GIT_AUTHOR_NAME=dynix fleet", "GIT_AUTHOR_EMAIL=dynix@central", "GIT_COMMITTER_NAME=dynix fleet", "GIT_COMMITTER_EMAIL=dynix@central"]
         let committing = GitCommand(gitDirectory: central.path, extraEnvironment: signer)
         let subject = bundle == nil ? "push from \(host)" : "import of \(host)'s signed bundle"
@@ -63,5 +70,28 @@ extension PushPolicy {
             if try git.run(["update-ref", "-m", subject, host.receiptsRef, commit, parent ?? RefUpdate.none]).succeeded { return }
         }
         throw DynixError.fleet(.gitFailed(command: "git update-ref \(host.receiptsRef)", output: "the receipts ref kept moving"))
+    }
+
+    /// `updates`, and the certificate or the bundle and its signature that vouch for them.
+    private func receiptTree(_ updates: [RefUpdate], git: GitCommand) throws -> String {
+        var entries: [(name: String, blob: String)] = []
+        func store(_ bytes: [UInt8]) throws -> String { try git.output(["hash-object", "-w", "--stdin"], input: bytes).trimmingWhitespace() }
+        entries.append((Receipt.updatesFile, try store(Array(updates.map { $0.line + "\n" }.joined().utf8))))
+        if let bundle {
+            entries.append((Receipt.bundleFile, try git.output(["hash-object", "-w", "--", bundle]).trimmingWhitespace()))
+            entries.append((Receipt.bundleSignatureFile, try git.output(["hash-object", "-w", "--", bundle + ".sig"]).trimmingWhitespace()))
+        } else if let certificate = GitCommand.environmentValue("GIT_PUSH_CERT"), !certificate.isEmpty {
+            entries.append((Receipt.certificateFile, certificate))
+        }
+        let listing = entries.sorted { $0.name < $1.name }.map { "100644 blob \($0.blob)\t\($0.name)\n" }.joined()
+        return try git.output(["mktree"], input: Array(listing.utf8)).trimmingWhitespace()
+    }
+
+    /// Where pre-receive leaves the tree for post-receive: named by the host, the updates and what vouches for
+    /// them, which both hooks of one push see alike.
+    private func pendingFile(_ updates: [RefUpdate]) -> String {
+        let proof = bundle ?? GitCommand.environmentValue("GIT_PUSH_CERT") ?? ""
+        let key = Array((updates.map(\.line).joined(separator: "\n") + "\n" + proof).utf8)
+        return central.pendingReceipts + "/\(host)-" + String(Checksum.fnv1a(key[...]), radix: 16)
     }
 }

@@ -55,6 +55,8 @@ final class FleetLocalPushTests: XCTestCase {
             XCTAssertEqual(pushed.status, 0, pushed.stdout + pushed.stderr)
         }
         XCTAssertEqual(Run.program(central.git + ["for-each-ref", "--format=%(refname)", "refs/receipts/"]).stdout, "refs/receipts/h1\nrefs/receipts/h2\n")
+        // pre-receive prepared each receipt's tree; post-receive committed it and left nothing behind.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: central.path + "/fleet/pending-receipts"), [])
 
         // The central copy reads as the host's own history.
         XCTAssertEqual(
