@@ -11,7 +11,7 @@ struct CommandLineWords {
         switch word {
         case "--root", "--file", "--lock-timeout", "--color", "--date", "-n", "-m", "--message", "--since", "--option", "--at", "--until", "-o", "--output",
             "--name", "--import", "--system", "--activation-timeout", "--confirm-timeout", "--central", "--host", "--key", "--bundle", "--identity",
-            "--stale-after":
+            "--stale-after", "--keys":
             true
         default: false
         }

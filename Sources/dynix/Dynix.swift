@@ -57,8 +57,9 @@ struct Dynix: ParsableCommand {
     /// The command a refused command line was for, as its help names it: `log`, or `fleet live`.
     static func commandPath(_ arguments: [String]) -> String? {
         guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
-        let groups = configuration.subcommands.filter { !$0.configuration.subcommands.isEmpty }.map { $0._commandName }
-        guard groups.contains(first), arguments.count > 1, !arguments[1].hasPrefix("-") else { return first }
+        guard let group = configuration.subcommands.first(where: { $0._commandName == first }), arguments.count > 1,
+            group.configuration.subcommands.contains(where: { $0._commandName == arguments[1] })
+        else { return first }
         return first + " " + arguments[1]
     }
 

@@ -138,9 +138,15 @@ struct FleetVerifyCommand: ParsableCommand {
 
     @OptionGroup var options: CentralOptions
 
+    @Option(
+        help: ArgumentHelp(
+            "Check against these keys (an allowed-signers file kept outside DIR) instead of DIR/fleet/allowed-signers.", valueName: "FILE"),
+        completion: .file())
+    var keys: String?
+
     func run() throws {
         try ErrorVoice.reporting {
-            let result = try options.open().verify()
+            let result = try options.open().verify(keys: keys)
             Terminal.out(
                 "dynix: verified \(counted(result.hosts, "host", "hosts")), \(counted(result.receipts, "receipt", "receipts")), "
                     + "\(counted(result.references, "ref", "refs")): each ref is where a signed push left it")

@@ -47,8 +47,10 @@ package struct CentralConfiguration: Equatable, Sendable {
         }
         identityFile = try string("identityFile", required: true)!
         knownHostsFile = try string("knownHostsFile", required: true)!
-        for (key, value) in [("identityFile", identityFile), ("knownHostsFile", knownHostsFile)] where !value.hasPrefix("/") {
-            throw problem("`\(key)` must be an absolute path")
+        // ssh reads `%` in these as its own tokens, and a blank as the end of the path.
+        for (key, value) in [("identityFile", identityFile), ("knownHostsFile", knownHostsFile)]
+        where !value.hasPrefix("/") || value.contains("%") || value.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7f }) {
+            throw problem("`\(key)` must be an absolute path without '%', blanks or control characters")
         }
         switch top["connectTimeout"] {
         case nil: connectTimeout = 5

@@ -29,25 +29,32 @@ extension ConfigHistory {
         return PushOutcome(changed: changed, warnings: warnings)
     }
 
+    /// Generation numbers after the newest tag on `head` that a push leaves out (below).
+    static let generationsHeldBack = 16
+
     /// One push of `head` and the generation tags on it. `apply` writes a generation's tag before main reaches its
-    /// commit, and the central side refuses a tag off main (and with it the whole atomic push): every tag is named
-    /// in the push, each on `head`, in a remote of a config file of the push's own (a command line would not hold
-    /// 20,000 of them); a tag not on `head` yet waits for the next push.
+    /// commit, and the central side refuses a tag off main (and with it the whole atomic push). Tags go by git's
+    /// wildcard (one refspec per tag would cost git tags × tags comparisons), less, by negative refspecs, those not
+    /// on `head` now and the next numbers, which an apply may tag between this listing and git's own; they wait
+    /// for the next push.
     private func pushOnce(head: ObjectID, to central: CentralConfiguration) throws -> PushOutcome {
         var tags = try store.generationTags()
-        while let last = tags.last, try !store.isOnBranch(last.commit, head: head) { tags.removeLast() }
-        let directory = try TemporaryDirectory.makePrivate(prefix: "dynix-push-")
-        defer {
-            FileSystem.remove(directory + "/config")
-            rmdir(directory)
+        var heldBack: [Int] = []
+        while let last = tags.last, try !store.isOnBranch(last.commit, head: head) { heldBack.append(tags.removeLast().number) }
+        let newest = (heldBack + tags.map(\.number)).max() ?? 0
+        heldBack += (newest + 1)...(newest + Self.generationsHeldBack)
+        let refspecs = ["\(head.hex):\(HistoryStore.branch)", "refs/tags/gen/*:refs/tags/gen/*"] + heldBack.map { "^refs/tags/gen/\($0)" }
+        let git = GitCommand(gitDirectory: paths.history, extraEnvironment: Self.sshEnvironment(central), timeout: Self.pushTimeout)
+        var result = try git.run(
+            ["-c", "gpg.format=ssh", "-c", "user.signingKey=\(central.identityFile)", "push", "--atomic", "--signed=yes", "--porcelain", central.url]
+                + refspecs)
+        // Another push of this host's (by hand, beside the service) holding the same refs: once more, after it.
+        if !result.succeeded, result.tail.contains("cannot lock ref") || result.tail.contains("atomic transaction failed") {
+            Clock.sleep(1)
+            result = try git.run(
+                ["-c", "gpg.format=ssh", "-c", "user.signingKey=\(central.identityFile)", "push", "--atomic", "--signed=yes", "--porcelain", central.url]
+                    + refspecs)
         }
-        let refspecs = ["\(head.hex):\(HistoryStore.branch)"] + tags.map { "refs/tags/gen/\($0.number):refs/tags/gen/\($0.number)" }
-        let config = "[remote \"central\"]\n\turl = \(Self.configValue(central.url))\n" + refspecs.map { "\tpush = \($0)\n" }.joined()
-        try FileSystem.writeAtomically(directory + "/config", Array(config.utf8), mode: 0o600, durable: false)
-        var git = GitCommand(gitDirectory: paths.history, extraEnvironment: Self.sshEnvironment(central), timeout: Self.pushTimeout)
-        git.globalConfig = directory + "/config"
-        let result = try git.run(
-            ["-c", "gpg.format=ssh", "-c", "user.signingKey=\(central.identityFile)", "push", "--atomic", "--signed=yes", "--porcelain", "central"])
         let lines = result.stdoutText.split(separator: "\n")
         guard result.succeeded else {
             try? writeMetrics(central)
@@ -82,11 +89,6 @@ extension ConfigHistory {
             throw DynixError.fleet(.receiptNotStored(url: central.url, said: String(said[at.upperBound...]).trimmingWhitespace()))
         }
         return PushOutcome(changed: changed, warnings: warnings)
-    }
-
-    /// A git config value in double quotes: `\\` and `"` escaped (central.json refuses line breaks in the URL).
-    static func configValue(_ text: String) -> String {
-        "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
     }
 
     /// OpenSSH as a service uses it: no agent, no user config, no questions, the given key and known-hosts file only,

@@ -143,6 +143,11 @@ package struct CentralRepository: Sendable {
     /// The registered hosts and their keys, in the order they were added.
     package func hosts() throws -> [(host: HostName, key: PublicKey)] {
         guard let bytes = try FileSystem.readBytes(allowedSigners) else { throw DynixError.fleet(.notCentral(path: path)) }
+        return CentralRepository.hosts(inSigners: bytes)
+    }
+
+    /// The hosts and keys of an allowed-signers file's text.
+    static func hosts(inSigners bytes: [UInt8]) -> [(host: HostName, key: PublicKey)] {
         var seen: Set<HostName> = []
         // A host named twice (a hand edit) counts once, with its first key, as sshd and ssh-keygen read the file.
         return String(decoding: bytes, as: UTF8.self).split(separator: "\n").compactMap { line in

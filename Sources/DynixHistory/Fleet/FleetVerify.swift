@@ -1,3 +1,5 @@
+import Glibc
+
 /// `fleet verify`: every current ref of every host must be where a stored signature of that host put it. The push
 /// certificates and bundle signatures in the receipts are checked again, offline, and replayed in order; a ref the
 /// central administrator moved, made or deleted by hand is named.
@@ -8,18 +10,23 @@ extension CentralRepository {
         package let references: Int
     }
 
-    package func verify() throws -> Verification {
+    /// `keys`: an allowed-signers file kept outside the repository (the NixOS configuration's, say), so that whoever
+    /// can write the repository cannot also choose the keys its signatures are checked against; by default,
+    /// `fleet/allowed-signers`.
+    package func verify(keys: String? = nil) throws -> Verification {
+        let signers = keys ?? allowedSigners
+        guard let signerBytes = try FileSystem.readBytes(signers) else { throw DynixError.io(path: signers, errno: ENOENT) }
         let repository = try repository()
         var problems: [String] = []
         var receiptCount = 0
         var referenceCount = 0
-        let hosts = try hosts().map(\.host)
+        let hosts = CentralRepository.hosts(inSigners: signerBytes).map(\.host)
         for host in hosts {
             let receipts = try receipts(of: host, withProof: true)
             receiptCount += receipts.count
             var signed: [String: [RefUpdate]] = [:]
             for receipt in receipts {
-                if let why = try problem(with: receipt, of: host) {
+                if let why = try problem(with: receipt, of: host, signers: signers) {
                     problems.append("host \(host): receipt \(receipt.commit.short): \(why)")
                     continue
                 }
@@ -77,18 +84,18 @@ extension CentralRepository {
     }
 
     /// Why `receipt`'s proof does not vouch for its updates, or nil when it does.
-    private func problem(with receipt: Receipt, of host: HostName) throws -> String? {
+    private func problem(with receipt: Receipt, of host: HostName, signers: String) throws -> String? {
         if let bundle = receipt.bundle, let signature = receipt.bundleSignature {
             guard
                 try SSHSignature.verifies(
-                    payload: bundle, signature: signature, principal: host, namespace: BundleSignature.namespace, allowedSigners: allowedSigners)
+                    payload: bundle, signature: signature, principal: host, namespace: BundleSignature.namespace, allowedSigners: signers)
             else { return "the bundle's signature is not \(host)'s" }
             let heads = BundleHeader.heads(bundle)
             if let update = receipt.updates.first(where: { heads[$0.ref] != $0.new }) { return "\(update.ref) is not what the signed bundle holds" }
             return nil
         }
         guard let bytes = receipt.certificate, let certificate = PushCertificate(bytes) else { return "it holds no push certificate" }
-        guard try certificate.verifies(for: host, allowedSigners: allowedSigners) else { return "its push certificate is not signed by \(host)'s key" }
+        guard try certificate.verifies(for: host, allowedSigners: signers) else { return "its push certificate is not signed by \(host)'s key" }
         // A push made without --atomic may have taken fewer updates than it signed, never others.
         guard Set(receipt.updates.map(\.line)).isSubset(of: certificate.updates.map(\.line)) else {
             return "its push certificate names other updates"

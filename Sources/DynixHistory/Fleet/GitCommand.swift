@@ -9,8 +9,6 @@ struct GitCommand {
     /// More `NAME=value` entries: a push's ssh command, a hook's quarantine.
     var extraEnvironment: [String] = []
     var timeout: Double = 120
-    /// The only git config besides the repository's: none, or a file dynix wrote (a push's remote).
-    var globalConfig = "/dev/null"
 
     static func environmentValue(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
 
@@ -23,8 +21,8 @@ struct GitCommand {
     }
 
     /// The environment every git and ssh-keygen run gets, before `extraEnvironment`.
-    static func baseEnvironment(gitDirectory: String?, globalConfig: String = "/dev/null") -> [String] {
-        var entries = ["PATH=\(searchPath)", "LC_ALL=C", "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=\(globalConfig)", "GIT_TERMINAL_PROMPT=0"]
+    static func baseEnvironment(gitDirectory: String?) -> [String] {
+        var entries = ["PATH=\(searchPath)", "LC_ALL=C", "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_TERMINAL_PROMPT=0"]
         if let home = GitCommand.environmentValue("HOME") { entries.append("HOME=\(home)") }
         if let gitDirectory {
             // git refuses a repository another user owns (`safe.directory`); dynix names the repository itself, and
@@ -37,8 +35,7 @@ struct GitCommand {
     /// Runs `git ARGS` (standard input from `input` when given) to its end.
     func run(_ arguments: [String], input: [UInt8]? = nil) throws -> ChildProcess.Result {
         try GitCommand.runProgram(
-            ["git"] + arguments, environment: GitCommand.baseEnvironment(gitDirectory: gitDirectory, globalConfig: globalConfig) + extraEnvironment,
-            input: input,
+            ["git"] + arguments, environment: GitCommand.baseEnvironment(gitDirectory: gitDirectory) + extraEnvironment, input: input,
             timeout: timeout)
     }
 

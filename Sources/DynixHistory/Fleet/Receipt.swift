@@ -59,7 +59,12 @@ extension PushPolicy {
         let pending = pendingFile(updates)
         defer { FileSystem.remove(pending) }
         let prepared = FileSystem.readText(pending)?.trimmingWhitespace()
-        let tree = try prepared.flatMap { try git.succeeds(["cat-file", "-e", $0 + "^{tree}"]) ? $0 : nil } ?? receiptTree(updates, git: git)
+        // The prepared tree is taken when it records these very updates (a push that took fewer than it sent, not
+        // atomic, gets its own).
+        let expected = updates.map { $0.line + "\n" }.joined()
+        let tree =
+            try prepared.flatMap { try git.run(["cat-file", "blob", "\($0):\(Receipt.updatesFile)"]).stdoutText == expected ? $0 : nil }
+            ?? receiptTree(updates, git: git)
         let signer = ["GIT_AUTHOR_NAME=dynix fleet", "GIT_AUTHOR_EMAIL=dynix@central", "GIT_COMMITTER_NAME=dynix fleet", "GIT_COMMITTER_EMAIL=dynix@central"]
         let committing = GitCommand(gitDirectory: central.path, extraEnvironment: signer)
         let subject = bundle == nil ? "push from \(host)" : "import of \(host)'s signed bundle"

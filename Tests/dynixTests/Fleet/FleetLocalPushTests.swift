@@ -167,6 +167,21 @@ final class FleetLocalPushTests: XCTestCase {
         let truncated = Run.program([Run.dynixBinary, "fleet", "verify", "--central", cleared.path])
         XCTAssertEqual(truncated.status, 1, truncated.stdout)
         XCTAssertTrue(truncated.stderr.contains("refs/receipts/h1 once held receipt"), truncated.stderr)
+
+        // Keys kept outside the repository: another key put into fleet/allowed-signers vouches for nothing.
+        let outside = makeCentral(hosts: ["h1", "h2"])
+        let h3 = rootAtGeneration1()
+        XCTAssertEqual(push(h3, to: outside, as: "h1").status, 0)
+        let keys = outside.directory.file("keys")
+        XCTAssertEqual(Run.program(["cp", outside.path + "/fleet/allowed-signers", keys]).status, 0)
+        XCTAssertEqual(Run.program([Run.dynixBinary, "fleet", "verify", "--central", outside.path, "--keys", keys]).status, 0)
+        // h1 named with h2's key: every signature of h1's is then another key's.
+        let h2Key = try String(contentsOfFile: outside.key("h2") + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+        let swapped = "h1 namespaces=\"git,dynix-bundle\" \(h2Key)\n"
+        try swapped.write(toFile: keys, atomically: true, encoding: .utf8)
+        let against = Run.program([Run.dynixBinary, "fleet", "verify", "--central", outside.path, "--keys", keys])
+        XCTAssertEqual(against.status, 1, against.stdout)
+        XCTAssertTrue(against.stderr.hasPrefix("dynix: error: host h1: receipt "), against.stderr)
     }
 
     func testNothingThatWouldReachAShellOrSshdUnchecked() throws {
