@@ -1,6 +1,5 @@
 import ArgumentParser
 import DynixHistory
-import Glibc
 
 /// `dynix fleet`: the central side, where every host's history is kept and read (README, "Fleet history").
 struct FleetCommand: ParsableCommand {
@@ -25,16 +24,6 @@ struct CentralOptions: ParsableArguments {
     func validate() throws { Terminal.colorMode = color }
 
     func open() throws -> CentralRepository { try CentralRepository.open(central) }
-}
-
-/// The dynix that runs now, by a path that outlives its caller's working directory: what hooks and forced commands name.
-enum RunningProgram {
-    static var path: String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard count > 0 else { return CommandLine.arguments[0] }
-        return String(nulTerminated: Array(buffer.prefix(count)))
-    }
 }
 
 struct FleetInitCommand: ParsableCommand {

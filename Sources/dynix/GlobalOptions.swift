@@ -60,9 +60,3 @@ struct GlobalOptions: ParsableArguments {
     func openForWriting(allowDrift: Bool = false) throws -> HistoryWriter { try settings.openForWriting(allowDrift: allowDrift) }
     func validate() throws { try settings.validate() }
 }
-
-/// The variables dynix reads, one at a time: a `[String: String]` of the whole environment would cost a scan of the
-/// runtime's protocol conformances on first use, before every command.
-enum ProcessEnvironment {
-    static func value(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
-}

@@ -38,22 +38,19 @@ extension ConfigHistory {
     /// on `head` now and the next numbers, which an apply may tag between this listing and git's own; they wait
     /// for the next push.
     private func pushOnce(head: ObjectID, to central: CentralConfiguration) throws -> PushOutcome {
-        var tags = try store.generationTags()
-        var heldBack: [Int] = []
-        while let last = tags.last, try !store.isOnBranch(last.commit, head: head) { heldBack.append(tags.removeLast().number) }
-        let newest = (heldBack + tags.map(\.number)).max() ?? 0
-        heldBack += (newest + 1)...(newest + Self.generationsHeldBack)
+        let tags = try generationTags(on: head)
+        let newest = (tags.ahead + tags.on.map(\.number)).max() ?? 0
+        let heldBack = tags.ahead + Array((newest + 1)...(newest + Self.generationsHeldBack))
         let refspecs = ["\(head.hex):\(HistoryStore.branch)", "refs/tags/gen/*:refs/tags/gen/*"] + heldBack.map { "^refs/tags/gen/\($0)" }
         let git = GitCommand(gitDirectory: paths.history, extraEnvironment: Self.sshEnvironment(central), timeout: Self.pushTimeout)
-        var result = try git.run(
+        let arguments =
             ["-c", "gpg.format=ssh", "-c", "user.signingKey=\(central.identityFile)", "push", "--atomic", "--signed=yes", "--porcelain", central.url]
-                + refspecs)
+            + refspecs
+        var result = try git.run(arguments)
         // Another push of this host's (by hand, beside the service) holding the same refs: once more, after it.
         if !result.succeeded, result.tail.contains("cannot lock ref") || result.tail.contains("atomic transaction failed") {
             Clock.sleep(1)
-            result = try git.run(
-                ["-c", "gpg.format=ssh", "-c", "user.signingKey=\(central.identityFile)", "push", "--atomic", "--signed=yes", "--porcelain", central.url]
-                    + refspecs)
+            result = try git.run(arguments)
         }
         let lines = result.stdoutText.split(separator: "\n")
         guard result.succeeded else {
@@ -84,11 +81,19 @@ extension ConfigHistory {
         try writeMetrics(central)
         // The refs moved before post-receive runs, and git ignores what it says: a receipt it could not store is
         // said here, or nobody on this side would know.
-        let said = result.tail.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).first { $0.contains("dynix: error:") }
-        if let said, let at = said.firstRange(of: "dynix: error: ") {
-            throw DynixError.fleet(.receiptNotStored(url: central.url, said: String(said[at.upperBound...]).trimmingWhitespace()))
+        if let said = result.tailLines.first(where: { $0.contains("dynix: error:") }), let at = said.firstRange(of: "dynix: error: ") {
+            throw DynixError.fleet(.receiptNotStored(url: central.url, said: String(said[at.upperBound...])))
         }
         return PushOutcome(changed: changed, warnings: warnings)
+    }
+
+    /// The generation tags whose commits are on `head`, and the numbers of those that are not yet (`apply` writes a
+    /// generation's tag before main reaches its commit, so only the newest can be ahead).
+    private func generationTags(on head: ObjectID) throws -> (on: [(number: Int, commit: ObjectID)], ahead: [Int]) {
+        var tags = try store.generationTags()
+        var ahead: [Int] = []
+        while let last = tags.last, try !store.isOnBranch(last.commit, head: head) { ahead.append(tags.removeLast().number) }
+        return (tags, ahead)
     }
 
     /// OpenSSH as a service uses it: no agent, no user config, no questions, the given key and known-hosts file only,
@@ -108,10 +113,7 @@ extension ConfigHistory {
     /// One line for the error: what ssh or the central side said, else git's last words.
     static func reason(_ result: ChildProcess.Result) -> String {
         if result.timedOut { return "no answer within \(Int(pushTimeout)) s" }
-        // ssh ends its lines with CRLF, which is one Character: split on both.
-        let lines: [String] = result.tail.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map { String($0).trimmingWhitespace() }.filter {
-            !$0.isEmpty
-        }
+        let lines = result.tailLines
         if let refused = lines.first(where: { $0.contains("dynix: refused:") || $0.contains("dynix: error:") }) {
             let said = refused.firstRange(of: "dynix: ").map { String(refused[$0.upperBound...]) } ?? refused
             return said.hasPrefix("error: ") ? String(said.dropFirst("error: ".count)) : said
@@ -143,10 +145,7 @@ extension ConfigHistory {
     package func writeBundle(to file: String, identity: String) throws {
         let git = GitCommand(gitDirectory: paths.history, timeout: Self.pushTimeout)
         // main by name (it only moves forward), and the tags on it now: not one `apply` wrote ahead of main.
-        let head = try head()
-        var tags = try store.generationTags()
-        while let last = tags.last, try !store.isOnBranch(last.commit, head: head) { tags.removeLast() }
-        let names = [HistoryStore.branch] + tags.map { "refs/tags/gen/\($0.number)" }
+        let names = [HistoryStore.branch] + (try generationTags(on: try head())).on.map { "refs/tags/gen/\($0.number)" }
         _ = try git.output(["bundle", "create", "--quiet", file, "--stdin"], input: Array((names.joined(separator: "\n") + "\n").utf8))
         try SSHSignature.sign(file: file, identity: identity, namespace: BundleSignature.namespace)
         for path in [file, file + ".sig"] where chmod(path, 0o644) != 0 { throw DynixError.io(path: path, errno: errno) }

@@ -86,9 +86,7 @@ extension CentralRepository {
     /// Why `receipt`'s proof does not vouch for its updates, or nil when it does.
     private func problem(with receipt: Receipt, of host: HostName, signers: String) throws -> String? {
         if let bundle = receipt.bundle, let signature = receipt.bundleSignature {
-            guard
-                try SSHSignature.verifies(
-                    payload: bundle, signature: signature, principal: host, namespace: BundleSignature.namespace, allowedSigners: signers)
+            guard try BundleSignature.verifies(bundle: bundle, signature: signature, host: host, allowedSigners: signers)
             else { return "the bundle's signature is not \(host)'s" }
             let heads = BundleHeader.heads(bundle)
             if let update = receipt.updates.first(where: { heads[$0.ref] != $0.new }) { return "\(update.ref) is not what the signed bundle holds" }

@@ -10,20 +10,18 @@ struct GitCommand {
     var extraEnvironment: [String] = []
     var timeout: Double = 120
 
-    static func environmentValue(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
-
     /// The caller's search path, then NixOS's system profile: the fleet modules install git and OpenSSH there,
     /// and sshd may give a forced command a path without it.
     static var searchPath: String {
         let system = "/run/current-system/sw/bin"
-        guard let path = GitCommand.environmentValue("PATH"), !path.isEmpty else { return system + ":/usr/local/bin:/usr/bin:/bin" }
+        guard let path = ProcessEnvironment.value("PATH"), !path.isEmpty else { return system + ":/usr/local/bin:/usr/bin:/bin" }
         return path.split(separator: ":").contains(Substring(system)) ? path : path + ":" + system
     }
 
     /// The environment every git and ssh-keygen run gets, before `extraEnvironment`.
     static func baseEnvironment(gitDirectory: String?) -> [String] {
         var entries = ["PATH=\(searchPath)", "LC_ALL=C", "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_TERMINAL_PROMPT=0"]
-        if let home = GitCommand.environmentValue("HOME") { entries.append("HOME=\(home)") }
+        if let home = ProcessEnvironment.value("HOME") { entries.append("HOME=\(home)") }
         if let gitDirectory {
             // git refuses a repository another user owns (`safe.directory`); dynix names the repository itself, and
             // reading the central copy as root, or as its administrator, is meant.

@@ -21,17 +21,17 @@ package struct PushPolicy {
     package static func forHook() throws -> PushPolicy {
         guard let directory = FileSystem.currentDirectory() else { throw DynixError.io(path: ".", errno: errno) }
         let central = try CentralRepository.open(directory)
-        guard let namespace = GitCommand.environmentValue("GIT_NAMESPACE"), !namespace.isEmpty else {
+        guard let namespace = ProcessEnvironment.value("GIT_NAMESPACE"), !namespace.isEmpty else {
             throw DynixError.fleet(.pushRefused("no host namespace: pushes reach this repository only through `dynix fleet receive`"))
         }
         let host = try HostName(namespace)
         guard try central.hosts().contains(where: { $0.host == host }) else { throw DynixError.fleet(.unknownHost(host.text, central: central.path)) }
         let quarantine = ["GIT_QUARANTINE_PATH", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES"].compactMap { name in
-            GitCommand.environmentValue(name).map { "\(name)=\($0)" }
+            ProcessEnvironment.value(name).map { "\(name)=\($0)" }
         }
         return PushPolicy(
             central: central, host: host, git: GitCommand(gitDirectory: central.path, extraEnvironment: quarantine),
-            bundle: GitCommand.environmentValue(importVariable))
+            bundle: ProcessEnvironment.value(importVariable))
     }
 
     /// Runs hook `name` (`pre-receive`, `update REF OLD NEW`, `post-receive`) with its standard input.
@@ -76,18 +76,18 @@ package struct PushPolicy {
             }
             return
         }
-        guard let certificateID = GitCommand.environmentValue("GIT_PUSH_CERT"), !certificateID.isEmpty else {
+        guard let certificateID = ProcessEnvironment.value("GIT_PUSH_CERT"), !certificateID.isEmpty else {
             throw refusal("unsigned push; hosts push with `dynix push`, which signs (git push --signed)")
         }
         // git says `G` for a good signature by any key it could check, with an empty signer when the key is not in the
         // allowed-signers file: the signer must be this host, and the certificate is checked here again by itself.
-        let status = GitCommand.environmentValue("GIT_PUSH_CERT_STATUS") ?? ""
-        let signer = GitCommand.environmentValue("GIT_PUSH_CERT_SIGNER") ?? ""
+        let status = ProcessEnvironment.value("GIT_PUSH_CERT_STATUS") ?? ""
+        let signer = ProcessEnvironment.value("GIT_PUSH_CERT_SIGNER") ?? ""
         guard status == "G", signer == host.text else {
             throw refusal("the push certificate is not signed by \(host)'s key (git said \(status.isEmpty ? "nothing" : status), signer '\(signer)')")
         }
         // SLOP: a nonce this repository issued within `receive.certNonceSlop` seconds (a retried connection).
-        guard ["OK", "SLOP"].contains(GitCommand.environmentValue("GIT_PUSH_CERT_NONCE_STATUS") ?? "") else {
+        guard ["OK", "SLOP"].contains(ProcessEnvironment.value("GIT_PUSH_CERT_NONCE_STATUS") ?? "") else {
             throw refusal("the push certificate's nonce is not this repository's (a replayed or stale certificate)")
         }
         let text = try git.output(["cat-file", "blob", certificateID])

@@ -85,7 +85,7 @@ extension PushPolicy {
         if let bundle {
             entries.append((Receipt.bundleFile, try git.output(["hash-object", "-w", "--", bundle]).trimmingWhitespace()))
             entries.append((Receipt.bundleSignatureFile, try git.output(["hash-object", "-w", "--", bundle + ".sig"]).trimmingWhitespace()))
-        } else if let certificate = GitCommand.environmentValue("GIT_PUSH_CERT"), !certificate.isEmpty {
+        } else if let certificate = ProcessEnvironment.value("GIT_PUSH_CERT"), !certificate.isEmpty {
             entries.append((Receipt.certificateFile, certificate))
         }
         let listing = entries.sorted { $0.name < $1.name }.map { "100644 blob \($0.blob)\t\($0.name)\n" }.joined()
@@ -95,7 +95,7 @@ extension PushPolicy {
     /// Where pre-receive leaves the tree for post-receive: named by the host, the updates and what vouches for
     /// them, which both hooks of one push see alike.
     private func pendingFile(_ updates: [RefUpdate]) -> String {
-        let proof = bundle ?? GitCommand.environmentValue("GIT_PUSH_CERT") ?? ""
+        let proof = bundle ?? ProcessEnvironment.value("GIT_PUSH_CERT") ?? ""
         let key = Array((updates.map(\.line).joined(separator: "\n") + "\n" + proof).utf8)
         return central.pendingReceipts + "/\(host)-" + String(Checksum.fnv1a(key[...]), radix: 16)
     }

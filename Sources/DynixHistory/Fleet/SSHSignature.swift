@@ -8,7 +8,6 @@ enum SSHSignature {
         let directory = try TemporaryDirectory.makePrivate(prefix: "dynix-verify-")
         defer {
             FileSystem.remove(directory + "/signature")
-            FileSystem.remove(directory + "/payload")
             rmdir(directory)
         }
         try FileSystem.writeAtomically(directory + "/signature", signature, mode: 0o600, durable: false)

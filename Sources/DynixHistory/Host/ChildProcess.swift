@@ -13,6 +13,10 @@ struct ChildProcess {
         let timedOut: Bool
 
         var succeeded: Bool { status == 0 && !timedOut }
+        /// The tail's lines, trimmed, blank ones left out; ssh ends its lines with CRLF, which is one Character.
+        var tailLines: [String] {
+            tail.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+        }
         var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
     }
 
